@@ -1,0 +1,36 @@
+# Två kommandon på en ny maskin: `make reports` och `make test`. Båda skapar .venv första gången.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_FLAGS := --disable-pip-version-check --no-input --quiet
+
+.PHONY: reports test lint benchmark clean-venv
+
+$(VENV)/.installerad: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -e .
+	touch $@
+
+$(VENV)/.installerad-dev: $(VENV)/.installerad
+	$(PY) -m pip install $(PIP_FLAGS) -e '.[dev]'
+	touch $@
+
+reports: $(VENV)/.installerad
+	$(PY) -m analys fordelning --avtal 2022 --format csv --ut reports/avtal-2022/fordelning-2022.csv --skriv-over
+	$(PY) -m analys fordelning --avtal 2022 --format xlsx --ut reports/avtal-2022/fordelning-2022.xlsx --skriv-over
+	$(PY) -m analys fordelning --avtal 2024 --format csv --ut reports/avtal-2024/fordelning-2024.csv --skriv-over
+	$(PY) -m analys fordelning --avtal 2024 --format xlsx --ut reports/avtal-2024/fordelning-2024.xlsx --skriv-over
+	@echo "Rapporterna ligger i reports/."
+
+test: $(VENV)/.installerad-dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.installerad-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+benchmark: $(VENV)/.installerad-dev
+	$(PY) benchmarks/run.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,300 @@
+"""Befolkning per kommun från SCB: medföljande data i `data/befolkning/`.
+
+Två filer läses och slås ihop till en lång tabell (kommunkod, kommun, lanskod, datum, folkmangd,
+kalla):
+
+- `folkmangd_dalarna.csv`: Dalarnas 15 kommuner, 31 december 1990–2025 och de 30 juni-datum som
+  finns, med källa per rad. Den går före den nationella filen där båda har samma kommun och datum.
+- `folkmangd_kommuner_31dec.csv`: alla 290 kommuner, 31 december 1969–2025.
+
+Från referensår 2025 har SCB:s siffror ett litet slumpbrus (Cell Key Method): kommunernas summa
+behöver inte vara länets publicerade total. Nämnaren i en fördelning är därför alltid summan av
+kommunernas folkmängd, och det sägs i varje rapport.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from analys.fel import AnalysError
+from analys.format import format_datum, format_tal
+from analys.paths import data_dir, visningsvag
+
+KOLUMNER = ["kommunkod", "kommun", "lanskod", "datum", "folkmangd", "kalla"]
+STANDARDLAN = "20"
+
+_DALARNA_KOLUMNER = ["kommunkod", "kommun", "lanskod", "datum", "folkmangd", "kalla"]
+_NATIONELL_KOLUMNER = ["kommunkod", "kommun", "lanskod", "lan", "ar", "folkmangd"]
+_KOMMUN_KOLUMNER = ["kommunkod", "kommun", "lanskod", "lan"]
+
+
+def befolkning_dir() -> Path:
+    return data_dir() / "befolkning"
+
+
+# --- referensdatum -----------------------------------------------------------------------------
+
+
+def parse_datum(varde: str | int | date) -> date:
+    """Referensdatum från ett år (31 december det året) eller ett datum ÅÅÅÅ-MM-DD.
+
+    >>> parse_datum("2020")
+    datetime.date(2020, 12, 31)
+    >>> parse_datum("2023-06-30")
+    datetime.date(2023, 6, 30)
+    >>> parse_datum("30/6")
+    Traceback (most recent call last):
+    ...
+    analys.fel.AnalysError: Ogiltigt befolkningsdatum '30/6': ange ett år (t.ex. 2020 för 31 december 2020) eller ett datum ÅÅÅÅ-MM-DD (t.ex. 2023-06-30).
+    """
+    if isinstance(varde, date):
+        return varde
+    text = str(varde).strip()
+    if re.fullmatch(r"\d{4}", text):
+        return date(int(text), 12, 31)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise AnalysError(
+        f"Ogiltigt befolkningsdatum '{varde}': ange ett år (t.ex. 2020 för 31 december 2020) "
+        "eller ett datum ÅÅÅÅ-MM-DD (t.ex. 2023-06-30)."
+    )
+
+
+def scb_tabell(datum: date) -> str:
+    """SCB-tabellen (PxWebApi 2.0) som publicerar folkmängden per det datumet.
+
+    >>> scb_tabell(date(2020, 12, 31))
+    'TAB638 Folkmängd 31 december'
+    >>> scb_tabell(date(2023, 6, 30))
+    'TAB5444 Folkmängd per månad'
+    """
+    if (datum.month, datum.day) == (12, 31):
+        return "TAB638 Folkmängd 31 december" if datum.year <= 2024 else (
+            "TAB5557 Folkmängd 31 december (med CKM-brus)"
+        )
+    return "TAB5444 Folkmängd per månad" if datum.year <= 2024 else (
+        "TAB6471 Folkmängd per månad (med CKM-brus)"
+    )
+
+
+# --- inläsning av de medföljande filerna --------------------------------------------------------
+
+
+def _read_csv(path: Path, kolumner: list[str]) -> pd.DataFrame:
+    if not path.exists():
+        raise AnalysError(f"Befolkningsfilen {visningsvag(path)} saknas.")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(df.columns) != kolumner:
+        raise AnalysError(
+            f"{visningsvag(path)}: oväntade kolumner {list(df.columns)}; förväntade {kolumner}."
+        )
+    return df
+
+
+def _check_folkmangd(df: pd.DataFrame, path: Path) -> pd.Series:
+    ok = df["folkmangd"].str.fullmatch(r"\d+")
+    if not ok.all():
+        i = int(ok.idxmin())
+        raise AnalysError(
+            f"{visningsvag(path)} rad {i + 2}: folkmängden '{df['folkmangd'][i]}' är inte ett "
+            "positivt heltal."
+        )
+    tal = df["folkmangd"].astype("int64")
+    if (tal <= 0).any():
+        i = int((tal <= 0).idxmax())
+        raise AnalysError(f"{visningsvag(path)} rad {i + 2}: folkmängden måste vara större än 0.")
+    return tal
+
+
+@cache
+def load_kommuner() -> pd.DataFrame:
+    """Alla kommuner: kommunkod, kommun, lanskod, lan (290 rader, sorterade på kommunkod)."""
+    path = befolkning_dir() / "kommuner.csv"
+    df = _read_csv(path, _KOMMUN_KOLUMNER)
+    if df["kommunkod"].duplicated().any():
+        dubbel = df.loc[df["kommunkod"].duplicated(), "kommunkod"].iloc[0]
+        raise AnalysError(f"{visningsvag(path)}: kommunkod {dubbel} förekommer mer än en gång.")
+    return df.sort_values("kommunkod", ignore_index=True)
+
+
+def lan_namn(lanskod: str) -> str:
+    """Länets namn, t.ex. 'Dalarnas län'; okänd länskod ger ett fel som listar de giltiga."""
+    kommuner = load_kommuner()
+    traff = kommuner.loc[kommuner["lanskod"] == lanskod, "lan"]
+    if traff.empty:
+        lan = kommuner.drop_duplicates("lanskod")
+        giltiga = ", ".join(f"{k} {n}" for k, n in zip(lan["lanskod"], lan["lan"], strict=True))
+        raise AnalysError(f"Okänd länskod '{lanskod}'. Giltiga länskoder: {giltiga}.")
+    return str(traff.iloc[0])
+
+
+@cache
+def load_befolkning_alla() -> pd.DataFrame:
+    """Hela den medföljande befolkningstabellen, validerad, i långt format.
+
+    Kolumner: kommunkod, kommun, lanskod, datum (datetime64), folkmangd (int64), kalla.
+    """
+    bdir = befolkning_dir()
+    kommuner = load_kommuner().set_index("kommunkod")
+
+    dal_path = bdir / "folkmangd_dalarna.csv"
+    dal = _read_csv(dal_path, _DALARNA_KOLUMNER)
+    dal["folkmangd"] = _check_folkmangd(dal, dal_path)
+    dal["kalla"] = f"{visningsvag(dal_path)}: " + dal["kalla"]
+
+    nat_path = bdir / "folkmangd_kommuner_31dec.csv"
+    nat = _read_csv(nat_path, _NATIONELL_KOLUMNER)
+    nat["folkmangd"] = _check_folkmangd(nat, nat_path)
+    nat["datum"] = nat["ar"] + "-12-31"
+    nat["kalla"] = f"{visningsvag(nat_path)}"
+    nat = nat[KOLUMNER]
+
+    nycklar_dal = set(zip(dal["kommunkod"], dal["datum"], strict=True))
+    i_dal = pd.Series(
+        [k in nycklar_dal for k in zip(nat["kommunkod"], nat["datum"], strict=True)],
+        index=nat.index,
+        dtype=bool,
+    )
+    alla = pd.concat([dal, nat[~i_dal]], ignore_index=True)
+
+    for path, df in ((dal_path, dal), (nat_path, nat)):
+        okanda = sorted(set(df["kommunkod"]) - set(kommuner.index))
+        if okanda:
+            raise AnalysError(f"{visningsvag(path)}: okända kommunkoder {', '.join(okanda)}.")
+        fel_lan = df["lanskod"] != df["kommunkod"].map(kommuner["lanskod"])
+        if fel_lan.any():
+            rad = df[fel_lan].iloc[0]
+            raise AnalysError(
+                f"{visningsvag(path)}: kommun {rad['kommunkod']} står i län {rad['lanskod']}, "
+                f"men hör till län {kommuner.loc[rad['kommunkod'], 'lanskod']} enligt kommuner.csv."
+            )
+        dubbel = df.duplicated(["kommunkod", "datum"])
+        if dubbel.any():
+            rad = df[dubbel].iloc[0]
+            raise AnalysError(
+                f"{visningsvag(path)}: kommun {rad['kommunkod']} har mer än en rad för "
+                f"{rad['datum']}."
+            )
+
+    try:
+        alla["datum"] = pd.to_datetime(alla["datum"], format="%Y-%m-%d")
+    except ValueError as e:
+        raise AnalysError(f"Ogiltigt datum i befolkningsdata: {e}") from None
+    # SCB:s namn från uppslagstabellen, så att samma kommun alltid heter likadant.
+    alla["kommun"] = alla["kommunkod"].map(kommuner["kommun"])
+    return alla.sort_values(["datum", "kommunkod"], ignore_index=True)
+
+
+# --- det som övriga moduler använder ----------------------------------------------------------
+
+
+def datum_for_lan(lanskod: str = STANDARDLAN) -> list[date]:
+    """De referensdatum som har befolkning för länet, i ordning."""
+    lan_namn(lanskod)
+    alla = load_befolkning_alla()
+    datum = alla.loc[alla["lanskod"] == lanskod, "datum"].drop_duplicates().sort_values()
+    return [d.date() for d in datum]
+
+
+def describe_datum(datum: list[date]) -> str:
+    """Kort lista över datum: 31 december-åren som intervall, övriga datum uppräknade.
+
+    >>> describe_datum([date(2019, 12, 31), date(2020, 12, 31), date(2023, 6, 30)])
+    '31 december 2019–2020; 2023-06-30'
+    """
+    ar = sorted(d.year for d in datum if (d.month, d.day) == (12, 31))
+    delar: list[str] = []
+    if ar:
+        intervall: list[str] = []
+        start = prev = ar[0]
+        for a in [*ar[1:], None]:
+            if a is not None and a == prev + 1:
+                prev = a
+                continue
+            intervall.append(str(start) if start == prev else f"{start}–{prev}")
+            if a is not None:
+                start = prev = a
+        delar.append("31 december " + ", ".join(intervall))
+    ovriga = [d.isoformat() for d in sorted(datum) if (d.month, d.day) != (12, 31)]
+    if ovriga:
+        delar.append(", ".join(ovriga))
+    return "; ".join(delar)
+
+
+@dataclass(frozen=True)
+class Befolkningskalla:
+    """Varifrån en befolkningssiffra kommer, för texten under tabeller och i arbetsböcker."""
+
+    lanskod: str
+    lan: str
+    datum: date
+    scb_tabell: str
+    filer: tuple[str, ...]
+    summa: int
+
+    def text(self) -> str:
+        filer = ", ".join(self.filer)
+        return (
+            f"Befolkning per {format_datum(self.datum)} ({self.datum.isoformat()}), {self.lan}: "
+            f"summa av kommunernas folkmängd {format_tal(self.summa)}. "
+            f"Källa: SCB, {self.scb_tabell}; data: {filer}."
+        )
+
+
+def load_befolkning(lanskod: str = STANDARDLAN, datum: str | int | date = 2024) -> pd.DataFrame:
+    """Folkmängd per kommun i ett län vid ett referensdatum, en rad per kommun i kodordning.
+
+    Kolumner: kommunkod (str), kommun, lanskod, datum, folkmangd (int64), kalla.
+
+    >>> df = load_befolkning("20", "2020-12-31")
+    >>> len(df), int(df["folkmangd"].sum())
+    (15, 287676)
+    >>> df.iloc[0][["kommunkod", "kommun", "folkmangd"]].tolist()
+    ['2021', 'Vansbro', 6801]
+    """
+    namn = lan_namn(lanskod)
+    d = parse_datum(datum)
+    alla = load_befolkning_alla()
+    df = alla[(alla["lanskod"] == lanskod) & (alla["datum"] == pd.Timestamp(d))]
+    if df.empty:
+        raise AnalysError(
+            f"Befolkning saknas för {namn} per {d.isoformat()}. "
+            f"Datum som finns för länet: {describe_datum(datum_for_lan(lanskod))}."
+        )
+    # Varje kommun i länet ska finnas exakt en gång, utom kommuner som ännu inte var bildade
+    # (de saknas i hela serien fram till bildandet).
+    kommuner = load_kommuner()
+    forvantade = set(kommuner.loc[kommuner["lanskod"] == lanskod, "kommunkod"])
+    forsta = alla[alla["lanskod"] == lanskod].groupby("kommunkod")["datum"].min()
+    saknas = sorted(
+        k for k in forvantade - set(df["kommunkod"]) if k in forsta and forsta[k] <= pd.Timestamp(d)
+    )
+    if saknas:
+        raise AnalysError(
+            f"Befolkningsdata för {namn} per {d.isoformat()} saknar kommunerna {', '.join(saknas)}."
+        )
+    return df.reset_index(drop=True)
+
+
+def describe_kalla(befolkning: pd.DataFrame) -> Befolkningskalla:
+    """Källbeskrivning för en tabell från `load_befolkning`."""
+    lanskod = str(befolkning["lanskod"].iloc[0])
+    d = befolkning["datum"].iloc[0].date()
+    filer = tuple(sorted({k.split(":")[0] for k in befolkning["kalla"]}))
+    return Befolkningskalla(
+        lanskod=lanskod,
+        lan=lan_namn(lanskod),
+        datum=d,
+        scb_tabell=scb_tabell(d),
+        filer=filer,
+        summa=int(befolkning["folkmangd"].sum()),
+    )

@@ -1,0 +1,233 @@
+"""Kommandoraden `analys`: ett tunt lager över biblioteket, med svensk hjälp och svenska fel.
+
+Fel i indata skrivs som en mening på standardfel och ger slutkod 2, aldrig en traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analys import __version__
+from analys.fel import AnalysError
+
+# argparse skriver sina egna texter på engelska; de användaren ser översätts här.
+_ARGPARSE_SV = {
+    "usage: ": "användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "show program's version number and exit": "visa programmets version och avsluta",
+    "the following arguments are required: %s": "följande argument krävs: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ogiltigt val: %(value)r (välj bland %(choices)s)",
+    "expected one argument": "förväntade ett värde",
+    "expected at least one argument": "förväntade minst ett värde",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
+    "not allowed with argument %s": "går inte att kombinera med %s",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydig flagga: %(option)s kan betyda %(matches)s",
+    "one of the arguments %s is required": "ett av argumenten %s krävs",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+}
+
+
+def _oversatt(text: str) -> str:
+    return _ARGPARSE_SV.get(text, text)
+
+
+argparse._ = _oversatt  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fel: {message}\n")
+
+
+def _belopp(text: str) -> int:
+    """Belopp i hela kronor; mellanslag som tusentalsavgränsare går bra ('1 030 000')."""
+    t = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
+    if not re.fullmatch(r"-?\d+", t):
+        raise AnalysError(
+            f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'."
+        )
+    varde = int(t)
+    if varde < 0:
+        raise AnalysError(f"Ogiltigt belopp '{text}': beloppet kan inte vara negativt.")
+    return varde
+
+
+def _fast_andel(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        varde = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        varde = Decimal("NaN")
+    if not varde.is_finite() or not (0 <= varde <= 1):
+        raise AnalysError(
+            f"Ogiltig fast andel '{text}': ange ett tal från 0 till 1, t.ex. 0.3 för 30 % lika delar."
+        )
+    return varde
+
+
+def _lanskod(text: str) -> str:
+    from analys.befolkning import lan_namn
+
+    kod = text.strip().zfill(2) if text.strip().isdigit() else text.strip()
+    lan_namn(kod)  # okänd länskod ger ett fel som listar de giltiga
+    return kod
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="analys",
+        description=(
+            "Fördelning av regionala kostnader för Yrkesresan och BBIC mellan länets kommuner, "
+            "efter SCB:s befolkningsstatistik."
+        ),
+    )
+    p.add_argument("--version", action="version", version=f"analys {__version__}")
+    sub = p.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=_Parser)
+
+    f = sub.add_parser(
+        "fordelning",
+        help="fördela ett belopp mellan kommunerna",
+        description=(
+            "Fördela ett belopp i hela kronor mellan kommunerna i ett län. Beloppen avrundas med "
+            "största-restmetoden och summerar exakt till beloppet."
+        ),
+        epilog=(
+            "Exempel: analys fordelning --belopp 400000 --befolkningsdatum 2020-12-31\n"
+            "         analys fordelning --avtal 2024 --format xlsx --ut fordelning-2024.xlsx"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    f.add_argument("--avtal", metavar="ÅR|FIL",
+                   help="ta belopp, datum och nyckel ur ett avtal i data/avtal/ (t.ex. 2024) "
+                        "eller en avtalsfil; övriga flaggor går före")  # fmt: skip
+    f.add_argument("--belopp", metavar="KR", help="belopp att fördela, hela kronor")
+    f.add_argument("--befolkningsdatum", metavar="DATUM",
+                   help="befolkningens referensdatum: ÅÅÅÅ-MM-DD, eller ett år (= 31 december)")  # fmt: skip
+    f.add_argument("--lan", metavar="KOD", help="länskod med två siffror (standard 20, Dalarna)")
+    f.add_argument("--nyckel", choices=["befolkning", "lika", "blandad", "egen"],
+                   help="fördelningsnyckel (standard befolkning)")  # fmt: skip
+    f.add_argument("--fast-andel", metavar="TAL",
+                   help="för nyckeln blandad: andel som delas lika, 0–1 (standard 0.3)")  # fmt: skip
+    f.add_argument("--vikter", metavar="FIL", type=Path,
+                   help="för nyckeln egen: CSV-fil med rubrikraden kommunkod,vikt")  # fmt: skip
+    f.add_argument("--exkludera", metavar="KOMMUNKOD", nargs="+", default=[],
+                   help="kommuner som inte deltar; beloppet fördelas på de övriga")  # fmt: skip
+    f.add_argument("--format", choices=["tabell", "csv", "json", "xlsx"], default="tabell",
+                   help="tabell (för läsning, standard), csv eller json (maskinläsbart), "
+                        "xlsx (arbetsbok, kräver --ut)")  # fmt: skip
+    f.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
+    f.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    f.set_defaults(run=run_fordelning)
+    return p
+
+
+def run_fordelning(args: argparse.Namespace) -> int:
+    from analys.avtal import load_avtal
+    from analys.befolkning import describe_kalla, load_befolkning
+    from analys.fordelning import Fordelningsnyckel, Nyckel, compute_fordelning, read_vikter
+    from analys.io import check_writable, write_text_atomic
+    from analys.paths import visningsvag
+    from analys.utdata import Fordelningsinfo, to_csv, to_json, to_tabell
+
+    if args.format == "xlsx" and args.ut is None:
+        raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
+    if args.ut is not None:
+        check_writable(args.ut, args.skriv_over)
+
+    avtal = avtalsfil = None
+    if args.avtal:
+        avtal, path = load_avtal(args.avtal)
+        avtalsfil = visningsvag(path)
+    if args.belopp is None and avtal is None:
+        raise AnalysError("Ange --belopp (hela kronor) eller --avtal (t.ex. --avtal 2024).")
+    if args.befolkningsdatum is None and avtal is None:
+        raise AnalysError(
+            "Ange --befolkningsdatum (t.ex. 2020-12-31 eller 2020) eller --avtal (t.ex. --avtal 2024)."
+        )
+    belopp = _belopp(args.belopp) if args.belopp is not None else avtal.belopp_kommuner
+    datum = args.befolkningsdatum if args.befolkningsdatum is not None else avtal.befolkningsdatum
+    lanskod = _lanskod(args.lan) if args.lan is not None else (avtal.lan if avtal else "20")
+    nyckel = Nyckel(args.nyckel) if args.nyckel else (avtal.nyckel if avtal else Nyckel.BEFOLKNING)
+    fast = _fast_andel(args.fast_andel) if args.fast_andel is not None else (
+        avtal.fast_andel if avtal else None
+    )
+    if args.fast_andel is not None and nyckel is not Nyckel.BLANDAD:
+        raise AnalysError("--fast-andel gäller bara nyckeln blandad (lägg till --nyckel blandad).")
+    if args.vikter is not None and nyckel is not Nyckel.EGEN:
+        raise AnalysError("--vikter gäller bara nyckeln egen (lägg till --nyckel egen).")
+    if nyckel is Nyckel.EGEN and args.vikter is None:
+        raise AnalysError("Nyckeln egen kräver en viktfil: lägg till --vikter FIL (kommunkod,vikt).")
+
+    befolkning = load_befolkning(lanskod, datum)
+    koder = list(befolkning["kommunkod"])
+    exkludera = frozenset(k.strip() for k in args.exkludera)
+    okanda = sorted(exkludera - set(koder))
+    if okanda:
+        giltiga = ", ".join(f"{k} {n}" for k, n in zip(koder, befolkning["kommun"], strict=True))
+        raise AnalysError(
+            f"--exkludera: kommunkoden {', '.join(okanda)} finns inte i länet. Giltiga: {giltiga}."
+        )
+    vikter = read_vikter(args.vikter, koder, exkludera) if nyckel is Nyckel.EGEN else None
+    params = {"nyckel": nyckel, "vikter": vikter, "exkludera": exkludera}
+    if fast is not None:
+        params["fast_andel"] = fast
+    nyckelobj = Fordelningsnyckel(**params)
+    df = compute_fordelning(befolkning, belopp, nyckelobj)
+
+    namn = dict(zip(koder, befolkning["kommun"], strict=True))
+    info = Fordelningsinfo(
+        belopp=belopp,
+        nyckel=nyckelobj,
+        befolkning=describe_kalla(befolkning),
+        avtal=avtal.namn if avtal else None,
+        avtalsfil=avtalsfil,
+        vikterfil=str(args.vikter) if args.vikter else None,
+        undantagna=tuple(f"{k} {namn[k]}" for k in sorted(exkludera)),
+    )
+    if args.format == "xlsx":
+        from analys.excel import write_fordelning_xlsx
+
+        write_fordelning_xlsx(df, info, args.ut)
+        print(f"Skrev {args.ut}", file=sys.stderr)
+        return 0
+    text = {"csv": to_csv, "json": lambda d: to_json(d, info), "tabell": lambda d: to_tabell(d, info)}[
+        args.format
+    ](df)
+    if args.ut is not None:
+        write_text_atomic(args.ut, text)
+        print(f"Skrev {args.ut}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except AnalysError as e:
+        print(f"analys: fel: {e}", file=sys.stderr)
+        return e.exit_code
+    except OSError as e:
+        fil = f" {e.filename}" if e.filename else ""
+        print(f"analys: fel: kunde inte läsa eller skriva{fil}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("analys: avbrutet.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

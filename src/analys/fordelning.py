@@ -1,0 +1,240 @@
+"""Fördelning av ett belopp i hela kronor mellan kommuner.
+
+Varje kommuns andel räknas exakt (bråk, inga flyttal), kvoten belopp × andel avrundas med
+största-restmetoden: alla får heltalsdelen av sin kvot, och de kronor som återstår går en i taget
+till de största resterna. Lika rester avgörs av kommunkoden (lägst kod först), så resultatet beror
+aldrig på radernas ordning. Summan blir alltid exakt beloppet.
+
+Nycklar:
+
+- ``befolkning``: andel av kommunernas sammanlagda folkmängd;
+- ``lika``: lika delar;
+- ``blandad``: en fast andel (t.ex. 30 %) delas lika, resten efter folkmängd;
+- ``egen``: egna vikter (kommunkod, vikt) ur en CSV-fil.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from analys.fel import AnalysError
+
+UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
+
+
+class Nyckel(StrEnum):
+    BEFOLKNING = "befolkning"
+    LIKA = "lika"
+    BLANDAD = "blandad"
+    EGEN = "egen"
+
+
+NYCKEL_TEXT = {
+    Nyckel.BEFOLKNING: "efter folkmängd (andel av kommunernas sammanlagda folkmängd)",
+    Nyckel.LIKA: "lika delar",
+    Nyckel.BLANDAD: "blandad: {fast} lika delar, resten efter folkmängd",
+    Nyckel.EGEN: "egna vikter",
+}
+
+
+class Fordelningsnyckel(BaseModel):
+    """Hur ett belopp fördelas: nyckel, fast andel (för ``blandad``), egna vikter, undantag."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nyckel: Nyckel = Nyckel.BEFOLKNING
+    fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
+    vikter: tuple[tuple[str, Decimal], ...] | None = None
+    exkludera: frozenset[str] = frozenset()
+
+    @field_validator("vikter")
+    @classmethod
+    def _vikter_icke_negativa(cls, v: tuple[tuple[str, Decimal], ...] | None):
+        if v is not None and any(vikt < 0 for _, vikt in v):
+            raise ValueError("vikterna måste vara 0 eller större")
+        return v
+
+    def text(self) -> str:
+        """Nyckeln i en mening, för rapporter."""
+        from analys.format import format_procent
+
+        t = NYCKEL_TEXT[self.nyckel]
+        return t.format(fast=format_procent(self.fast_andel, 0)) if "{" in t else t
+
+
+def largest_remainder(belopp: int, vikter: Sequence[int | Fraction], ordning: Sequence[str]) -> list[int]:
+    """Fördela `belopp` (hela kronor, ≥ 0) efter icke-negativa vikter med största-restmetoden.
+
+    `ordning` är en nyckel per post (kommunkod) som avgör lika rester: lägst först.
+    Vikterna räknas exakt (heltal eller bråk); summan av resultatet är alltid `belopp`.
+
+    >>> largest_remainder(10, [1, 1, 1], ["2021", "2023", "2026"])
+    [4, 3, 3]
+    >>> largest_remainder(10, [1, 1, 1], ["2026", "2023", "2021"])
+    [3, 3, 4]
+    >>> largest_remainder(400000, [23067, 52394], ["2084", "2081"])
+    [122118, 277382]
+    """
+    if isinstance(belopp, bool) or not isinstance(belopp, int | np.integer):
+        raise AnalysError(f"Beloppet måste vara ett heltal i kronor, inte {belopp!r}.")
+    belopp = int(belopp)
+    if belopp < 0:
+        raise AnalysError(f"Beloppet måste vara 0 eller större, inte {belopp}.")
+    if len(vikter) != len(ordning):
+        raise ValueError("vikter och ordning måste vara lika långa")
+    if len(set(ordning)) != len(ordning):
+        raise ValueError("ordning måste vara unik")
+    fr = [Fraction(v) for v in vikter]
+    if any(v < 0 for v in fr):
+        raise AnalysError("Vikterna måste vara 0 eller större.")
+    # Gemensam nämnare: vikterna blir heltal, och all räkning sker i heltal.
+    namnare = math.lcm(*(v.denominator for v in fr)) if fr else 1
+    w = [v.numerator * (namnare // v.denominator) for v in fr]
+    total = sum(w)
+    if total == 0:
+        raise AnalysError("Minst en vikt måste vara större än 0.")
+    kvot = [divmod(belopp * wi, total) for wi in w]
+    resultat = [q for q, _ in kvot]
+    kvar = belopp - sum(resultat)
+    # Största rest först; lika rest avgörs av lägst ordningsnyckel.
+    rang = sorted(range(len(w)), key=lambda i: (-kvot[i][1], ordning[i]))
+    for i in rang[:kvar]:
+        resultat[i] += 1
+    return resultat
+
+
+def andelar(befolkning: pd.DataFrame, nyckel: Fordelningsnyckel) -> dict[str, Fraction]:
+    """Exakt andel per kommunkod (summerar till 1) för de kommuner som deltar."""
+    deltar = befolkning[~befolkning["kommunkod"].isin(nyckel.exkludera)]
+    if deltar.empty:
+        raise AnalysError("Alla kommuner är undantagna; minst en kommun måste delta.")
+    koder = list(deltar["kommunkod"])
+    n = len(koder)
+    if nyckel.nyckel in (Nyckel.BEFOLKNING, Nyckel.BLANDAD):
+        folk = [int(x) for x in deltar["folkmangd"]]
+        summa = sum(folk)
+        efter_folk = [Fraction(p, summa) for p in folk]
+        if nyckel.nyckel is Nyckel.BEFOLKNING:
+            return dict(zip(koder, efter_folk, strict=True))
+        f = Fraction(nyckel.fast_andel)
+        return {k: f / n + (1 - f) * a for k, a in zip(koder, efter_folk, strict=True)}
+    if nyckel.nyckel is Nyckel.LIKA:
+        return dict.fromkeys(koder, Fraction(1, n))
+    # egen
+    if nyckel.vikter is None:
+        raise AnalysError("Nyckeln 'egen' kräver vikter (--vikter FIL).")
+    vikter = dict(nyckel.vikter)
+    saknas = [k for k in koder if k not in vikter]
+    if saknas:
+        raise AnalysError(f"Vikter saknas för kommunerna {', '.join(saknas)}.")
+    v = [Fraction(vikter[k]) for k in koder]
+    summa = sum(v)
+    if summa == 0:
+        raise AnalysError("Minst en deltagande kommun måste ha en vikt större än 0.")
+    return {k: vi / summa for k, vi in zip(koder, v, strict=True)}
+
+
+def compute_fordelning(
+    befolkning: pd.DataFrame, belopp: int, nyckel: Fordelningsnyckel | None = None
+) -> pd.DataFrame:
+    """Fördela `belopp` kronor mellan kommunerna i `befolkning` (från `load_befolkning`).
+
+    Returnerar en rad per deltagande kommun i kodordning: kommunkod, kommun, folkmangd,
+    andel (exakt andel som flyttal, för visning), belopp (int64, summerar exakt till `belopp`).
+
+    >>> from analys.befolkning import load_befolkning
+    >>> df = compute_fordelning(load_befolkning("20", 2020), 400000)
+    >>> int(df["belopp"].sum()), df.set_index("kommun").loc["Falun", "belopp"].item()
+    (400000, 82771)
+    """
+    nyckel = nyckel or Fordelningsnyckel()
+    okanda = sorted(set(nyckel.exkludera) - set(befolkning["kommunkod"]))
+    if okanda:
+        raise AnalysError(
+            f"Kommunkoderna {', '.join(okanda)} finns inte bland länets kommuner "
+            f"({', '.join(befolkning['kommunkod'])})."
+        )
+    sorterad = befolkning.sort_values("kommunkod", ignore_index=True)
+    exakt = andelar(sorterad, nyckel)
+    koder = list(exakt)
+    fordelat = largest_remainder(belopp, [exakt[k] for k in koder], koder)
+    ut = sorterad[sorterad["kommunkod"].isin(exakt)][["kommunkod", "kommun", "folkmangd"]].copy()
+    ut["andel"] = [float(exakt[k]) for k in ut["kommunkod"]]
+    ut["belopp"] = pd.Series(fordelat, index=ut.index, dtype="int64")
+    return ut.reset_index(drop=True)
+
+
+def read_vikter(
+    path: Path, kommunkoder: Sequence[str], exkludera: frozenset[str] = frozenset()
+) -> tuple[tuple[str, Decimal], ...]:
+    """Läs egna vikter ur en CSV-fil med rubrikraden ``kommunkod,vikt``.
+
+    Semikolon som avgränsare med decimalkomma (som Excel sparar på svenska) går också bra.
+    Varje kommun i `kommunkoder` som inte är undantagen ska finnas exakt en gång; vikterna ska
+    vara tal ≥ 0.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise AnalysError(f"Viktfilen {path} finns inte.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise AnalysError(f"Viktfilen {path} är inte sparad som UTF-8.") from None
+    rader = [r for r in text.splitlines() if r.strip()]
+    if not rader:
+        raise AnalysError(f"Viktfilen {path} är tom; första raden ska vara 'kommunkod,vikt'.")
+    avgransare = ";" if ";" in rader[0] else ","
+    lasare = csv.reader(rader, delimiter=avgransare)
+    rubrik = [c.strip().lower() for c in next(lasare)]
+    if rubrik != ["kommunkod", "vikt"]:
+        raise AnalysError(
+            f"Viktfilen {path} rad 1: rubrikraden ska vara 'kommunkod,vikt', inte "
+            f"'{avgransare.join(rubrik)}'."
+        )
+    vikter: dict[str, Decimal] = {}
+    for nr, falt in enumerate(lasare, start=2):
+        if len(falt) != 2:
+            raise AnalysError(
+                f"Viktfilen {path} rad {nr}: förväntade två fält (kommunkod och vikt), "
+                f"fick {len(falt)}."
+            )
+        kod, vikt_text = falt[0].strip(), falt[1].strip()
+        if kod not in kommunkoder:
+            raise AnalysError(
+                f"Viktfilen {path} rad {nr}: kommunkoden '{kod}' finns inte bland länets kommuner "
+                f"({', '.join(kommunkoder)})."
+            )
+        if kod in vikter:
+            raise AnalysError(f"Viktfilen {path} rad {nr}: kommunkod {kod} står på mer än en rad.")
+        try:
+            vikt = Decimal(vikt_text.replace(",", ".").replace(" ", ""))
+        except InvalidOperation:
+            vikt = Decimal("NaN")
+        if not vikt.is_finite():
+            raise AnalysError(
+                f"Viktfilen {path} rad {nr}: vikten '{vikt_text}' är inget tal; ange ett tal ≥ 0."
+            )
+        if vikt < 0:
+            raise AnalysError(
+                f"Viktfilen {path} rad {nr}: vikten {vikt_text} är negativ; ange ett tal ≥ 0."
+            )
+        vikter[kod] = vikt
+    saknas = [k for k in kommunkoder if k not in vikter and k not in exkludera]
+    if saknas:
+        raise AnalysError(f"Viktfilen {path} saknar vikter för kommunerna {', '.join(saknas)}.")
+    return tuple(vikter.items())
+
+
+def vikter_fran_mapping(vikter: Mapping[str, float | int | Decimal]) -> tuple[tuple[str, Decimal], ...]:
+    """Vikter ur en ordbok (kommunkod → vikt), för notebooks och tester."""
+    return tuple((str(k), Decimal(str(v))) for k, v in vikter.items())

@@ -1,0 +1,54 @@
+"""Skrivning av utdata: atomiskt, och aldrig över en användares fil utan att hen bett om det."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from analys.fel import AnalysError
+
+
+def check_writable(path: Path, skriv_over: bool) -> None:
+    """Stoppa innan något räknas om målfilen finns och användaren inte bett om att ersätta den."""
+    if path.exists() and not skriv_over:
+        raise AnalysError(
+            f"Filen {path} finns redan och skrivs inte över. "
+            "Välj ett annat filnamn eller lägg till --skriv-over."
+        )
+    if path.exists() and path.is_dir():
+        raise AnalysError(f"{path} är en katalog; ange ett filnamn.")
+
+
+def write_atomic(path: Path, skriv: Callable[[Path], None]) -> None:
+    """Skriv via en temporär fil i samma katalog och flytta den på plats först när den är klar.
+
+    Går något fel under skrivningen ligger den gamla filen (om någon) kvar orörd.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        skriv(tmp_path)
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Text (UTF-8, `\\n` som radslut) skriven atomiskt."""
+    write_atomic(path, lambda p: p.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def sha256(path: Path) -> str:
+    """SHA-256 av en fil, för spårbarhet i rapporter och metadata."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,28 @@
+"""Var projektets data ligger.
+
+Standard är katalogen `data/` i projektets rot (paketet installeras redigerbart, `pip install -e .`).
+Miljövariabeln `ANALYS_DATA` pekar ut en annan datakatalog, t.ex. en kopia med egna avtal.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJEKTROT = Path(__file__).resolve().parents[2]
+
+
+def data_dir() -> Path:
+    """Datakatalogen (`ANALYS_DATA` eller `<projektrot>/data`)."""
+    return Path(os.environ.get("ANALYS_DATA", PROJEKTROT / "data"))
+
+
+def visningsvag(path: Path) -> str:
+    """Sökväg som den skrivs i rapporter: relativt projektroten när det går (inga maskinnamn)."""
+    p = Path(path).resolve()
+    for rot in (PROJEKTROT, data_dir().resolve().parent):
+        try:
+            return p.relative_to(rot).as_posix()
+        except ValueError:
+            continue
+    return p.name

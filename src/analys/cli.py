@@ -29,7 +29,9 @@ _ARGPARSE_SV = {
     "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
     "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
     "not allowed with argument %s": "går inte att kombinera med %s",
-    "ambiguous option: %(option)s could match %(matches)s": "tvetydig flagga: %(option)s kan betyda %(matches)s",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tvetydig flagga: %(option)s kan betyda %(matches)s"
+    ),
     "one of the arguments %s is required": "ett av argumenten %s krävs",
     "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
 }
@@ -158,8 +160,8 @@ def run_fordelning(args: argparse.Namespace) -> int:
     datum = args.befolkningsdatum if args.befolkningsdatum is not None else avtal.befolkningsdatum
     lanskod = _lanskod(args.lan) if args.lan is not None else (avtal.lan if avtal else "20")
     nyckel = Nyckel(args.nyckel) if args.nyckel else (avtal.nyckel if avtal else Nyckel.BEFOLKNING)
-    fast = _fast_andel(args.fast_andel) if args.fast_andel is not None else (
-        avtal.fast_andel if avtal else None
+    fast = (
+        _fast_andel(args.fast_andel) if args.fast_andel is not None else (avtal.fast_andel if avtal else None)
     )
     if args.fast_andel is not None and nyckel is not Nyckel.BLANDAD:
         raise AnalysError("--fast-andel gäller bara nyckeln blandad (lägg till --nyckel blandad).")
@@ -200,9 +202,11 @@ def run_fordelning(args: argparse.Namespace) -> int:
         write_fordelning_xlsx(df, info, args.ut)
         print(f"Skrev {args.ut}", file=sys.stderr)
         return 0
-    text = {"csv": to_csv, "json": lambda d: to_json(d, info), "tabell": lambda d: to_tabell(d, info)}[
-        args.format
-    ](df)
+    text = {
+        "csv": to_csv,
+        "json": lambda d: to_json(d, info),
+        "tabell": lambda d: to_tabell(d, info),
+    }[args.format](df)
     if args.ut is not None:
         write_text_atomic(args.ut, text)
         print(f"Skrev {args.ut}", file=sys.stderr)

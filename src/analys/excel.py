@@ -32,8 +32,6 @@ def write_fordelning_xlsx(df: pd.DataFrame, info: Fordelningsinfo, path: Path) -
     """Skriv en fördelning som arbetsbok (atomiskt): bladet "Fördelning" och "Källor och antaganden"."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
 
     wb = Workbook()
     ws = wb.active
@@ -41,9 +39,7 @@ def write_fordelning_xlsx(df: pd.DataFrame, info: Fordelningsinfo, path: Path) -
     ws["A1"] = f"Fördelning av {info.belopp:,} kr".replace(",", " ")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = info.avtal or f"{info.befolkning.lan}, nyckel: {info.nyckel.text()}"
-    ws["A3"] = (
-        f"Befolkning per {info.befolkning.datum.isoformat()} (SCB, {info.befolkning.scb_tabell})"
-    )
+    ws["A3"] = f"Befolkning per {info.befolkning.datum.isoformat()} (SCB, {info.befolkning.scb_tabell})"
     forsta = 5
     rubriker = ["Kommunkod", "Kommun", "Folkmängd", "Andel", "Belopp"]
     for i, r in enumerate(rubriker, start=1):

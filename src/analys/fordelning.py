@@ -83,7 +83,7 @@ def largest_remainder(belopp: int, vikter: Sequence[int | Fraction], ordning: Se
     >>> largest_remainder(10, [1, 1, 1], ["2026", "2023", "2021"])
     [3, 3, 4]
     >>> largest_remainder(400000, [23067, 52394], ["2084", "2081"])
-    [122118, 277382]
+    [122272, 277728]
     """
     if isinstance(belopp, bool) or not isinstance(belopp, int | np.integer):
         raise AnalysError(f"Beloppet måste vara ett heltal i kronor, inte {belopp!r}.")
@@ -205,8 +205,7 @@ def read_vikter(
     for nr, falt in enumerate(lasare, start=2):
         if len(falt) != 2:
             raise AnalysError(
-                f"Viktfilen {path} rad {nr}: förväntade två fält (kommunkod och vikt), "
-                f"fick {len(falt)}."
+                f"Viktfilen {path} rad {nr}: förväntade två fält (kommunkod och vikt), fick {len(falt)}."
             )
         kod, vikt_text = falt[0].strip(), falt[1].strip()
         if kod not in kommunkoder:
@@ -225,9 +224,7 @@ def read_vikter(
                 f"Viktfilen {path} rad {nr}: vikten '{vikt_text}' är inget tal; ange ett tal ≥ 0."
             )
         if vikt < 0:
-            raise AnalysError(
-                f"Viktfilen {path} rad {nr}: vikten {vikt_text} är negativ; ange ett tal ≥ 0."
-            )
+            raise AnalysError(f"Viktfilen {path} rad {nr}: vikten {vikt_text} är negativ; ange ett tal ≥ 0.")
         vikter[kod] = vikt
     saknas = [k for k in kommunkoder if k not in vikter and k not in exkludera]
     if saknas:
@@ -235,6 +232,8 @@ def read_vikter(
     return tuple(vikter.items())
 
 
-def vikter_fran_mapping(vikter: Mapping[str, float | int | Decimal]) -> tuple[tuple[str, Decimal], ...]:
+def vikter_fran_mapping(
+    vikter: Mapping[str, float | int | Decimal],
+) -> tuple[tuple[str, Decimal], ...]:
     """Vikter ur en ordbok (kommunkod → vikt), för notebooks och tester."""
     return tuple((str(k), Decimal(str(v))) for k, v in vikter.items())

@@ -22,8 +22,10 @@ def format_tal(varde: int | float | Decimal | Fraction, decimaler: int = 0, sep:
     >>> format_tal(Fraction(2, 3), 2)
     '0,67'
     """
-    d = Decimal(varde.numerator) / Decimal(varde.denominator) if isinstance(varde, Fraction) else (
-        Decimal(str(varde)) if isinstance(varde, float) else Decimal(varde)
+    d = (
+        Decimal(varde.numerator) / Decimal(varde.denominator)
+        if isinstance(varde, Fraction)
+        else (Decimal(str(varde)) if isinstance(varde, float) else Decimal(varde))
     )
     kvant = Decimal(1).scaleb(-decimaler)
     d = d.quantize(kvant, rounding=ROUND_HALF_UP)

@@ -30,7 +30,10 @@ class Fordelningsinfo:
 
     def rader(self) -> list[tuple[str, str]]:
         """Källor och parametrar som (rubrik, text)-par, i den ordning de visas."""
-        r = [("Belopp att fördela", format_kr(self.belopp)), ("Fördelningsnyckel", self.nyckel.text())]
+        r = [
+            ("Belopp att fördela", format_kr(self.belopp)),
+            ("Fördelningsnyckel", self.nyckel.text()),
+        ]
         if self.avtal:
             r.append(("Avtal", f"{self.avtal} ({self.avtalsfil})"))
         if self.vikterfil:
@@ -95,7 +98,13 @@ def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     """Tabell för människor: svenska talformat, summarad, källa och datum under."""
     huvud = ["Kod", "Kommun", "Folkmängd", "Andel", "Belopp"]
     kropp = [
-        [r.kommunkod, r.kommun, format_tal(r.folkmangd), format_procent(r.andel), format_kr(r.belopp)]
+        [
+            r.kommunkod,
+            r.kommun,
+            format_tal(r.folkmangd),
+            format_procent(r.andel),
+            format_kr(r.belopp),
+        ]
         for r in df.sort_values("kommunkod").itertuples(index=False)
     ]
     summa = ["", "Summa", format_tal(int(df["folkmangd"].sum())), format_procent(1.0),
@@ -109,9 +118,7 @@ def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
         return "  ".join(delar).rstrip()
 
     linje = "  ".join("-" * b for b in bredd)
-    titel = (
-        f"Fördelning av {format_kr(info.belopp)} mellan {len(df)} kommuner i {info.befolkning.lan}"
-    )
+    titel = f"Fördelning av {format_kr(info.belopp)} mellan {len(df)} kommuner i {info.befolkning.lan}"
     if info.avtal:
         titel += f"\n{info.avtal}"
     ut = [titel, "", rad(huvud), linje, *(rad(r) for r in kropp), linje, rad(summa), ""]

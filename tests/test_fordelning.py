@@ -176,3 +176,20 @@ def test_mixed_key_sums_exactly_for_any_fixed_part(belopp, fast):
     df = compute_fordelning(bef, belopp, Fordelningsnyckel(nyckel=Nyckel.BLANDAD, fast_andel=fast))
     assert int(df["belopp"].sum()) == belopp
     assert abs(sum(df["andel"]) - 1) < 1e-9
+
+
+@given(
+    belopp=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=8),
+    vikter=st.lists(st.integers(min_value=0, max_value=3_000_000), min_size=1, max_size=30).filter(
+        lambda v: sum(v) > 0
+    ),
+)
+def test_matrix_version_equals_the_exact_one(belopp, vikter):
+    import numpy as np
+
+    from analys.fordelning import largest_remainder_matrix
+
+    koder = [f"{i:04d}" for i in range(len(vikter))]
+    ut = largest_remainder_matrix(np.array(belopp), np.array(vikter))
+    for b, rad in zip(belopp, ut, strict=True):
+        assert list(rad) == largest_remainder(b, vikter, koder)

@@ -26,7 +26,9 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject():
     )
     env = yaml.safe_load((ROT / "environment.yml").read_text(encoding="utf-8"))
     conda = dict(
-        _namn_och_krav(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))
+        _namn_och_krav(d)
+        for d in env["dependencies"]
+        if isinstance(d, str) and not d.startswith(("python", "pip"))
     )
     assert conda == forvantat
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))

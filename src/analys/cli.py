@@ -130,7 +130,87 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     f.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
     f.set_defaults(run=run_fordelning)
+
+    s = sub.add_parser(
+        "scenario",
+        help="kostnad per kommun och år under olika antaganden",
+        description=(
+            "Räkna vad varje kommun betalar år för år (fast kostnad, kursavgifter, pott tillbaka, netto) "
+            "under ett eller flera scenarier ur data/antaganden/."
+        ),
+        epilog=(
+            "Exempel: analys scenario --lista\n"
+            "         analys scenario --scenario bas okning --fran 2024 --till 2030\n"
+            "         analys scenario --scenario bas samverkan --format xlsx --ut scenarier.xlsx"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument("--antaganden", metavar="FIL", type=Path,
+                   help="antagandefil (standard data/antaganden/bas.yaml)")  # fmt: skip
+    s.add_argument("--scenarier", metavar="FIL", type=Path,
+                   help="scenariofil (standard scenarier.yaml bredvid antagandefilen)")  # fmt: skip
+    s.add_argument("--scenario", metavar="NAMN", nargs="+", default=["bas"],
+                   help="scenarier att räkna (standard bas)")  # fmt: skip
+    s.add_argument("--fran", metavar="ÅR", type=int, default=2024, help="första år (standard 2024)")
+    s.add_argument("--till", metavar="ÅR", type=int, default=2030, help="sista år (standard 2030)")
+    s.add_argument("--format", choices=["tabell", "csv", "xlsx"], default="tabell",
+                   help="tabell (standard), csv (maskinläsbart) eller xlsx (kräver --ut)")  # fmt: skip
+    s.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
+    s.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    s.add_argument("--lista", action="store_true", help="lista scenarierna och avsluta")
+    s.set_defaults(run=run_scenario)
     return p
+
+
+def run_scenario(args: argparse.Namespace) -> int:
+    from analys.antaganden import FORSTA_AR, SISTA_AR, antaganden_dir, read_scenarier
+    from analys.io import check_writable, write_text_atomic
+    from analys.kostnadsmodell import compute_scenarier
+    from analys.paths import visningsvag
+    from analys.scenariotext import to_csv, to_tabell, write_scenario_xlsx
+
+    bas_path = args.antaganden or antaganden_dir() / "bas.yaml"
+    if not Path(bas_path).is_file():
+        raise AnalysError(f"Antagandefilen {bas_path} finns inte.")
+    scen_path = args.scenarier or Path(bas_path).parent / "scenarier.yaml"
+    scenarier = read_scenarier(scen_path)
+    if args.lista:
+        bredd = max(len(n) for n in scenarier)
+        for namn, sc in scenarier.items():
+            print(f"{namn.ljust(bredd)}  {sc.beskrivning}")
+        return 0
+    for ar in (args.fran, args.till):
+        if not FORSTA_AR <= ar <= SISTA_AR:
+            raise AnalysError(f"Året {ar} ligger utanför modellens år {FORSTA_AR}–{SISTA_AR}.")
+    if args.till < args.fran:
+        raise AnalysError(f"--till ({args.till}) ligger före --fran ({args.fran}).")
+    okanda = [s for s in args.scenario if s not in scenarier]
+    if okanda:
+        raise AnalysError(
+            f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scen_path)}. "
+            f"Scenarier som finns: {', '.join(scenarier)}."
+        )
+    if args.format == "xlsx" and args.ut is None:
+        raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
+    if args.ut is not None:
+        check_writable(args.ut, args.skriv_over)
+    per_kommun, per_ar = compute_scenarier(list(dict.fromkeys(args.scenario)), args.fran, args.till,
+                                           args.antaganden, args.scenarier)  # fmt: skip
+    beskrivningar = {n: s.beskrivning for n, s in scenarier.items()}
+    kallor = [visningsvag(Path(bas_path)), visningsvag(Path(scen_path))]
+    if args.format == "xlsx":
+        write_scenario_xlsx(per_kommun, per_ar, beskrivningar, kallor, args.ut)
+        print(f"Skrev {args.ut}", file=sys.stderr)
+        return 0
+    text = (
+        to_csv(per_kommun) if args.format == "csv" else to_tabell(per_kommun, per_ar, beskrivningar, kallor)
+    )
+    if args.ut is not None:
+        write_text_atomic(args.ut, text)
+        print(f"Skrev {args.ut}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def run_fordelning(args: argparse.Namespace) -> int:

@@ -113,6 +113,41 @@ def largest_remainder(belopp: int, vikter: Sequence[int | Fraction], ordning: Se
     return resultat
 
 
+def largest_remainder_matrix(belopp: np.ndarray, vikter: np.ndarray) -> np.ndarray:
+    """Största-restmetoden för många fördelningar på en gång (en per rad), helt i heltal.
+
+    `belopp` har formen (k,) med hela kronor ≥ 0; `vikter` formen (k, n) eller (n,) med heltal
+    ≥ 0, kolumnerna i kommunkodsordning (lika rester går till den lägsta kolumnen). Varje rad i
+    resultatet summerar exakt till sitt belopp och är identisk med `largest_remainder`.
+
+    >>> largest_remainder_matrix(np.array([10, 400000]), np.array([[1, 1, 1], [23067, 52394, 0]]))
+    array([[     4,      3,      3],
+           [122272, 277728,      0]])
+    """
+    belopp = np.asarray(belopp, dtype=np.int64)
+    w = np.asarray(vikter, dtype=np.int64)
+    if w.ndim == 1:
+        w = np.broadcast_to(w, (belopp.shape[0], w.shape[0]))
+    if (belopp < 0).any() or (w < 0).any():
+        raise AnalysError("Belopp och vikter måste vara 0 eller större.")
+    total = w.sum(axis=1)
+    if (total == 0).any():
+        raise AnalysError("Minst en vikt per fördelning måste vara större än 0.")
+    # Skydd mot spill i int64: belopp × vikt måste rymmas.
+    if belopp.size and int(belopp.max()) * int(w.max()) >= 2**62:
+        rader = [largest_remainder(int(b), [int(x) for x in r], [f"{i:06d}" for i in range(len(r))])
+                 for b, r in zip(belopp, w, strict=True)]  # fmt: skip
+        return np.array(rader, dtype=np.int64)
+    produkt = belopp[:, None] * w
+    kvot, rest = np.divmod(produkt, total[:, None])
+    kvar = belopp - kvot.sum(axis=1)
+    # Rang efter rest (störst först), lika rest: lägst kolumn först (stabil sortering).
+    ordning = np.argsort(-rest, axis=1, kind="stable")
+    rang = np.empty_like(ordning)
+    np.put_along_axis(rang, ordning, np.arange(w.shape[1])[None, :].repeat(w.shape[0], 0), axis=1)
+    return kvot + (rang < kvar[:, None]).astype(np.int64)
+
+
 def andelar(befolkning: pd.DataFrame, nyckel: Fordelningsnyckel) -> dict[str, Fraction]:
     """Exakt andel per kommunkod (summerar till 1) för de kommuner som deltar."""
     deltar = befolkning[~befolkning["kommunkod"].isin(nyckel.exkludera)]

@@ -18,8 +18,16 @@ from analys.paths import visningsvag
 M = TypeVar("M", bound=BaseModel)
 
 
-def _plats(loc: tuple[int | str, ...]) -> str:
-    delar = [f"post {p + 1}" if isinstance(p, int) else str(p) for p in loc]
+def _plats(loc: tuple[int | str, ...], data: Any = None) -> str:
+    """Nyckelvägen som text: listposter räknas från 1 ('post 2'), tabellnycklar skrivs som de är."""
+    delar = []
+    for p in loc:
+        if isinstance(p, int) and isinstance(data, list | tuple):
+            delar.append(f"post {p + 1}")
+            data = data[p] if 0 <= p < len(data) else None
+        else:
+            delar.append(str(p))
+            data = data.get(p, data.get(str(p))) if isinstance(data, dict) else None
     return " → ".join(delar) if delar else "(hela filen)"
 
 
@@ -47,7 +55,8 @@ def _beskriv(fel: dict[str, Any]) -> str:
     if typ.startswith("date") or typ.startswith("datetime"):
         return "ska vara ett datum ÅÅÅÅ-MM-DD" + fick_text
     if typ == "enum" or typ == "literal_error":
-        return f"ska vara ett av: {ctx.get('expected', '')}" + fick_text
+        forvantat = str(ctx.get("expected", "")).replace(" or ", " eller ")
+        return f"ska vara ett av: {forvantat}" + fick_text
     if typ in ("bool_parsing", "bool_type"):
         return "ska vara true eller false" + fick_text
     if typ in ("string_type",):
@@ -63,9 +72,9 @@ def _beskriv(fel: dict[str, Any]) -> str:
     return f"ogiltigt värde{fick_text}"
 
 
-def validation_error_text(e: ValidationError, kalla: str) -> str:
+def validation_error_text(e: ValidationError, kalla: str, data: Any = None) -> str:
     """Pydantic-fel som svensk text: ett fel per rad, med filen och nyckeln."""
-    rader = [f"{kalla}: {_plats(f['loc'])}: {_beskriv(f)}" for f in e.errors()]
+    rader = [f"{kalla}: {_plats(f['loc'], data)}: {_beskriv(f)}" for f in e.errors()]
     return "\n".join(rader)
 
 
@@ -91,7 +100,7 @@ def validate(data: Any, model: type[M], kalla: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise AnalysError(validation_error_text(e, kalla)) from None
+        raise AnalysError(validation_error_text(e, kalla, data)) from None
 
 
 def load_yaml_model(path: Path, model: type[M]) -> M:

@@ -1,0 +1,381 @@
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from analys.antaganden import Intervall, Osakerhet, load_antaganden, read_scenarier
+from analys.avtal import load_avtal
+from analys.befolkning import load_befolkning
+from analys.fel import AnalysError
+from analys.fordelning import compute_fordelning
+from analys.kostnadsmodell import (
+    build_underlag,
+    compute,
+    compute_scenarier,
+    compute_scenario,
+    monte_carlo,
+    sensitivity,
+    table_kommun_over_ar,
+    table_skillnad_mot_bas,
+    table_totaler_per_ar,
+)
+from tests.conftest import PM_2022_TABELL_1
+
+SCENARIER = list(read_scenarier())
+
+
+@pytest.fixture(scope="module")
+def alla():
+    return compute_scenarier(SCENARIER, 2021, 2030)
+
+
+def test_bas_reproduces_the_agreements(alla):
+    per_kommun, per_ar = alla
+    bas = per_kommun[per_kommun["scenario"] == "bas"]
+    ar = per_ar[per_ar["scenario"] == "bas"].set_index("ar")
+    assert ar.loc[2021, "kommunernas_del"] == 0
+    assert (bas[bas["ar"] == 2021]["fast_kostnad"] == 0).all()
+    assert ar.loc[2022, "kommunernas_del"] == 400_000
+    assert ar.loc[2024, "kommunernas_del"] == 1_030_000
+    b2022 = bas[bas["ar"] == 2022]
+    assert dict(zip(b2022["kommun"], b2022["fast_kostnad"], strict=True)) == {
+        k: b for k, (_, b) in PM_2022_TABELL_1.items()
+    }
+    avtal, _ = load_avtal("2024")
+    avtal_2024 = compute_fordelning(load_befolkning("20", avtal.befolkningsdatum), avtal.belopp_kommuner)
+    b2024 = bas[bas["ar"] == 2024]
+    assert list(b2024["fast_kostnad"]) == list(avtal_2024["belopp"])
+
+
+def test_invariants_for_every_scenario_and_year(alla):
+    per_kommun, per_ar = alla
+    for (scenario, ar), grupp in per_kommun.groupby(["scenario", "ar"]):
+        rad = per_ar[(per_ar["scenario"] == scenario) & (per_ar["ar"] == ar)].iloc[0]
+        assert grupp["fast_kostnad"].sum() == rad["kommunernas_del"], (scenario, ar)
+        assert rad["kommunernas_del"] + rad["region_del"] == rad["fast_total"]
+        assert rad["pott"] == 400 * grupp["deltagardagar"].sum()
+        assert grupp["pott_tillbaka"].sum() == rad["pott"]
+        assert (grupp["rorlig_kostnad"] == 850 * grupp["deltagardagar"]).all()
+        assert (
+            grupp["netto"] == grupp["fast_kostnad"] + grupp["rorlig_kostnad"] - grupp["pott_tillbaka"]
+        ).all()
+    for kol in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto"):
+        assert per_kommun[kol].dtype == "int64"
+
+
+def test_scenarios_order_after_the_first_launch_after_2024(alla):
+    _, per_ar = alla
+    tab = per_ar.pivot(index="ar", columns="scenario", values="kommunernas_del")
+    # Resa 3 lanseras 2026-01, den första efter basåret 2024.
+    for ar in range(2021, 2026):
+        assert tab.loc[ar, "okning"] == tab.loc[ar, "oforandrad"] == tab.loc[ar, "bas"]
+    for ar in range(2026, 2031):
+        assert tab.loc[ar, "okning"] > tab.loc[ar, "bas"] > tab.loc[ar, "oforandrad"]
+        assert tab.loc[ar, "samverkan"] < tab.loc[ar, "bas"]
+
+
+def test_indexation_and_staffing_by_hand():
+    a = load_antaganden("oforandrad")
+    _, per_ar = compute_scenario(a, "oforandrad", 2024, 2026)
+    # 1 030 000 kr × 1,03 = 1 060 900; × 1,03² = 1 092 727
+    assert list(per_ar["fast_total"]) == [1_030_000, 1_060_900, 1_092_727]
+    b = load_antaganden("okning")
+    _, per_ar = compute_scenario(b, "okning", 2026, 2026)
+    # 2026: resa 3 hela året, resa 4 från september (4/12): 0,25 × 16/12 tjänst à 850 000 kr,
+    # plus basens 1 030 000 kr, allt × 1,03² = (1 030 000 + 283 333,33…) × 1,0609 = 1 393 315,3
+    assert per_ar["fast_total"].iloc[0] == 1_393_315
+    assert per_ar["tjanster"].iloc[0] == pytest.approx(1.25 + 0.25 * 16 / 12)
+
+
+def test_mixed_key_scenario_changes_the_split_but_not_the_total(alla):
+    per_kommun, per_ar = alla
+    tab = per_ar.pivot(index="ar", columns="scenario", values="kommunernas_del")
+    assert (tab["blandad-nyckel"] == tab["bas"]).all()
+    b = per_kommun[(per_kommun["ar"] == 2026)].pivot(
+        index="kommunkod", columns="scenario", values="fast_kostnad"
+    )
+    assert b.loc["2021", "blandad-nyckel"] > b.loc["2021", "bas"]  # Vansbro, minst: betalar mer
+    assert b.loc["2080", "blandad-nyckel"] < b.loc["2080", "bas"]  # Falun, störst: betalar mindre
+
+
+def test_helper_tables(alla):
+    per_kommun, _ = alla
+    bas = per_kommun[per_kommun["scenario"] == "bas"]
+    tab = table_kommun_over_ar(bas)
+    assert tab.shape == (15, 10)
+    assert tab.sum().tolist() == bas.groupby("ar")["netto"].sum().tolist()
+    diff = table_skillnad_mot_bas(per_kommun)
+    assert set(diff["scenario"]) == set(SCENARIER) - {"bas"}
+    oforandrad = diff[(diff["scenario"] == "oforandrad") & (diff["ar"] <= 2025)]
+    assert (oforandrad["skillnad"] == 0).all()
+    tot = table_totaler_per_ar(per_kommun)
+    assert len(tot) == 10 * len(SCENARIER)
+
+
+def test_trend_population(tmp_path):
+    a = load_antaganden("bas")
+    a = a.model_copy(update={"befolkning": a.befolkning.model_copy(update={"metod": "trend", "trend_ar": 5})})
+    u = build_underlag(a, 2030, 2030)
+    # 2030 fördelas efter 2028-12-31: 2025 + 3 år × (2025 − 2020) / 5, per kommun.
+    sen = load_befolkning("20", 2025).set_index("kommunkod")["folkmangd"]
+    fore = load_befolkning("20", 2020).set_index("kommunkod")["folkmangd"]
+    import math
+    from fractions import Fraction
+
+    forvantat = [
+        math.floor(sen[k] + Fraction(3 * (sen[k] - fore[k]), 5) + Fraction(1, 2)) for k in u.kommunkod
+    ]
+    assert list(u.folkmangd[0]) == forvantat
+    assert u.befolkningskalla[0].startswith("framskrivning: trend 2020–2025")
+
+
+def test_projection_file(tmp_path):
+    fil = tmp_path / "prognos.csv"
+    koder = list(load_befolkning("20", 2025)["kommunkod"])
+    fil.write_text(
+        "kommunkod,ar,folkmangd\n" + "".join(f"{k},2028,{1000 + i}\n" for i, k in enumerate(koder))
+    )
+    a = load_antaganden("bas")
+    a = a.model_copy(
+        update={"befolkning": a.befolkning.model_copy(update={"metod": "prognos", "prognosfil": str(fil)})}
+    )
+    u = build_underlag(a, 2030, 2030)
+    assert list(u.folkmangd[0]) == [1000 + i for i in range(15)]
+    with pytest.raises(AnalysError, match="saknar år 2029 för kommunerna 2021"):
+        build_underlag(a, 2031, 2031)
+
+
+def test_activity_file_sets_days_and_splits_the_pot_by_trainer_days(tmp_path):
+    koder = list(load_befolkning("20", 2025)["kommunkod"])
+    fil = tmp_path / "aktivitet.csv"
+    rader = ["kommunkod,ar,deltagardagar,utbildardagar"]
+    for k in koder:
+        rader.append(f"{k},2025,10,{3 if k == '2080' else (1 if k == '2081' else 0)}")
+    fil.write_text("\n".join(rader) + "\n")
+    a = load_antaganden("bas")
+    a = a.model_copy(update={"rorliga": a.rorliga.model_copy(update={"aktivitetsfil": str(fil)})})
+    per_kommun, per_ar = compute_scenario(a, "bas", 2025, 2025)
+    assert per_ar["pott"].iloc[0] == 400 * 150
+    k = per_kommun.set_index("kommunkod")
+    assert (k["rorlig_kostnad"] == 8500).all()
+    # Potten 60 000 kr: Falun 3/4, Borlänge 1/4, övriga inget.
+    assert k.loc["2080", "pott_tillbaka"] == 45_000 and k.loc["2081", "pott_tillbaka"] == 15_000
+    assert k.drop(["2080", "2081"])["pott_tillbaka"].sum() == 0
+
+
+def test_activity_file_missing_a_kommun_names_the_file(tmp_path):
+    koder = list(load_befolkning("20", 2025)["kommunkod"])
+    fil = tmp_path / "aktivitet.csv"
+    fil.write_text(
+        "kommunkod,ar,deltagardagar,utbildardagar\n" + "".join(f"{k},2025,1,1\n" for k in koder[1:])
+    )
+    a = load_antaganden("bas")
+    a = a.model_copy(update={"rorliga": a.rorliga.model_copy(update={"aktivitetsfil": str(fil)})})
+    with pytest.raises(AnalysError, match=r"aktivitet\.csv: år 2025 saknar kommunerna 2021"):
+        compute_scenario(a, "bas", 2025, 2025)
+
+
+def test_sensitivity_sorted_with_sensible_signs():
+    a = load_antaganden("bas")
+    s = sensitivity(a, 2024, 2030)
+    assert set(s["parameter"]) == {
+        "indexering", "kostnad_per_tjanst_faktor", "per_resa", "lansering_forskjutning_manader",
+        "deltagardagar_per_1000_invanare_och_resa", "samverkan_besparing",
+    }  # fmt: skip
+    falun = s[s["kommunkod"] == "2080"].set_index("parameter")
+    assert falun.loc["per_resa", "effekt_hog"] > 0 > falun.loc["per_resa", "effekt_lag"]
+    assert falun.loc["samverkan_besparing", "effekt_hog"] < 0
+    assert falun.loc["samverkan_besparing", "effekt_lag"] == 0  # basen har ingen besparing
+    assert falun.loc["indexering", "effekt_hog"] > 0
+    # Senare lanseringar → lägre kostnad 2030 är inte givet (alla fem är igång 2030), men tidigare
+    # lanseringar kan aldrig göra 2030 billigare.
+    assert falun.loc["lansering_forskjutning_manader", "effekt_lag"] >= 0
+    spann = s.groupby("parameter", sort=False)[["effekt_lag", "effekt_hog"]].sum().abs().max(axis=1)
+    assert list(spann) == sorted(spann, reverse=True)
+
+
+def test_monte_carlo_is_reproducible_and_ordered():
+    a = load_antaganden("bas")
+    m1 = monte_carlo(a, 2024, 2030, n=500, seed=7)
+    m2 = monte_carlo(a, 2024, 2030, n=500, seed=7)
+    assert m1.equals(m2)
+    assert not m1.equals(monte_carlo(a, 2024, 2030, n=500, seed=8))
+    assert (m1["p10"] <= m1["p50"]).all() and (m1["p50"] <= m1["p90"]).all()
+    assert len(m1) == 7 * 15
+
+
+def test_monte_carlo_with_no_uncertainty_equals_the_exact_engine():
+    a = load_antaganden("okning")
+    punkt = Osakerhet(
+        indexering=Intervall(lag=Decimal("0.03"), hog=Decimal("0.03")),
+        per_resa=Intervall(lag=Decimal("0.25"), hog=Decimal("0.25")),
+    )
+    a = a.model_copy(update={"osakerhet": punkt})
+    m = monte_carlo(a, 2024, 2030, n=50, seed=1)
+    per_kommun, _ = compute_scenario(a, "okning", 2024, 2030)
+    assert list(m["p10"]) == list(per_kommun["netto"]) == list(m["p90"])
+
+
+def test_float_and_exact_paths_agree_on_the_fixed_totals():
+    a = load_antaganden("okning")
+    u = build_underlag(a, 2021, 2030)
+    exakt = compute(a, u)
+    flyt = compute(a, u, n=3, exakt=False)
+    assert (flyt.fast_total == exakt.fast_total).all()
+    assert (flyt.netto == exakt.netto).all()
+    assert np.issubdtype(flyt.netto.dtype, np.integer)
+
+
+def test_years_before_base_year_need_known_costs():
+    a = load_antaganden("bas")
+    a = a.model_copy(update={"kanda_ar": {}})
+    with pytest.raises(AnalysError, match="Fast kostnad saknas för 2021: året ligger före basåret 2024"):
+        compute_scenario(a, "bas", 2021, 2024)
+
+
+# --- kommandoraden -----------------------------------------------------------------------------
+
+RUBRIK = "scenario,ar,kommunkod,kommun,fast_kostnad,rorlig_kostnad,pott_tillbaka,netto"
+
+
+def test_cli_csv(cli):
+    r = cli("scenario", "--scenario", "bas", "okning", "--fran", "2024", "--till", "2030", "--format", "csv")
+    assert r.rc == 0, r.err
+    rader = r.out.splitlines()
+    assert rader[0] == RUBRIK
+    assert len(rader) == 1 + 2 * 7 * 15
+    data = list(csv.DictReader(io.StringIO(r.out)))
+    b2024 = [d for d in data if d["scenario"] == "bas" and d["ar"] == "2024"]
+    assert sum(int(d["fast_kostnad"]) for d in b2024) == 1_030_000
+    for d in data:
+        assert int(d["netto"]) == int(d["fast_kostnad"]) + int(d["rorlig_kostnad"]) - int(d["pott_tillbaka"])
+
+
+def test_cli_list(cli):
+    r = cli("scenario", "--lista")
+    assert r.rc == 0
+    namn = [rad.split()[0] for rad in r.out.splitlines()]
+    assert namn[:4] == ["bas", "oforandrad", "okning", "samverkan"]
+    assert "Oförändrad bemanning" in r.out
+
+
+def test_cli_table(cli):
+    r = cli("scenario", "--scenario", "samverkan")
+    assert r.rc == 0, r.err
+    assert "Scenario samverkan:" in r.out and "Nettokostnad per kommun och år, kr" in r.out
+    assert "  2024: 2023-06-30, SCB TAB5444 Folkmängd per månad" in r.out
+    assert "Antaganden: data/antaganden/bas.yaml" in r.out
+
+
+def test_cli_xlsx(cli, tmp_path):
+    from openpyxl import load_workbook
+
+    ut = tmp_path / "s.xlsx"
+    r = cli("scenario", "--scenario", "bas", "okning", "--format", "xlsx", "--ut", str(ut))
+    assert r.rc == 0, r.err
+    wb = load_workbook(ut)
+    assert wb.sheetnames == ["bas", "okning", "Alla rader", "Per år", "Källor och antaganden"]
+    ws = wb["bas"]
+    assert ws["A4"].value == "Kommunkod" and ws["C4"].value == "2024"
+    assert ws["B20"].value == "Summa" and ws["C20"].value == "=SUM(C5:C19)"
+
+
+def skriv_antaganden(tmp_path, ersatt: tuple[str, str] | None = None, scenarier: str | None = None):
+    from analys.antaganden import antaganden_dir
+
+    text = (antaganden_dir() / "bas.yaml").read_text(encoding="utf-8")
+    if ersatt:
+        assert ersatt[0] in text
+        text = text.replace(ersatt[0], ersatt[1])
+    (tmp_path / "bas.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "scenarier.yaml").write_text(
+        scenarier or (antaganden_dir() / "scenarier.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return tmp_path / "bas.yaml"
+
+
+@pytest.mark.parametrize(
+    ("ersatt", "meddelande"),
+    [
+        (("basar: 2024", "basar: 2024\nokand: 1"), "bas.yaml: okand: okänd nyckel"),
+        (
+            ("kostnad_per_tjanst: 720000", "kostnad_per_tjanst: -720000"),
+            "bas.yaml: roller → post 2 → kostnad_per_tjanst: ska vara minst 0",
+        ),
+        (
+            ("2022: {region: 50, kommuner: 50}", "2022: {region: 50, kommuner: 40}"),
+            "bas.yaml: finansiering → 2022: region (50 %) och kommuner (40 %) ska tillsammans vara 100 %",
+        ),
+        (
+            ("start: 2028-01", "start: 2038-01"),
+            "bas.yaml: yrkesresor → post 5 → start: lanseringsåret ska ligga mellan 2021 och 2035 (fick 2038)",
+        ),
+        (
+            ("start: 2026-09", "start: hösten 2026"),
+            "bas.yaml: yrkesresor → post 4 → start: ska vara en månad ÅÅÅÅ-MM",
+        ),
+        (("  roll: samordnare", "  roll: chef"), "bemanning → roll: 'chef' är ingen av rollerna"),
+        (
+            ("metod: senaste", "metod: gissning"),
+            "bas.yaml: befolkning → metod: ska vara ett av: 'senaste', 'trend' eller 'prognos'",
+        ),
+        (("indexering: 0.03 ", "indexering: tre procent "), "bas.yaml: indexering"),
+    ],
+)
+def test_bad_assumptions_give_swedish_errors_and_exit_2(cli, tmp_path, ersatt, meddelande):
+    fil = skriv_antaganden(tmp_path, ersatt)
+    r = cli("scenario", "--antaganden", str(fil), "--format", "csv")
+    assert r.rc == 2, r.out[:200]
+    assert meddelande in r.err
+    assert "Traceback" not in r.err and r.out == ""
+
+
+def test_bad_scenario_override_names_the_scenario(cli, tmp_path):
+    fil = skriv_antaganden(
+        tmp_path, scenarier="dyr:\n  beskrivning: x\n  andringar:\n    bemanning: {per_resa: -1}\n"
+    )
+    r = cli("scenario", "--antaganden", str(fil), "--scenario", "dyr", "--format", "csv")
+    assert r.rc == 2
+    assert "bas.yaml med scenariot dyr ur" in r.err and "bemanning → per_resa: ska vara minst 0" in r.err
+
+
+def test_unknown_scenario_key_in_scenario_file(cli, tmp_path):
+    fil = skriv_antaganden(tmp_path, scenarier="dyr:\n  beskrivning: x\n  andringer: {}\n")
+    r = cli("scenario", "--antaganden", str(fil), "--scenario", "dyr")
+    assert r.rc == 2 and "scenarier.yaml: dyr: andringer: okänd nyckel" in r.err
+
+
+def test_new_scenario_in_a_few_lines(cli, tmp_path):
+    from analys.antaganden import antaganden_dir
+
+    extra = "\nlagre-index:\n  beskrivning: Indexering 2 % per år\n  andringar:\n    indexering: 0.02\n"
+    fil = skriv_antaganden(tmp_path, scenarier=(antaganden_dir() / "scenarier.yaml").read_text() + extra)
+    r = cli("scenario", "--antaganden", str(fil), "--scenario", "lagre-index", "--fran", "2025", "--till", "2025",
+            "--format", "csv")  # fmt: skip
+    assert r.rc == 0, r.err
+    data = list(csv.DictReader(io.StringIO(r.out)))
+    # Oförändrad bemanning 2025 (ingen ny resa än): 1 030 000 × 1,02 = 1 050 600.
+    assert sum(int(d["fast_kostnad"]) for d in data) == 1_050_600
+
+
+@pytest.mark.parametrize(
+    ("argv", "meddelande"),
+    [
+        (
+            ["scenario", "--scenario", "drom"],
+            "Scenariot 'drom' finns inte i data/antaganden/scenarier.yaml. Scenarier som finns: bas, oforandrad",
+        ),
+        (["scenario", "--fran", "2019"], "Året 2019 ligger utanför modellens år 2021–2035"),
+        (["scenario", "--fran", "2028", "--till", "2025"], "--till (2025) ligger före --fran (2028)"),
+        (["scenario", "--format", "xlsx"], "Formatet xlsx kräver en fil"),
+        (["scenario", "--antaganden", "finns-inte.yaml"], "finns-inte.yaml finns inte"),
+    ],
+)
+def test_bad_cli_input(cli, argv, meddelande):
+    r = cli(*argv)
+    assert r.rc == 2
+    assert meddelande in r.err

@@ -379,3 +379,13 @@ def test_bad_cli_input(cli, argv, meddelande):
     r = cli(*argv)
     assert r.rc == 2
     assert meddelande in r.err
+
+
+def test_cli_activity_file_missing_a_kommun(cli, tmp_path):
+    koder = list(load_befolkning("20", 2025)["kommunkod"])
+    akt = tmp_path / "aktivitet.csv"
+    akt.write_text("kommunkod,ar,deltagardagar,utbildardagar\n" + "".join(f"{k},2025,1,1\n" for k in koder if k != "2039"))
+    fil = skriv_antaganden(tmp_path, ("aktivitetsfil: null", f"aktivitetsfil: {akt}"))
+    r = cli("scenario", "--antaganden", str(fil), "--format", "csv")
+    assert r.rc == 2
+    assert "aktivitet.csv: år 2025 saknar kommunerna 2039" in r.err

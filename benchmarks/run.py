@@ -27,8 +27,10 @@ def mat(namn: str, f: Callable[[], object], n: int = 5) -> float:
 
 def import_tid(modul: str, n: int = 7) -> float:
     kod = f"import time; t = time.perf_counter(); import {modul}; print(time.perf_counter() - t)"
-    tider = [float(subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, check=True).stdout)
-             for _ in range(n)]  # fmt: skip
+    tider = [
+        float(subprocess.run([sys.executable, "-c", kod], capture_output=True, text=True, check=True).stdout)
+        for _ in range(n)
+    ]
     median = statistics.median(tider)
     print(f"{'import ' + modul + ' (ny process)':<62} {median * 1000:9.1f} ms  (median av {n})")
     return median

@@ -26,11 +26,22 @@ PM_2022_TABELL_1 = {
 }
 
 DALARNA = {
-    "2021": "Vansbro", "2023": "Malung-Sälen", "2026": "Gagnef", "2029": "Leksand",
-    "2031": "Rättvik", "2034": "Orsa", "2039": "Älvdalen", "2061": "Smedjebacken",
-    "2062": "Mora", "2080": "Falun", "2081": "Borlänge", "2082": "Säter",
-    "2083": "Hedemora", "2084": "Avesta", "2085": "Ludvika",
-}  # fmt: skip
+    "2021": "Vansbro",
+    "2023": "Malung-Sälen",
+    "2026": "Gagnef",
+    "2029": "Leksand",
+    "2031": "Rättvik",
+    "2034": "Orsa",
+    "2039": "Älvdalen",
+    "2061": "Smedjebacken",
+    "2062": "Mora",
+    "2080": "Falun",
+    "2081": "Borlänge",
+    "2082": "Säter",
+    "2083": "Hedemora",
+    "2084": "Avesta",
+    "2085": "Ludvika",
+}
 
 
 @dataclass

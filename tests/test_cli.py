@@ -123,8 +123,19 @@ def test_other_lan(cli):
 def test_own_weights_file(cli, tmp_path):
     fil = tmp_path / "vikter.csv"
     fil.write_text("kommunkod,vikt\n" + "".join(f"{k},1\n" for k in DALARNA), encoding="utf-8")
-    r = cli("fordelning", "--belopp", "1500", "--befolkningsdatum", "2020", "--nyckel", "egen",
-            "--vikter", str(fil), "--format", "csv")  # fmt: skip
+    r = cli(
+        "fordelning",
+        "--belopp",
+        "1500",
+        "--befolkningsdatum",
+        "2020",
+        "--nyckel",
+        "egen",
+        "--vikter",
+        str(fil),
+        "--format",
+        "csv",
+    )
     assert r.rc == 0, r.err
     assert {int(d["belopp"]) for d in csv.DictReader(io.StringIO(r.out))} == {100}
 
@@ -264,8 +275,19 @@ def test_missing_weights_file(cli, tmp_path):
 
 def test_excluded_kommun_need_not_be_in_weights_file(cli, tmp_path):
     fil = vikter(tmp_path, [f"{k},1" for k in DALARNA if k != "2039"])
-    r = cli(*BAS, "--belopp", "1400", "--nyckel", "egen", "--vikter", str(fil), "--exkludera", "2039",
-            "--format", "csv")  # fmt: skip
+    r = cli(
+        *BAS,
+        "--belopp",
+        "1400",
+        "--nyckel",
+        "egen",
+        "--vikter",
+        str(fil),
+        "--exkludera",
+        "2039",
+        "--format",
+        "csv",
+    )
     assert r.rc == 0, r.err
     assert {int(d["belopp"]) for d in csv.DictReader(io.StringIO(r.out))} == {100}
 
@@ -296,11 +318,20 @@ ROT = Path(__file__).resolve().parents[1]
 )
 def test_installed_command_and_module(kommando):
     env = {k: v for k, v in os.environ.items() if k != "ANALYS_DATA"}
-    ok = subprocess.run([*kommando, "fordelning", "--avtal", "2022", "--format", "csv"],
-                        capture_output=True, text=True, cwd=ROT.parent, env=env)  # fmt: skip
+    ok = subprocess.run(
+        [*kommando, "fordelning", "--avtal", "2022", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=ROT.parent,
+        env=env,
+    )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[0] == RUBRIK
-    fel = subprocess.run([*kommando, "fordelning", "--belopp", "-1", "--befolkningsdatum", "2020"],
-                         capture_output=True, text=True, env=env)  # fmt: skip
+    fel = subprocess.run(
+        [*kommando, "fordelning", "--belopp", "-1", "--befolkningsdatum", "2020"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert fel.returncode == 2
     assert fel.stderr.strip() == "analys: fel: Ogiltigt belopp '-1': beloppet kan inte vara negativt."

@@ -183,9 +183,13 @@ def test_sensitivity_sorted_with_sensible_signs():
     a = load_antaganden("bas")
     s = sensitivity(a, 2024, 2030)
     assert set(s["parameter"]) == {
-        "indexering", "kostnad_per_tjanst_faktor", "per_resa", "lansering_forskjutning_manader",
-        "deltagardagar_per_1000_invanare_och_resa", "samverkan_besparing",
-    }  # fmt: skip
+        "indexering",
+        "kostnad_per_tjanst_faktor",
+        "per_resa",
+        "lansering_forskjutning_manader",
+        "deltagardagar_per_1000_invanare_och_resa",
+        "samverkan_besparing",
+    }
     falun = s[s["kommunkod"] == "2080"].set_index("parameter")
     assert falun.loc["per_resa", "effekt_hog"] > 0 > falun.loc["per_resa", "effekt_lag"]
     assert falun.loc["samverkan_besparing", "effekt_hog"] < 0
@@ -280,8 +284,8 @@ def test_cli_xlsx(cli, tmp_path):
     wb = load_workbook(ut)
     assert wb.sheetnames == ["bas", "okning", "Alla rader", "Per år", "Källor och antaganden"]
     ws = wb["bas"]
-    assert ws["A4"].value == "Kommunkod" and ws["C4"].value == "2024"
-    assert ws["B20"].value == "Summa" and ws["C20"].value == "=SUM(C5:C19)"
+    assert ws["A5"].value == "Kommunkod" and ws["C5"].value == "2024"
+    assert ws["B21"].value == "Summa" and ws["C21"].value == "=SUM(C6:C20)"
 
 
 def skriv_antaganden(tmp_path, ersatt: tuple[str, str] | None = None, scenarier: str | None = None):
@@ -354,8 +358,19 @@ def test_new_scenario_in_a_few_lines(cli, tmp_path):
 
     extra = "\nlagre-index:\n  beskrivning: Indexering 2 % per år\n  andringar:\n    indexering: 0.02\n"
     fil = skriv_antaganden(tmp_path, scenarier=(antaganden_dir() / "scenarier.yaml").read_text() + extra)
-    r = cli("scenario", "--antaganden", str(fil), "--scenario", "lagre-index", "--fran", "2025", "--till", "2025",
-            "--format", "csv")  # fmt: skip
+    r = cli(
+        "scenario",
+        "--antaganden",
+        str(fil),
+        "--scenario",
+        "lagre-index",
+        "--fran",
+        "2025",
+        "--till",
+        "2025",
+        "--format",
+        "csv",
+    )
     assert r.rc == 0, r.err
     data = list(csv.DictReader(io.StringIO(r.out)))
     # Oförändrad bemanning 2025 (ingen ny resa än): 1 030 000 × 1,02 = 1 050 600.
@@ -384,7 +399,10 @@ def test_bad_cli_input(cli, argv, meddelande):
 def test_cli_activity_file_missing_a_kommun(cli, tmp_path):
     koder = list(load_befolkning("20", 2025)["kommunkod"])
     akt = tmp_path / "aktivitet.csv"
-    akt.write_text("kommunkod,ar,deltagardagar,utbildardagar\n" + "".join(f"{k},2025,1,1\n" for k in koder if k != "2039"))
+    akt.write_text(
+        "kommunkod,ar,deltagardagar,utbildardagar\n"
+        + "".join(f"{k},2025,1,1\n" for k in koder if k != "2039")
+    )
     fil = skriv_antaganden(tmp_path, ("aktivitetsfil: null", f"aktivitetsfil: {akt}"))
     r = cli("scenario", "--antaganden", str(fil), "--format", "csv")
     assert r.rc == 2

@@ -109,24 +109,43 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    f.add_argument("--avtal", metavar="ÅR|FIL",
-                   help="ta belopp, datum och nyckel ur ett avtal i data/avtal/ (t.ex. 2024) "
-                        "eller en avtalsfil; övriga flaggor går före")  # fmt: skip
+    f.add_argument(
+        "--avtal",
+        metavar="ÅR|FIL",
+        help="ta belopp, datum och nyckel ur ett avtal i data/avtal/ (t.ex. 2024) "
+        "eller en avtalsfil; övriga flaggor går före",
+    )
     f.add_argument("--belopp", metavar="KR", help="belopp att fördela, hela kronor")
-    f.add_argument("--befolkningsdatum", metavar="DATUM",
-                   help="befolkningens referensdatum: ÅÅÅÅ-MM-DD, eller ett år (= 31 december)")  # fmt: skip
+    f.add_argument(
+        "--befolkningsdatum",
+        metavar="DATUM",
+        help="befolkningens referensdatum: ÅÅÅÅ-MM-DD, eller ett år (= 31 december)",
+    )
     f.add_argument("--lan", metavar="KOD", help="länskod med två siffror (standard 20, Dalarna)")
-    f.add_argument("--nyckel", choices=["befolkning", "lika", "blandad", "egen"],
-                   help="fördelningsnyckel (standard befolkning)")  # fmt: skip
-    f.add_argument("--fast-andel", metavar="TAL",
-                   help="för nyckeln blandad: andel som delas lika, 0–1 (standard 0.3)")  # fmt: skip
-    f.add_argument("--vikter", metavar="FIL", type=Path,
-                   help="för nyckeln egen: CSV-fil med rubrikraden kommunkod,vikt")  # fmt: skip
-    f.add_argument("--exkludera", metavar="KOMMUNKOD", nargs="+", default=[],
-                   help="kommuner som inte deltar; beloppet fördelas på de övriga")  # fmt: skip
-    f.add_argument("--format", choices=["tabell", "csv", "json", "xlsx"], default="tabell",
-                   help="tabell (för läsning, standard), csv eller json (maskinläsbart), "
-                        "xlsx (arbetsbok, kräver --ut)")  # fmt: skip
+    f.add_argument(
+        "--nyckel",
+        choices=["befolkning", "lika", "blandad", "egen"],
+        help="fördelningsnyckel (standard befolkning)",
+    )
+    f.add_argument(
+        "--fast-andel", metavar="TAL", help="för nyckeln blandad: andel som delas lika, 0–1 (standard 0.3)"
+    )
+    f.add_argument(
+        "--vikter", metavar="FIL", type=Path, help="för nyckeln egen: CSV-fil med rubrikraden kommunkod,vikt"
+    )
+    f.add_argument(
+        "--exkludera",
+        metavar="KOMMUNKOD",
+        nargs="+",
+        default=[],
+        help="kommuner som inte deltar; beloppet fördelas på de övriga",
+    )
+    f.add_argument(
+        "--format",
+        choices=["tabell", "csv", "json", "xlsx"],
+        default="tabell",
+        help="tabell (för läsning, standard), csv eller json (maskinläsbart), xlsx (arbetsbok, kräver --ut)",
+    )
     f.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     f.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
     f.set_defaults(run=run_fordelning)
@@ -145,16 +164,26 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    s.add_argument("--antaganden", metavar="FIL", type=Path,
-                   help="antagandefil (standard data/antaganden/bas.yaml)")  # fmt: skip
-    s.add_argument("--scenarier", metavar="FIL", type=Path,
-                   help="scenariofil (standard scenarier.yaml bredvid antagandefilen)")  # fmt: skip
-    s.add_argument("--scenario", metavar="NAMN", nargs="+", default=["bas"],
-                   help="scenarier att räkna (standard bas)")  # fmt: skip
+    s.add_argument(
+        "--antaganden", metavar="FIL", type=Path, help="antagandefil (standard data/antaganden/bas.yaml)"
+    )
+    s.add_argument(
+        "--scenarier",
+        metavar="FIL",
+        type=Path,
+        help="scenariofil (standard scenarier.yaml bredvid antagandefilen)",
+    )
+    s.add_argument(
+        "--scenario", metavar="NAMN", nargs="+", default=["bas"], help="scenarier att räkna (standard bas)"
+    )
     s.add_argument("--fran", metavar="ÅR", type=int, default=2024, help="första år (standard 2024)")
     s.add_argument("--till", metavar="ÅR", type=int, default=2030, help="sista år (standard 2030)")
-    s.add_argument("--format", choices=["tabell", "csv", "xlsx"], default="tabell",
-                   help="tabell (standard), csv (maskinläsbart) eller xlsx (kräver --ut)")  # fmt: skip
+    s.add_argument(
+        "--format",
+        choices=["tabell", "csv", "xlsx"],
+        default="tabell",
+        help="tabell (standard), csv (maskinläsbart) eller xlsx (kräver --ut)",
+    )
     s.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     s.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
     s.add_argument("--lista", action="store_true", help="lista scenarierna och avsluta")
@@ -194,8 +223,9 @@ def run_scenario(args: argparse.Namespace) -> int:
         raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
     if args.ut is not None:
         check_writable(args.ut, args.skriv_over)
-    per_kommun, per_ar = compute_scenarier(list(dict.fromkeys(args.scenario)), args.fran, args.till,
-                                           args.antaganden, args.scenarier)  # fmt: skip
+    per_kommun, per_ar = compute_scenarier(
+        list(dict.fromkeys(args.scenario)), args.fran, args.till, args.antaganden, args.scenarier
+    )
     beskrivningar = {n: s.beskrivning for n, s in scenarier.items()}
     kallor = [visningsvag(Path(bas_path)), visningsvag(Path(scen_path))]
     if args.format == "xlsx":

@@ -135,8 +135,10 @@ def largest_remainder_matrix(belopp: np.ndarray, vikter: np.ndarray) -> np.ndarr
         raise AnalysError("Minst en vikt per fördelning måste vara större än 0.")
     # Skydd mot spill i int64: belopp × vikt måste rymmas.
     if belopp.size and int(belopp.max()) * int(w.max()) >= 2**62:
-        rader = [largest_remainder(int(b), [int(x) for x in r], [f"{i:06d}" for i in range(len(r))])
-                 for b, r in zip(belopp, w, strict=True)]  # fmt: skip
+        rader = [
+            largest_remainder(int(b), [int(x) for x in r], [f"{i:06d}" for i in range(len(r))])
+            for b, r in zip(belopp, w, strict=True)
+        ]
         return np.array(rader, dtype=np.int64)
     produkt = belopp[:, None] * w
     kvot, rest = np.divmod(produkt, total[:, None])

@@ -7,9 +7,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 MANADER = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def format_tal(varde: int | float | Decimal | Fraction, decimaler: int = 0, sep: str = " ") -> str:

@@ -52,3 +52,13 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 16), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def describe_fil(visad: str) -> str:
+    """'data/x.csv (SHA-256 ab12…)' för en fil angiven relativt projektroten eller som sökväg."""
+    from analys.paths import PROJEKTROT, data_dir
+
+    for kandidat in (Path(visad), PROJEKTROT / visad, data_dir().parent / visad):
+        if kandidat.is_file():
+            return f"{visad} (SHA-256 {sha256(kandidat)})"
+    return visad

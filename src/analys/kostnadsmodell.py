@@ -33,8 +33,15 @@ from analys.framskrivning import befolkning_for_datum
 from analys.paths import data_dir, visningsvag
 
 CSV_KOLUMNER = [
-    "scenario", "ar", "kommunkod", "kommun", "fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto",
-]  # fmt: skip
+    "scenario",
+    "ar",
+    "kommunkod",
+    "kommun",
+    "fast_kostnad",
+    "rorlig_kostnad",
+    "pott_tillbaka",
+    "netto",
+]
 
 
 @dataclass(frozen=True)
@@ -203,13 +210,22 @@ def compute(a: Antaganden, u: Underlag, drag: Drag | None = None, n: int = 1, ex
     Y = len(ar)
     faktor = _kolumn(drag.kostnad_per_tjanst_faktor, n, exakt, 1)
     per_resa = _kolumn(drag.per_resa, n, exakt, a.bemanning.per_resa)
-    rate = _kolumn(drag.deltagardagar_per_1000_invanare_och_resa, n, exakt,
-                   a.rorliga.deltagardagar_per_1000_invanare_och_resa)  # fmt: skip
+    rate = _kolumn(
+        drag.deltagardagar_per_1000_invanare_och_resa,
+        n,
+        exakt,
+        a.rorliga.deltagardagar_per_1000_invanare_och_resa,
+    )
     besparing = _kolumn(drag.samverkan_besparing, n, exakt, a.samverkan.besparing)
     skift = np.broadcast_to(
-        np.rint(np.asarray(0 if drag.lansering_forskjutning_manader is None else
-                           drag.lansering_forskjutning_manader, dtype=float)).astype(np.int64), (n,)
-    )  # fmt: skip
+        np.rint(
+            np.asarray(
+                0 if drag.lansering_forskjutning_manader is None else drag.lansering_forskjutning_manader,
+                dtype=float,
+            )
+        ).astype(np.int64),
+        (n,),
+    )
 
     # Indexfaktor per dragning och år: 1 t.o.m. basåret, därefter produkten av (1 + takt).
     typ = object if exakt else float
@@ -276,8 +292,10 @@ def compute(a: Antaganden, u: Underlag, drag: Drag | None = None, n: int = 1, ex
     # Rörliga kostnader: deltagardagar efter folkmängd och aktiva resor, eller ur aktivitetsfilen.
     folk = u.folkmangd
     if exakt:
-        dagar = _avrunda(rate[:, None, None] * (folk.astype(object)[None, :, :] * Fraction(1, 1000))
-                         * aktiva[:, :, None], True)  # fmt: skip
+        dagar = _avrunda(
+            rate[:, None, None] * (folk.astype(object)[None, :, :] * Fraction(1, 1000)) * aktiva[:, :, None],
+            True,
+        )
     else:
         dagar = _avrunda(rate[:, None, None] * (folk[None, :, :] / 1000) * aktiva[:, :, None], False)
     dagar = np.asarray(dagar, dtype=np.int64).reshape(n, Y, K)
@@ -437,10 +455,33 @@ def sensitivity(a: Antaganden, fran: int, till: int, ar: int | None = None) -> p
         lag = compute(a, u, replace(Drag(), **{namn: iv.lag})).netto[0, j]
         hog = compute(a, u, replace(Drag(), **{namn: iv.hog})).netto[0, j]
         for k in range(len(u.kommunkod)):
-            rader.append((namn, etikett, float(iv.lag), float(iv.hog), u.kommunkod[k], u.kommun[k],
-                          int(bas[k]), int(lag[k]), int(hog[k])))  # fmt: skip
-    df = pd.DataFrame(rader, columns=["parameter", "etikett", "lag", "hog", "kommunkod", "kommun",
-                                      "netto_bas", "netto_lag", "netto_hog"])  # fmt: skip
+            rader.append(
+                (
+                    namn,
+                    etikett,
+                    float(iv.lag),
+                    float(iv.hog),
+                    u.kommunkod[k],
+                    u.kommun[k],
+                    int(bas[k]),
+                    int(lag[k]),
+                    int(hog[k]),
+                )
+            )
+    df = pd.DataFrame(
+        rader,
+        columns=[
+            "parameter",
+            "etikett",
+            "lag",
+            "hog",
+            "kommunkod",
+            "kommun",
+            "netto_bas",
+            "netto_lag",
+            "netto_hog",
+        ],
+    )
     df["effekt_lag"] = df["netto_lag"] - df["netto_bas"]
     df["effekt_hog"] = df["netto_hog"] - df["netto_bas"]
     spann = df.groupby("parameter")[["effekt_lag", "effekt_hog"]].sum().abs().max(axis=1)

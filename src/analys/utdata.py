@@ -12,6 +12,7 @@ from analys import __version__
 from analys.befolkning import Befolkningskalla
 from analys.fordelning import UT_KOLUMNER, Fordelningsnyckel
 from analys.format import format_kr, format_procent, format_tal
+from analys.io import describe_fil
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Fordelningsinfo:
             ("Fördelningsnyckel", self.nyckel.text()),
         ]
         if self.avtal:
-            r.append(("Avtal", f"{self.avtal} ({self.avtalsfil})"))
+            r.append(("Avtal", self.avtal))
+            r.append(("Avtalsfil", describe_fil(self.avtalsfil)))
         if self.vikterfil:
             r.append(("Vikter", self.vikterfil))
         if self.undantagna:
@@ -45,7 +47,7 @@ class Fordelningsinfo:
             ("Län", f"{b.lan} ({b.lanskod})"),
             ("Befolkningens referensdatum", b.datum.isoformat()),
             ("SCB-tabell", b.scb_tabell),
-            ("Befolkningsdata", ", ".join(b.filer)),
+            ("Befolkningsdata", "; ".join(describe_fil(f) for f in b.filer)),
             (
                 "Nämnare",
                 f"summan av de deltagande kommunernas folkmängd (länets summa {format_tal(b.summa)})",
@@ -107,8 +109,13 @@ def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
         ]
         for r in df.sort_values("kommunkod").itertuples(index=False)
     ]
-    summa = ["", "Summa", format_tal(int(df["folkmangd"].sum())), format_procent(1.0),
-             format_kr(int(df["belopp"].sum()))]  # fmt: skip
+    summa = [
+        "",
+        "Summa",
+        format_tal(int(df["folkmangd"].sum())),
+        format_procent(1.0),
+        format_kr(int(df["belopp"].sum())),
+    ]
     alla = [huvud, *kropp, summa]
     bredd = [max(len(r[i]) for r in alla) for i in range(len(huvud))]
     hoger = [False, False, True, True, True]

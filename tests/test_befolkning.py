@@ -22,9 +22,7 @@ from tests.conftest import DALARNA, PM_2022_TABELL_1
 def test_dalarna_2020_matches_the_memo_column():
     df = load_befolkning("20", "2020-12-31")
     assert list(df.columns) == ["kommunkod", "kommun", "lanskod", "datum", "folkmangd", "kalla"]
-    assert dict(zip(df["kommun"], df["folkmangd"], strict=True)) == {
-        k: p for k, (p, _) in PM_2022_TABELL_1.items()
-    }
+    assert dict(zip(df["kommun"], df["folkmangd"], strict=True)) == {k: p for k, (p, _) in PM_2022_TABELL_1.items()}
     assert int(df["folkmangd"].sum()) == 287676
     assert df["folkmangd"].dtype == "int64"
     assert list(df["kommunkod"]) == sorted(DALARNA)

@@ -313,9 +313,7 @@ def test_help_is_swedish(cli):
 ROT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize(
-    "kommando", [[sys.executable, "-m", "analys"], [str(Path(sys.executable).parent / "analys")]]
-)
+@pytest.mark.parametrize("kommando", [[sys.executable, "-m", "analys"], [str(Path(sys.executable).parent / "analys")]])
 def test_installed_command_and_module(kommando):
     env = {k: v for k, v in os.environ.items() if k != "ANALYS_DATA"}
     ok = subprocess.run(

@@ -24,9 +24,7 @@ from tests.conftest import PM_2022_TABELL_1
 
 def test_memo_2022_table_to_the_krona():
     df = compute_fordelning(load_befolkning("20", "2020-12-31"), 400_000)
-    assert dict(zip(df["kommun"], df["belopp"], strict=True)) == {
-        k: b for k, (_, b) in PM_2022_TABELL_1.items()
-    }
+    assert dict(zip(df["kommun"], df["belopp"], strict=True)) == {k: b for k, (_, b) in PM_2022_TABELL_1.items()}
     assert df["belopp"].dtype == "int64"
     assert int(df["belopp"].sum()) == 400_000
     assert list(df.columns) == ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]

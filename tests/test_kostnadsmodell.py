@@ -60,9 +60,7 @@ def test_invariants_for_every_scenario_and_year(alla):
         assert rad["pott"] == 400 * grupp["deltagardagar"].sum()
         assert grupp["pott_tillbaka"].sum() == rad["pott"]
         assert (grupp["rorlig_kostnad"] == 850 * grupp["deltagardagar"]).all()
-        assert (
-            grupp["netto"] == grupp["fast_kostnad"] + grupp["rorlig_kostnad"] - grupp["pott_tillbaka"]
-        ).all()
+        assert (grupp["netto"] == grupp["fast_kostnad"] + grupp["rorlig_kostnad"] - grupp["pott_tillbaka"]).all()
     for kol in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto"):
         assert per_kommun[kol].dtype == "int64"
 
@@ -95,9 +93,7 @@ def test_mixed_key_scenario_changes_the_split_but_not_the_total(alla):
     per_kommun, per_ar = alla
     tab = per_ar.pivot(index="ar", columns="scenario", values="kommunernas_del")
     assert (tab["blandad-nyckel"] == tab["bas"]).all()
-    b = per_kommun[(per_kommun["ar"] == 2026)].pivot(
-        index="kommunkod", columns="scenario", values="fast_kostnad"
-    )
+    b = per_kommun[(per_kommun["ar"] == 2026)].pivot(index="kommunkod", columns="scenario", values="fast_kostnad")
     assert b.loc["2021", "blandad-nyckel"] > b.loc["2021", "bas"]  # Vansbro, minst: betalar mer
     assert b.loc["2080", "blandad-nyckel"] < b.loc["2080", "bas"]  # Falun, störst: betalar mindre
 
@@ -126,9 +122,7 @@ def test_trend_population(tmp_path):
     import math
     from fractions import Fraction
 
-    forvantat = [
-        math.floor(sen[k] + Fraction(3 * (sen[k] - fore[k]), 5) + Fraction(1, 2)) for k in u.kommunkod
-    ]
+    forvantat = [math.floor(sen[k] + Fraction(3 * (sen[k] - fore[k]), 5) + Fraction(1, 2)) for k in u.kommunkod]
     assert list(u.folkmangd[0]) == forvantat
     assert u.befolkningskalla[0].startswith("framskrivning: trend 2020–2025")
 
@@ -136,9 +130,7 @@ def test_trend_population(tmp_path):
 def test_projection_file(tmp_path):
     fil = tmp_path / "prognos.csv"
     koder = list(load_befolkning("20", 2025)["kommunkod"])
-    fil.write_text(
-        "kommunkod,ar,folkmangd\n" + "".join(f"{k},2028,{1000 + i}\n" for i, k in enumerate(koder))
-    )
+    fil.write_text("kommunkod,ar,folkmangd\n" + "".join(f"{k},2028,{1000 + i}\n" for i, k in enumerate(koder)))
     a = load_antaganden("bas")
     a = a.model_copy(
         update={"befolkning": a.befolkning.model_copy(update={"metod": "prognos", "prognosfil": str(fil)})}
@@ -170,9 +162,7 @@ def test_activity_file_sets_days_and_splits_the_pot_by_trainer_days(tmp_path):
 def test_activity_file_missing_a_kommun_names_the_file(tmp_path):
     koder = list(load_befolkning("20", 2025)["kommunkod"])
     fil = tmp_path / "aktivitet.csv"
-    fil.write_text(
-        "kommunkod,ar,deltagardagar,utbildardagar\n" + "".join(f"{k},2025,1,1\n" for k in koder[1:])
-    )
+    fil.write_text("kommunkod,ar,deltagardagar,utbildardagar\n" + "".join(f"{k},2025,1,1\n" for k in koder[1:]))
     a = load_antaganden("bas")
     a = a.model_copy(update={"rorliga": a.rorliga.model_copy(update={"aktivitetsfil": str(fil)})})
     with pytest.raises(AnalysError, match=r"aktivitet\.csv: år 2025 saknar kommunerna 2021"):
@@ -339,9 +329,7 @@ def test_bad_assumptions_give_swedish_errors_and_exit_2(cli, tmp_path, ersatt, m
 
 
 def test_bad_scenario_override_names_the_scenario(cli, tmp_path):
-    fil = skriv_antaganden(
-        tmp_path, scenarier="dyr:\n  beskrivning: x\n  andringar:\n    bemanning: {per_resa: -1}\n"
-    )
+    fil = skriv_antaganden(tmp_path, scenarier="dyr:\n  beskrivning: x\n  andringar:\n    bemanning: {per_resa: -1}\n")
     r = cli("scenario", "--antaganden", str(fil), "--scenario", "dyr", "--format", "csv")
     assert r.rc == 2
     assert "bas.yaml med scenariot dyr ur" in r.err and "bemanning → per_resa: ska vara minst 0" in r.err
@@ -400,8 +388,7 @@ def test_cli_activity_file_missing_a_kommun(cli, tmp_path):
     koder = list(load_befolkning("20", 2025)["kommunkod"])
     akt = tmp_path / "aktivitet.csv"
     akt.write_text(
-        "kommunkod,ar,deltagardagar,utbildardagar\n"
-        + "".join(f"{k},2025,1,1\n" for k in koder if k != "2039")
+        "kommunkod,ar,deltagardagar,utbildardagar\n" + "".join(f"{k},2025,1,1\n" for k in koder if k != "2039")
     )
     fil = skriv_antaganden(tmp_path, ("aktivitetsfil: null", f"aktivitetsfil: {akt}"))
     r = cli("scenario", "--antaganden", str(fil), "--format", "csv")

@@ -26,9 +26,7 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject():
     )
     env = yaml.safe_load((ROT / "environment.yml").read_text(encoding="utf-8"))
     conda = dict(
-        _namn_och_krav(d)
-        for d in env["dependencies"]
-        if isinstance(d, str) and not d.startswith(("python", "pip"))
+        _namn_och_krav(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))
     )
     assert conda == forvantat
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
@@ -61,9 +59,7 @@ def test_nothing_refers_to_files_outside_the_repo():
 
 
 def test_reports_dir_is_ignored_but_for_its_readme():
-    ignorerad = subprocess.run(
-        ["git", "check-ignore", "-q", "reports/avtal-2024/fordelning-2024.csv"], cwd=ROT
-    )
+    ignorerad = subprocess.run(["git", "check-ignore", "-q", "reports/avtal-2024/fordelning-2024.csv"], cwd=ROT)
     assert ignorerad.returncode == 0
     inte = subprocess.run(["git", "check-ignore", "-q", "reports/README.md"], cwd=ROT)
     assert inte.returncode == 1

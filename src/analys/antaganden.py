@@ -109,9 +109,7 @@ class Finansiering(_Fryst):
     @model_validator(mode="after")
     def _hundra(self) -> Finansiering:
         if self.region + self.kommuner != 100:
-            raise ValueError(
-                f"region ({self.region} %) och kommuner ({self.kommuner} %) ska tillsammans vara 100 %"
-            )
+            raise ValueError(f"region ({self.region} %) och kommuner ({self.kommuner} %) ska tillsammans vara 100 %")
         return self
 
 
@@ -213,9 +211,7 @@ class Antaganden(_Fryst):
         if len(set(ids)) != len(ids):
             raise ValueError("två roller har samma id")
         if self.bemanning.roll not in ids:
-            raise ValueError(
-                f"bemanning → roll: '{self.bemanning.roll}' är ingen av rollerna ({', '.join(ids)})"
-            )
+            raise ValueError(f"bemanning → roll: '{self.bemanning.roll}' är ingen av rollerna ({', '.join(ids)})")
         nr = [r.nr for r in self.yrkesresor]
         if len(set(nr)) != len(nr):
             raise ValueError("två yrkesresor har samma nr")
@@ -236,9 +232,7 @@ class Antaganden(_Fryst):
         """Fördelningen region/kommuner ett år: det senast angivna året som inte är senare."""
         kanda = [a for a in sorted(self.finansiering) if a <= ar]
         if not kanda:
-            raise AnalysError(
-                f"Finansiering saknas för {ar}: första året i finansiering är {min(self.finansiering)}."
-            )
+            raise AnalysError(f"Finansiering saknas för {ar}: första året i finansiering är {min(self.finansiering)}.")
         return self.finansiering[kanda[-1]]
 
     def befolkningsdatum_ar(self, ar: int) -> date:
@@ -282,16 +276,12 @@ def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
     ut = {}
     for namn, post in data.items():
         if not re.fullmatch(r"[a-z0-9_-]+", str(namn)):
-            raise AnalysError(
-                f"{visningsvag(path)}: scenarionamnet '{namn}' får bara innehålla a–z, 0–9, - och _."
-            )
+            raise AnalysError(f"{visningsvag(path)}: scenarionamnet '{namn}' får bara innehålla a–z, 0–9, - och _.")
         ut[str(namn)] = validate(post, Scenario, f"{visningsvag(path)}: {namn}")
     return ut
 
 
-def load_antaganden(
-    scenario: str = "bas", antaganden: Path | None = None, scenarier: Path | None = None
-) -> Antaganden:
+def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scenarier: Path | None = None) -> Antaganden:
     """Antagandena för ett scenario: basfilen med scenariots ändringar.
 
     >>> a = load_antaganden("bas")
@@ -308,8 +298,7 @@ def load_antaganden(
     alla = read_scenarier(scen_path)
     if scenario not in alla:
         raise AnalysError(
-            f"Scenariot '{scenario}' finns inte i {visningsvag(scen_path)}. "
-            f"Scenarier som finns: {', '.join(alla)}."
+            f"Scenariot '{scenario}' finns inte i {visningsvag(scen_path)}. Scenarier som finns: {', '.join(alla)}."
         )
     data = _sla_ihop(bas, alla[scenario].andringar)
     kalla = visningsvag(bas_path)

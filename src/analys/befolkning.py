@@ -79,15 +79,9 @@ def scb_tabell(datum: date) -> str:
     """
     if (datum.month, datum.day) == (12, 31):
         return (
-            "TAB638 Folkmängd 31 december"
-            if datum.year <= 2024
-            else ("TAB5557 Folkmängd 31 december (med CKM-brus)")
+            "TAB638 Folkmängd 31 december" if datum.year <= 2024 else ("TAB5557 Folkmängd 31 december (med CKM-brus)")
         )
-    return (
-        "TAB5444 Folkmängd per månad"
-        if datum.year <= 2024
-        else ("TAB6471 Folkmängd per månad (med CKM-brus)")
-    )
+    return "TAB5444 Folkmängd per månad" if datum.year <= 2024 else ("TAB6471 Folkmängd per månad (med CKM-brus)")
 
 
 # --- inläsning av de medföljande filerna --------------------------------------------------------
@@ -98,9 +92,7 @@ def _read_csv(path: Path, kolumner: list[str]) -> pd.DataFrame:
         raise AnalysError(f"Befolkningsfilen {visningsvag(path)} saknas.")
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     if list(df.columns) != kolumner:
-        raise AnalysError(
-            f"{visningsvag(path)}: oväntade kolumner {list(df.columns)}; förväntade {kolumner}."
-        )
+        raise AnalysError(f"{visningsvag(path)}: oväntade kolumner {list(df.columns)}; förväntade {kolumner}.")
     return df
 
 
@@ -109,8 +101,7 @@ def _check_folkmangd(df: pd.DataFrame, path: Path) -> pd.Series:
     if not ok.all():
         i = int(ok.idxmin())
         raise AnalysError(
-            f"{visningsvag(path)} rad {i + 2}: folkmängden '{df['folkmangd'][i]}' är inte ett "
-            "positivt heltal."
+            f"{visningsvag(path)} rad {i + 2}: folkmängden '{df['folkmangd'][i]}' är inte ett positivt heltal."
         )
     tal = df["folkmangd"].astype("int64")
     if (tal <= 0).any():
@@ -184,9 +175,7 @@ def load_befolkning_alla() -> pd.DataFrame:
         dubbel = df.duplicated(["kommunkod", "datum"])
         if dubbel.any():
             rad = df[dubbel].iloc[0]
-            raise AnalysError(
-                f"{visningsvag(path)}: kommun {rad['kommunkod']} har mer än en rad för {rad['datum']}."
-            )
+            raise AnalysError(f"{visningsvag(path)}: kommun {rad['kommunkod']} har mer än en rad för {rad['datum']}.")
 
     try:
         alla["datum"] = pd.to_datetime(alla["datum"], format="%Y-%m-%d")
@@ -278,13 +267,9 @@ def load_befolkning(lanskod: str = STANDARDLAN, datum: str | int | date = 2024) 
     kommuner = load_kommuner()
     forvantade = set(kommuner.loc[kommuner["lanskod"] == lanskod, "kommunkod"])
     forsta = alla[alla["lanskod"] == lanskod].groupby("kommunkod")["datum"].min()
-    saknas = sorted(
-        k for k in forvantade - set(df["kommunkod"]) if k in forsta and forsta[k] <= pd.Timestamp(d)
-    )
+    saknas = sorted(k for k in forvantade - set(df["kommunkod"]) if k in forsta and forsta[k] <= pd.Timestamp(d))
     if saknas:
-        raise AnalysError(
-            f"Befolkningsdata för {namn} per {d.isoformat()} saknar kommunerna {', '.join(saknas)}."
-        )
+        raise AnalysError(f"Befolkningsdata för {namn} per {d.isoformat()} saknar kommunerna {', '.join(saknas)}.")
     return df.reset_index(drop=True)
 
 

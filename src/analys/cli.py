@@ -29,9 +29,7 @@ _ARGPARSE_SV = {
     "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
     "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
     "not allowed with argument %s": "går inte att kombinera med %s",
-    "ambiguous option: %(option)s could match %(matches)s": (
-        "tvetydig flagga: %(option)s kan betyda %(matches)s"
-    ),
+    "ambiguous option: %(option)s could match %(matches)s": ("tvetydig flagga: %(option)s kan betyda %(matches)s"),
     "one of the arguments %s is required": "ett av argumenten %s krävs",
     "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
 }
@@ -54,9 +52,7 @@ def _belopp(text: str) -> int:
     """Belopp i hela kronor; mellanslag som tusentalsavgränsare går bra ('1 030 000')."""
     t = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
     if not re.fullmatch(r"-?\d+", t):
-        raise AnalysError(
-            f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'."
-        )
+        raise AnalysError(f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'.")
     varde = int(t)
     if varde < 0:
         raise AnalysError(f"Ogiltigt belopp '{text}': beloppet kan inte vara negativt.")
@@ -71,9 +67,7 @@ def _fast_andel(text: str):
     except InvalidOperation:
         varde = Decimal("NaN")
     if not varde.is_finite() or not (0 <= varde <= 1):
-        raise AnalysError(
-            f"Ogiltig fast andel '{text}': ange ett tal från 0 till 1, t.ex. 0.3 för 30 % lika delar."
-        )
+        raise AnalysError(f"Ogiltig fast andel '{text}': ange ett tal från 0 till 1, t.ex. 0.3 för 30 % lika delar.")
     return varde
 
 
@@ -127,9 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["befolkning", "lika", "blandad", "egen"],
         help="fördelningsnyckel (standard befolkning)",
     )
-    f.add_argument(
-        "--fast-andel", metavar="TAL", help="för nyckeln blandad: andel som delas lika, 0–1 (standard 0.3)"
-    )
+    f.add_argument("--fast-andel", metavar="TAL", help="för nyckeln blandad: andel som delas lika, 0–1 (standard 0.3)")
     f.add_argument(
         "--vikter", metavar="FIL", type=Path, help="för nyckeln egen: CSV-fil med rubrikraden kommunkod,vikt"
     )
@@ -164,18 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    s.add_argument(
-        "--antaganden", metavar="FIL", type=Path, help="antagandefil (standard data/antaganden/bas.yaml)"
-    )
+    s.add_argument("--antaganden", metavar="FIL", type=Path, help="antagandefil (standard data/antaganden/bas.yaml)")
     s.add_argument(
         "--scenarier",
         metavar="FIL",
         type=Path,
         help="scenariofil (standard scenarier.yaml bredvid antagandefilen)",
     )
-    s.add_argument(
-        "--scenario", metavar="NAMN", nargs="+", default=["bas"], help="scenarier att räkna (standard bas)"
-    )
+    s.add_argument("--scenario", metavar="NAMN", nargs="+", default=["bas"], help="scenarier att räkna (standard bas)")
     s.add_argument("--fran", metavar="ÅR", type=int, default=2024, help="första år (standard 2024)")
     s.add_argument("--till", metavar="ÅR", type=int, default=2030, help="sista år (standard 2030)")
     s.add_argument(
@@ -232,9 +220,7 @@ def run_scenario(args: argparse.Namespace) -> int:
         write_scenario_xlsx(per_kommun, per_ar, beskrivningar, kallor, args.ut)
         print(f"Skrev {args.ut}", file=sys.stderr)
         return 0
-    text = (
-        to_csv(per_kommun) if args.format == "csv" else to_tabell(per_kommun, per_ar, beskrivningar, kallor)
-    )
+    text = to_csv(per_kommun) if args.format == "csv" else to_tabell(per_kommun, per_ar, beskrivningar, kallor)
     if args.ut is not None:
         write_text_atomic(args.ut, text)
         print(f"Skrev {args.ut}", file=sys.stderr)
@@ -244,67 +230,23 @@ def run_scenario(args: argparse.Namespace) -> int:
 
 
 def run_fordelning(args: argparse.Namespace) -> int:
-    from analys.avtal import load_avtal
-    from analys.befolkning import describe_kalla, load_befolkning
-    from analys.fordelning import Fordelningsnyckel, Nyckel, compute_fordelning, read_vikter
+    from analys.fordelningsrapport import build_fordelning
     from analys.io import check_writable, write_text_atomic
-    from analys.paths import visningsvag
-    from analys.utdata import Fordelningsinfo, to_csv, to_json, to_tabell
+    from analys.utdata import to_csv, to_json, to_tabell
 
     if args.format == "xlsx" and args.ut is None:
         raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
     if args.ut is not None:
         check_writable(args.ut, args.skriv_over)
-
-    avtal = avtalsfil = None
-    if args.avtal:
-        avtal, path = load_avtal(args.avtal)
-        avtalsfil = visningsvag(path)
-    if args.belopp is None and avtal is None:
-        raise AnalysError("Ange --belopp (hela kronor) eller --avtal (t.ex. --avtal 2024).")
-    if args.befolkningsdatum is None and avtal is None:
-        raise AnalysError(
-            "Ange --befolkningsdatum (t.ex. 2020-12-31 eller 2020) eller --avtal (t.ex. --avtal 2024)."
-        )
-    belopp = _belopp(args.belopp) if args.belopp is not None else avtal.belopp_kommuner
-    datum = args.befolkningsdatum if args.befolkningsdatum is not None else avtal.befolkningsdatum
-    lanskod = _lanskod(args.lan) if args.lan is not None else (avtal.lan if avtal else "20")
-    nyckel = Nyckel(args.nyckel) if args.nyckel else (avtal.nyckel if avtal else Nyckel.BEFOLKNING)
-    fast = (
-        _fast_andel(args.fast_andel) if args.fast_andel is not None else (avtal.fast_andel if avtal else None)
-    )
-    if args.fast_andel is not None and nyckel is not Nyckel.BLANDAD:
-        raise AnalysError("--fast-andel gäller bara nyckeln blandad (lägg till --nyckel blandad).")
-    if args.vikter is not None and nyckel is not Nyckel.EGEN:
-        raise AnalysError("--vikter gäller bara nyckeln egen (lägg till --nyckel egen).")
-    if nyckel is Nyckel.EGEN and args.vikter is None:
-        raise AnalysError("Nyckeln egen kräver en viktfil: lägg till --vikter FIL (kommunkod,vikt).")
-
-    befolkning = load_befolkning(lanskod, datum)
-    koder = list(befolkning["kommunkod"])
-    exkludera = frozenset(k.strip() for k in args.exkludera)
-    okanda = sorted(exkludera - set(koder))
-    if okanda:
-        giltiga = ", ".join(f"{k} {n}" for k, n in zip(koder, befolkning["kommun"], strict=True))
-        raise AnalysError(
-            f"--exkludera: kommunkoden {', '.join(okanda)} finns inte i länet. Giltiga: {giltiga}."
-        )
-    vikter = read_vikter(args.vikter, koder, exkludera) if nyckel is Nyckel.EGEN else None
-    params = {"nyckel": nyckel, "vikter": vikter, "exkludera": exkludera}
-    if fast is not None:
-        params["fast_andel"] = fast
-    nyckelobj = Fordelningsnyckel(**params)
-    df = compute_fordelning(befolkning, belopp, nyckelobj)
-
-    namn = dict(zip(koder, befolkning["kommun"], strict=True))
-    info = Fordelningsinfo(
-        belopp=belopp,
-        nyckel=nyckelobj,
-        befolkning=describe_kalla(befolkning),
-        avtal=avtal.namn if avtal else None,
-        avtalsfil=avtalsfil,
-        vikterfil=str(args.vikter) if args.vikter else None,
-        undantagna=tuple(f"{k} {namn[k]}" for k in sorted(exkludera)),
+    df, info = build_fordelning(
+        avtal=args.avtal,
+        belopp=_belopp(args.belopp) if args.belopp is not None else None,
+        befolkningsdatum=args.befolkningsdatum,
+        lan=_lanskod(args.lan) if args.lan is not None else None,
+        nyckel=args.nyckel,
+        fast_andel=_fast_andel(args.fast_andel) if args.fast_andel is not None else None,
+        vikter=args.vikter,
+        exkludera=tuple(args.exkludera),
     )
     if args.format == "xlsx":
         from analys.excel import write_fordelning_xlsx

@@ -181,9 +181,7 @@ def andelar(befolkning: pd.DataFrame, nyckel: Fordelningsnyckel) -> dict[str, Fr
     return {k: vi / summa for k, vi in zip(koder, v, strict=True)}
 
 
-def compute_fordelning(
-    befolkning: pd.DataFrame, belopp: int, nyckel: Fordelningsnyckel | None = None
-) -> pd.DataFrame:
+def compute_fordelning(befolkning: pd.DataFrame, belopp: int, nyckel: Fordelningsnyckel | None = None) -> pd.DataFrame:
     """Fördela `belopp` kronor mellan kommunerna i `befolkning` (från `load_befolkning`).
 
     Returnerar en rad per deltagande kommun i kodordning: kommunkod, kommun, folkmangd,
@@ -235,15 +233,12 @@ def read_vikter(
     rubrik = [c.strip().lower() for c in next(lasare)]
     if rubrik != ["kommunkod", "vikt"]:
         raise AnalysError(
-            f"Viktfilen {path} rad 1: rubrikraden ska vara 'kommunkod,vikt', inte "
-            f"'{avgransare.join(rubrik)}'."
+            f"Viktfilen {path} rad 1: rubrikraden ska vara 'kommunkod,vikt', inte '{avgransare.join(rubrik)}'."
         )
     vikter: dict[str, Decimal] = {}
     for nr, falt in enumerate(lasare, start=2):
         if len(falt) != 2:
-            raise AnalysError(
-                f"Viktfilen {path} rad {nr}: förväntade två fält (kommunkod och vikt), fick {len(falt)}."
-            )
+            raise AnalysError(f"Viktfilen {path} rad {nr}: förväntade två fält (kommunkod och vikt), fick {len(falt)}.")
         kod, vikt_text = falt[0].strip(), falt[1].strip()
         if kod not in kommunkoder:
             raise AnalysError(
@@ -257,9 +252,7 @@ def read_vikter(
         except InvalidOperation:
             vikt = Decimal("NaN")
         if not vikt.is_finite():
-            raise AnalysError(
-                f"Viktfilen {path} rad {nr}: vikten '{vikt_text}' är inget tal; ange ett tal ≥ 0."
-            )
+            raise AnalysError(f"Viktfilen {path} rad {nr}: vikten '{vikt_text}' är inget tal; ange ett tal ≥ 0.")
         if vikt < 0:
             raise AnalysError(f"Viktfilen {path} rad {nr}: vikten {vikt_text} är negativ; ange ett tal ≥ 0.")
         vikter[kod] = vikt

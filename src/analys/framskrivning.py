@@ -68,9 +68,7 @@ def befolkning_for_datum(lanskod: str, datum: date, antagande: Befolkningsantaga
             for k, p in zip(bas["kommunkod"], bas["folkmangd"], strict=True)
         ]
         bas["folkmangd"] = bas["folkmangd"].astype("int64")
-        bas["kalla"] = (
-            f"framskrivning: trend {senaste.year - n}–{senaste.year} förlängd till {datum.isoformat()}"
-        )
+        bas["kalla"] = f"framskrivning: trend {senaste.year - n}–{senaste.year} förlängd till {datum.isoformat()}"
         return bas
     path = Path(antagande.prognosfil)
     if not path.is_absolute():

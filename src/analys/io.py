@@ -15,8 +15,7 @@ def check_writable(path: Path, skriv_over: bool) -> None:
     """Stoppa innan något räknas om målfilen finns och användaren inte bett om att ersätta den."""
     if path.exists() and not skriv_over:
         raise AnalysError(
-            f"Filen {path} finns redan och skrivs inte över. "
-            "Välj ett annat filnamn eller lägg till --skriv-over."
+            f"Filen {path} finns redan och skrivs inte över. Välj ett annat filnamn eller lägg till --skriv-over."
         )
     if path.exists() and path.is_dir():
         raise AnalysError(f"{path} är en katalog; ange ett filnamn.")

@@ -115,12 +115,9 @@ def _read_aktivitet(path: Path, kommunkoder: tuple[str, ...]) -> pd.DataFrame:
         for kol in ("ar", "deltagardagar", "utbildardagar"):
             if not r[kol].isdigit():
                 raise AnalysError(
-                    f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}, kolumn {kol}: '{r[kol]}' är inte "
-                    "ett heltal ≥ 0."
+                    f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}, kolumn {kol}: '{r[kol]}' är inte ett heltal ≥ 0."
                 )
-    df[["ar", "deltagardagar", "utbildardagar"]] = df[["ar", "deltagardagar", "utbildardagar"]].astype(
-        "int64"
-    )
+    df[["ar", "deltagardagar", "utbildardagar"]] = df[["ar", "deltagardagar", "utbildardagar"]].astype("int64")
     dubbel = df.duplicated(["kommunkod", "ar"])
     if dubbel.any():
         i = int(dubbel.idxmax())
@@ -417,9 +414,7 @@ def table_skillnad_mot_bas(per_kommun: pd.DataFrame, bas: str = "bas", varde: st
         raise AnalysError(f"Scenariot '{bas}' finns inte i tabellen att jämföra med.")
     b = per_kommun[per_kommun["scenario"] == bas].set_index(["ar", "kommunkod"])[varde]
     ut = per_kommun[per_kommun["scenario"] != bas].copy()
-    ut["skillnad"] = (
-        ut[varde].to_numpy() - b.loc[list(zip(ut["ar"], ut["kommunkod"], strict=True))].to_numpy()
-    )
+    ut["skillnad"] = ut[varde].to_numpy() - b.loc[list(zip(ut["ar"], ut["kommunkod"], strict=True))].to_numpy()
     return ut[["scenario", "ar", "kommunkod", "kommun", varde, "skillnad"]].reset_index(drop=True)
 
 
@@ -487,9 +482,7 @@ def sensitivity(a: Antaganden, fran: int, till: int, ar: int | None = None) -> p
     spann = df.groupby("parameter")[["effekt_lag", "effekt_hog"]].sum().abs().max(axis=1)
     df["_spann"] = df["parameter"].map(spann)
     return (
-        df.sort_values(["_spann", "kommunkod"], ascending=[False, True])
-        .drop(columns="_spann")
-        .reset_index(drop=True)
+        df.sort_values(["_spann", "kommunkod"], ascending=[False, True]).drop(columns="_spann").reset_index(drop=True)
     )
 
 

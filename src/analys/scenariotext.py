@@ -25,16 +25,13 @@ def _tabell(rader: list[list[str]], hoger_fran: int = 1) -> list[str]:
     for r in rader:
         ut.append(
             "  ".join(
-                c.rjust(b) if i >= hoger_fran else c.ljust(b)
-                for i, (c, b) in enumerate(zip(r, bredd, strict=True))
+                c.rjust(b) if i >= hoger_fran else c.ljust(b) for i, (c, b) in enumerate(zip(r, bredd, strict=True))
             ).rstrip()
         )
     return ut
 
 
-def to_tabell(
-    per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar: dict[str, str], kallor: list[str]
-) -> str:
+def to_tabell(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar: dict[str, str], kallor: list[str]) -> str:
     ut: list[str] = []
     for scenario, grupp in per_kommun.groupby("scenario", sort=False):
         ar_df = per_ar[per_ar["scenario"] == scenario]
@@ -122,9 +119,7 @@ def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar:
     return blad
 
 
-def scenario_kallor(
-    beskrivningar: dict[str, str], kallor: list[str], scenarier: list[str]
-) -> list[tuple[str, str]]:
+def scenario_kallor(beskrivningar: dict[str, str], kallor: list[str], scenarier: list[str]) -> list[tuple[str, str]]:
     from datetime import datetime
 
     from analys.io import describe_fil

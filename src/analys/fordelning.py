@@ -41,9 +41,9 @@ class Nyckel(StrEnum):
 
 NYCKEL_TEXT = {
     Nyckel.BEFOLKNING: "efter folkmängd (andel av kommunernas sammanlagda folkmängd)",
-    Nyckel.LIKA: "lika delar",
-    Nyckel.BLANDAD: "blandad: {fast} lika delar, resten efter folkmängd",
-    Nyckel.EGEN: "egna vikter",
+    Nyckel.LIKA: "i lika delar",
+    Nyckel.BLANDAD: "blandat: {fast} i lika delar, resten efter folkmängd",
+    Nyckel.EGEN: "efter egna vikter",
 }
 
 

@@ -12,6 +12,7 @@ from analys.avtal import load_avtal
 from analys.befolkning import describe_kalla, load_befolkning
 from analys.fel import AnalysError
 from analys.fordelning import Fordelningsnyckel, Nyckel, compute_fordelning, read_vikter
+from analys.format import format_datum, format_kr, format_procent, format_tal
 from analys.paths import visningsvag
 from analys.utdata import Fordelningsinfo
 
@@ -87,3 +88,72 @@ def compare_with(df: pd.DataFrame, fore: pd.DataFrame) -> pd.DataFrame:
     ut["forandring_kr"] = ut["belopp"] - ut["belopp_fore"]
     ut["forandring_procent"] = (ut["forandring_kr"] / ut["belopp_fore"].where(ut["belopp_fore"] > 0)).astype(float)
     return ut
+
+
+def previous_year(ar: int, lanskod: str, scenario: str = "bas") -> tuple[pd.DataFrame | None, str]:
+    """Föregående års belopp per kommun enligt ett scenario (kommunkod, belopp) och en text om
+    varifrån de kommer; (None, förklaring) om scenariot inte täcker året eller länet."""
+    from analys.antaganden import FORSTA_AR, load_antaganden
+    from analys.kostnadsmodell import compute_scenario
+
+    if ar - 1 < FORSTA_AR:
+        return None, f"Ingen jämförelse: modellen börjar {FORSTA_AR}."
+    a = load_antaganden(scenario)
+    if a.lan != lanskod:
+        return None, f"Ingen jämförelse: scenariot {scenario} gäller län {a.lan}."
+    per_kommun, per_ar = compute_scenario(a, scenario, ar - 1, ar - 1)
+    rad = per_ar.iloc[0]
+    text = (
+        f"Föregående år ({ar - 1}) enligt scenariot {scenario} i data/antaganden/: kommunerna betalade "
+        f"{format_kr(int(rad['kommunernas_del']))} av den fasta kostnaden, fördelat efter befolkningen per "
+        f"{rad['befolkningsdatum']}."
+    )
+    return per_kommun[["kommunkod", "fast_kostnad"]].rename(columns={"fast_kostnad": "belopp"}), text
+
+
+def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
+    """Några meningar (Markdown) med de beräknade talen."""
+    storst = df.loc[df["belopp"].idxmax()]
+    minst = df.loc[df["belopp"].idxmin()]
+    b = info.befolkning
+    text = (
+        f"**{len(df)} kommuner** i {b.lan} delar på **{format_kr(info.belopp)}**, "
+        f"fördelat {info.nyckel.text()}. Befolkningen är SCB:s folkmängd per **{format_datum(b.datum)}**, "
+        f"sammanlagt {format_tal(int(df['folkmangd'].sum()))} invånare. "
+        f"Störst del betalar {storst['kommun']} ({format_procent(storst['andel'])}, {format_kr(int(storst['belopp']))}), "
+        f"minst {minst['kommun']} ({format_procent(minst['andel'])}, {format_kr(int(minst['belopp']))}). "
+        "Beloppen är avrundade till hela kronor så att summan blir exakt det fördelade beloppet."
+    )
+    if info.undantagna:
+        text += f" Deltar inte: {', '.join(info.undantagna)}."
+    return text
+
+
+def write_fordelning_workbook(df: pd.DataFrame, jamforelse: pd.DataFrame | None, info, path: Path, extra=()) -> None:
+    """Rapportens arbetsbok: Fördelning, Förändring (om jämförelse finns), Källor och antaganden."""
+    from analys.excel import Blad, fordelning_blad, write_workbook
+
+    blad = [fordelning_blad(df, info)]
+    if jamforelse is not None:
+        j = jamforelse[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
+        j = j.rename(
+            columns={
+                "kommunkod": "Kommunkod",
+                "kommun": "Kommun",
+                "belopp_fore": "Föregående år",
+                "belopp": "Belopp",
+                "forandring_kr": "Förändring",
+                "forandring_procent": "Förändring %",
+            }
+        )
+        blad.append(
+            Blad(
+                namn="Förändring",
+                titel="Förändring mot föregående år",
+                df=j,
+                kr=["Föregående år", "Belopp", "Förändring"],
+                procent=["Förändring %"],
+                summera=["Föregående år", "Belopp", "Förändring"],
+            )
+        )
+    write_workbook(blad, [*info.rader(), *extra], path, f"Fördelning av {info.belopp} kr")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -22,6 +23,17 @@ MANADER = (
 )
 
 
+def _decimal(varde) -> Decimal:
+    """Exakt decimaltal av int, float (även numpy), Decimal eller Fraction."""
+    if isinstance(varde, Fraction):
+        return Decimal(varde.numerator) / Decimal(varde.denominator)
+    if isinstance(varde, Decimal):
+        return varde
+    if isinstance(varde, numbers.Integral):
+        return Decimal(int(varde))
+    return Decimal(str(float(varde)))
+
+
 def format_tal(varde: int | float | Decimal | Fraction, decimaler: int = 0, sep: str = " ") -> str:
     """Tal med mellanslag som tusentalsavgränsare och decimalkomma.
 
@@ -32,11 +44,7 @@ def format_tal(varde: int | float | Decimal | Fraction, decimaler: int = 0, sep:
     >>> format_tal(Fraction(2, 3), 2)
     '0,67'
     """
-    d = (
-        Decimal(varde.numerator) / Decimal(varde.denominator)
-        if isinstance(varde, Fraction)
-        else (Decimal(str(varde)) if isinstance(varde, float) else Decimal(varde))
-    )
+    d = _decimal(varde)
     kvant = Decimal(1).scaleb(-decimaler)
     d = d.quantize(kvant, rounding=ROUND_HALF_UP)
     tecken = "−" if d < 0 else ""
@@ -69,11 +77,7 @@ def format_procent(andel: float | Fraction | Decimal, decimaler: int = 2) -> str
     >>> format_procent(Fraction(1, 3), 1)
     '33,3 %'
     """
-    if isinstance(andel, Fraction):
-        andel = Decimal(andel.numerator) / Decimal(andel.denominator)
-    elif isinstance(andel, float):
-        andel = Decimal(repr(andel))
-    return f"{format_tal(andel * 100, decimaler)} %"
+    return f"{format_tal(_decimal(andel) * 100, decimaler)} %"
 
 
 def format_datum(d: date) -> str:

@@ -47,6 +47,11 @@ def befolkning_for_datum(lanskod: str, datum: date, antagande: Befolkningsantaga
 
     Samma kolumner som `load_befolkning`; `kalla` säger hur siffran kom till.
     """
+    return _befolkning_for_datum(lanskod, datum, antagande).copy()
+
+
+@cache
+def _befolkning_for_datum(lanskod: str, datum: date, antagande: Befolkningsantagande) -> pd.DataFrame:
     finns = datum_for_lan(lanskod)
     if datum in finns:
         return load_befolkning(lanskod, datum)

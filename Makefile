@@ -16,11 +16,7 @@ $(VENV)/.installerad-dev: $(VENV)/.installerad
 	touch $@
 
 reports: $(VENV)/.installerad
-	$(PY) -m analys fordelning --avtal 2022 --format csv --ut reports/avtal-2022/fordelning-2022.csv --skriv-over
-	$(PY) -m analys fordelning --avtal 2022 --format xlsx --ut reports/avtal-2022/fordelning-2022.xlsx --skriv-over
-	$(PY) -m analys fordelning --avtal 2024 --format csv --ut reports/avtal-2024/fordelning-2024.csv --skriv-over
-	$(PY) -m analys fordelning --avtal 2024 --format xlsx --ut reports/avtal-2024/fordelning-2024.xlsx --skriv-over
-	@echo "Rapporterna ligger i reports/."
+	$(VENV)/bin/analys rapport
 
 test: $(VENV)/.installerad-dev
 	$(PY) -m pytest

@@ -333,3 +333,13 @@ def test_installed_command_and_module(kommando):
     )
     assert fel.returncode == 2
     assert fel.stderr.strip() == "analys: fel: Ogiltigt belopp '-1': beloppet kan inte vara negativt."
+
+
+def test_written_files_get_normal_permissions(cli, tmp_path):
+    import stat
+
+    ut = tmp_path / "f.csv"
+    assert cli("fordelning", "--avtal", "2024", "--format", "csv", "--ut", str(ut)).rc == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(ut.stat().st_mode) == 0o666 & ~umask

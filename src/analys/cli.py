@@ -176,7 +176,53 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
     s.add_argument("--lista", action="store_true", help="lista scenarierna och avsluta")
     s.set_defaults(run=run_scenario)
+
+    r = sub.add_parser(
+        "rapport",
+        help="kör rapporterna i data/rapporter.yaml (HTML, Excel, notebook)",
+        description=(
+            "Kör rapporterna i data/rapporter.yaml med papermill, parallellt. Varje rapport hamnar i "
+            "reports/<namn>/ som körd notebook, HTML utan kod och Excelarbetsbok. En rapport som "
+            "misslyckas stoppar inte de andra; slutkoden är 1 om någon misslyckades."
+        ),
+        epilog="Exempel: analys rapport --bara fordelning-2024 kommunblad --jobb 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    r.add_argument("--config", metavar="FIL", type=Path, help="rapportfil (standard data/rapporter.yaml)")
+    r.add_argument(
+        "--bara", metavar="NAMN", nargs="+", help="kör bara dessa rapporter (namn, eller gruppnamn som kommunblad)"
+    )
+    r.add_argument("--jobb", metavar="N", type=int, help="antal rapporter samtidigt (standard: antalet kärnor)")
+    r.add_argument("--ut", metavar="KATALOG", type=Path, help="var rapporterna hamnar (standard reports/)")
+    r.add_argument("--lista", action="store_true", help="lista rapporterna och avsluta")
+    r.set_defaults(run=run_rapport)
     return p
+
+
+def run_rapport(args: argparse.Namespace) -> int:
+    import time
+
+    from analys.rapport import load_korningar, reports_dir, run_all, summary
+
+    korningar = load_korningar(args.config)
+    if args.lista:
+        for k in korningar:
+            par = ", ".join(f"{n}={v!r}" for n, v in k.parametrar.items())
+            print(f"{k.namn}  ({k.notebook.name}; {par})")
+        return 0
+    if args.jobb is not None and args.jobb < 1:
+        raise AnalysError(f"--jobb måste vara minst 1 (fick {args.jobb}).")
+    if args.bara:
+        valda = [k for k in korningar if any(k.namn == b or k.namn.startswith(b + "-") for b in args.bara)]
+        okanda = [b for b in args.bara if not any(k.namn == b or k.namn.startswith(b + "-") for k in korningar)]
+        if okanda:
+            raise AnalysError(f"Rapporten '{okanda[0]}' finns inte. Rapporter: {', '.join(k.namn for k in korningar)}.")
+        korningar = valda
+    ut = args.ut or reports_dir()
+    start = time.perf_counter()
+    utfall = run_all(korningar, ut, args.jobb)
+    print(summary(utfall, ut, time.perf_counter() - start), file=sys.stderr)
+    return 0 if all(u.ok for u in utfall) else 1
 
 
 def run_scenario(args: argparse.Namespace) -> int:

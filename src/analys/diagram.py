@@ -34,6 +34,14 @@ def _plt():
     return plt
 
 
+def visa(fig) -> None:
+    """Visa ett diagram i notebooken och stäng det (ingen dubbelvisning, inget minnesläckage)."""
+    from IPython.display import display
+
+    display(fig)
+    _plt().close(fig)
+
+
 def _kr_axel(ax, axel: str = "y") -> None:
     from matplotlib.ticker import FuncFormatter
 
@@ -201,6 +209,10 @@ def fig_andel_och_befolkning(andel: pd.DataFrame, befolkning: pd.DataFrame, komm
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))
     a1.plot(andel["ar"], andel["andel"], marker="o", color=FARGER[0], linewidth=2)
     a1.yaxis.set_major_formatter(FuncFormatter(lambda x, _: format_procent(x, 2)))
+    # Minst en procentenhet på axeln, så att små förändringar inte ser stora ut.
+    mitt = (andel["andel"].max() + andel["andel"].min()) / 2
+    halv = max(0.005, (andel["andel"].max() - andel["andel"].min()) * 0.6)
+    a1.set_ylim(max(0, mitt - halv), mitt + halv)
     a1.set_title("Andel av kommunernas kostnad")
     a1.set_xlabel("År")
     a1.set_xticks(list(andel["ar"]))

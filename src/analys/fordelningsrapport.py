@@ -73,6 +73,7 @@ def build_fordelning(
         nyckel=nyckelobj,
         befolkning=describe_kalla(befolkning),
         avtal=a.namn if a else None,
+        ar=a.ar if a else None,
         avtalsfil=avtalsfil,
         vikterfil=str(vikter) if vikter else None,
         undantagna=tuple(f"{k} {namn[k]}" for k in sorted(ut)),
@@ -120,7 +121,8 @@ def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
         f"**{len(df)} kommuner** i {b.lan} delar på **{format_kr(info.belopp)}**, "
         f"fördelat {info.nyckel.text()}. Befolkningen är SCB:s folkmängd per **{format_datum(b.datum)}**, "
         f"sammanlagt {format_tal(int(df['folkmangd'].sum()))} invånare. "
-        f"Störst del betalar {storst['kommun']} ({format_procent(storst['andel'])}, {format_kr(int(storst['belopp']))}), "
+        f"Störst del betalar {storst['kommun']} ({format_procent(storst['andel'])}, "
+        f"{format_kr(int(storst['belopp']))}), "
         f"minst {minst['kommun']} ({format_procent(minst['andel'])}, {format_kr(int(minst['belopp']))}). "
         "Beloppen är avrundade till hela kronor så att summan blir exakt det fördelade beloppet."
     )
@@ -129,7 +131,61 @@ def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     return text
 
 
-def write_fordelning_workbook(df: pd.DataFrame, jamforelse: pd.DataFrame | None, info, path: Path, extra=()) -> None:
+def html_table(df: pd.DataFrame) -> str:
+    from analys.visning import html_tabell
+
+    d = df[["kommunkod", "kommun", "folkmangd", "andel", "belopp"]]
+    return html_tabell(
+        d,
+        kr=["belopp"],
+        procent=["andel"],
+        heltal=["folkmangd"],
+        summa={
+            "kommun": "Summa",
+            "folkmangd": int(d["folkmangd"].sum()),
+            "andel": 1.0,
+            "belopp": int(d["belopp"].sum()),
+        },
+        rubriker={
+            "kommunkod": "Kod",
+            "kommun": "Kommun",
+            "folkmangd": "Folkmängd",
+            "andel": "Andel",
+            "belopp": "Belopp",
+        },
+    )
+
+
+def html_change_table(jamforelse: pd.DataFrame) -> str:
+    from analys.visning import html_tabell
+
+    d = jamforelse[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
+    fore, nu = int(d["belopp_fore"].sum()), int(d["belopp"].sum())
+    return html_tabell(
+        d,
+        kr=["belopp_fore", "belopp", "forandring_kr"],
+        procent=["forandring_procent"],
+        summa={
+            "kommun": "Summa",
+            "belopp_fore": fore,
+            "belopp": nu,
+            "forandring_kr": nu - fore,
+            "forandring_procent": (nu - fore) / fore if fore else None,
+        },
+        rubriker={
+            "kommunkod": "Kod",
+            "kommun": "Kommun",
+            "belopp_fore": "Föregående år",
+            "belopp": "Belopp",
+            "forandring_kr": "Förändring",
+            "forandring_procent": "Förändring %",
+        },
+    )
+
+
+def write_fordelning_workbook(
+    df: pd.DataFrame, jamforelse: pd.DataFrame | None, info, path: Path, kallor: list[tuple[str, str]]
+) -> None:
     """Rapportens arbetsbok: Fördelning, Förändring (om jämförelse finns), Källor och antaganden."""
     from analys.excel import Blad, fordelning_blad, write_workbook
 
@@ -156,4 +212,4 @@ def write_fordelning_workbook(df: pd.DataFrame, jamforelse: pd.DataFrame | None,
                 summera=["Föregående år", "Belopp", "Förändring"],
             )
         )
-    write_workbook(blad, [*info.rader(), *extra], path, f"Fördelning av {info.belopp} kr")
+    write_workbook(blad, kallor, path, f"Fördelning av {info.belopp} kr")

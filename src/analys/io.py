@@ -33,6 +33,10 @@ def write_atomic(path: Path, skriv: Callable[[Path], None]) -> None:
     tmp_path = Path(tmp)
     try:
         skriv(tmp_path)
+        # mkstemp skapar filen med läsrätt bara för ägaren; ge den vanliga rättigheter (umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
@@ -53,11 +57,11 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def describe_fil(visad: str) -> str:
-    """'data/x.csv (SHA-256 ab12…)' för en fil angiven relativt projektroten eller som sökväg."""
-    from analys.paths import PROJEKTROT, data_dir
+def describe_fil(fil: str | Path) -> str:
+    """'data/x.csv (SHA-256 ab12…)': filen relativt projektroten (aldrig maskinens sökväg)."""
+    from analys.paths import PROJEKTROT, data_dir, visningsvag
 
-    for kandidat in (Path(visad), PROJEKTROT / visad, data_dir().parent / visad):
+    for kandidat in (Path(fil), PROJEKTROT / fil, data_dir().parent / fil):
         if kandidat.is_file():
-            return f"{visad} (SHA-256 {sha256(kandidat)})"
-    return visad
+            return f"{visningsvag(kandidat)} (SHA-256 {sha256(kandidat)})"
+    return str(fil)

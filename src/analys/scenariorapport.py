@@ -49,7 +49,8 @@ def describe_kommun(per_kommun: pd.DataFrame, kommunkod: str) -> str:
     return (
         f"**{kommun}** betalar {format_kr(int(bas.loc[fran, 'netto']))} netto {fran} under scenariot "
         f"{d['scenario'].iloc[0]} ({format_kr(int(bas.loc[fran, 'fast_kostnad']))} fast kostnad, "
-        f"{format_kr(int(bas.loc[fran, 'rorlig_kostnad']))} kursavgifter för {format_tal(int(bas.loc[fran, 'deltagardagar']))} "
+        f"{format_kr(int(bas.loc[fran, 'rorlig_kostnad']))} kursavgifter för "
+        f"{format_tal(int(bas.loc[fran, 'deltagardagar']))} "
         f"deltagardagar, {format_kr(int(bas.loc[fran, 'pott_tillbaka']))} tillbaka ur potten). "
         f"År {till} ligger kostnaden mellan {format_kr(int(sista.min()))} ({sista.idxmin()}) och "
         f"{format_kr(int(sista.max()))} ({sista.idxmax()}) beroende på scenario. "
@@ -141,3 +142,99 @@ def write_kommunblad_workbook(
         ),
     ]
     write_workbook(blad, kallor, path, f"Kommunblad {kommun}")
+
+
+def html_kommuner_ett_ar(per_kommun: pd.DataFrame, ar: int) -> str:
+    from analys.visning import html_tabell
+
+    t = table_kommuner_ett_ar(per_kommun, ar)
+    scen = [c for c in t.columns if c not in ("kommunkod", "kommun")]
+    return html_tabell(
+        t,
+        kr=scen,
+        summa={"kommun": "Summa", **{s: int(t[s].sum()) for s in scen}},
+        rubriker={"kommunkod": "Kod", "kommun": "Kommun"},
+    )
+
+
+def html_skillnad(per_kommun: pd.DataFrame, ar: int, bas: str) -> str:
+    from analys.kostnadsmodell import table_skillnad_mot_bas
+    from analys.visning import html_tabell
+
+    d = table_skillnad_mot_bas(per_kommun, bas)
+    d = (
+        d[d["ar"] == ar]
+        .pivot_table(index=["kommunkod", "kommun"], columns="scenario", values="skillnad", aggfunc="sum", sort=False)
+        .astype("int64")
+        .reset_index()
+    )
+    scen = [c for c in d.columns if c not in ("kommunkod", "kommun")]
+    return html_tabell(
+        d,
+        kr=scen,
+        summa={"kommun": "Summa", **{s: int(d[s].sum()) for s in scen}},
+        rubriker={"kommunkod": "Kod", "kommun": "Kommun"},
+    )
+
+
+def html_kommun(per_kommun: pd.DataFrame, kommunkod: str) -> str:
+    from analys.visning import html_tabell
+
+    t = table_kommun(per_kommun, kommunkod)
+    scen = [c for c in t.columns if c != "År"]
+    return html_tabell(t, kr=scen, summa={"År": "Summa", **{s: int(t[s].sum()) for s in scen}})
+
+
+def kallor(
+    per_ar: pd.DataFrame,
+    beskrivningar: dict[str, str],
+    antagandefil: str,
+    scenariofil: str,
+    parametrar: dict | None = None,
+) -> list[tuple[str, str]]:
+    """Källrutan och Excelbladet "Källor och antaganden" för scenariorapporter."""
+    from analys.io import describe_fil
+    from analys.visning import proveniens
+
+    forsta = per_ar[per_ar["scenario"] == per_ar["scenario"].iloc[0]]
+    befolkning = "; ".join(
+        f"{a}: {d} ({k})"
+        for a, d, k in zip(forsta["ar"], forsta["befolkningsdatum"], forsta["befolkningskalla"], strict=True)
+    )
+    rader = [("Antaganden", describe_fil(antagandefil)), ("Scenarier", describe_fil(scenariofil))]
+    rader += [(f"Scenario {s}", beskrivningar.get(s, "")) for s in dict.fromkeys(per_ar["scenario"])]
+    rader += [
+        ("Befolkning per år (SCB)", befolkning),
+        (
+            "Befolkningsdata",
+            "; ".join(
+                describe_fil(f)
+                for f in ("data/befolkning/folkmangd_dalarna.csv", "data/befolkning/folkmangd_kommuner_31dec.csv")
+            ),
+        ),
+        ("Nämnare", "summan av kommunernas folkmängd vid respektive referensdatum"),
+    ]
+    return proveniens(rader, parametrar=parametrar)
+
+
+def kommun_namn(per_kommun: pd.DataFrame, kommunkod: str) -> str:
+    """Kommunens namn; okänd kommunkod ger ett fel som listar länets kommuner."""
+    from analys.fel import AnalysError
+
+    traff = per_kommun.loc[per_kommun["kommunkod"] == kommunkod, "kommun"]
+    if traff.empty:
+        k = per_kommun.drop_duplicates("kommunkod")
+        giltiga = ", ".join(f"{a} {b}" for a, b in zip(k["kommunkod"], k["kommun"], strict=True))
+        raise AnalysError(f"Kommunkoden '{kommunkod}' finns inte i länet. Giltiga: {giltiga}.")
+    return str(traff.iloc[0])
+
+
+def andel_och_befolkning(per_kommun: pd.DataFrame, kommunkod: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kommunens andel per år (första scenariot) och folkmängd 31 december över tid (SCB)."""
+    from analys.befolkning import load_befolkning_alla
+
+    d = per_kommun[(per_kommun["kommunkod"] == kommunkod) & (per_kommun["scenario"] == per_kommun["scenario"].iloc[0])]
+    alla = load_befolkning_alla()
+    b = alla[(alla["kommunkod"] == kommunkod) & (alla["datum"].dt.month == 12) & (alla["datum"].dt.day == 31)]
+    b = b[b["datum"].dt.year >= 2000]
+    return d[["ar", "andel"]], pd.DataFrame({"ar": b["datum"].dt.year, "folkmangd": b["folkmangd"]})

@@ -23,6 +23,7 @@ class Fordelningsinfo:
     nyckel: Fordelningsnyckel
     befolkning: Befolkningskalla
     avtal: str | None = None  # avtalets namn
+    ar: int | None = None  # avtalsåret
     avtalsfil: str | None = None
     vikterfil: str | None = None
     undantagna: tuple[str, ...] = ()  # "2039 Älvdalen"

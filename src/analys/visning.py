@@ -13,13 +13,16 @@ from analys.format import format_kr, format_procent, format_tal
 from analys.io import describe_fil
 
 STIL = """<style>
-table.analys {border-collapse: collapse; font-size: 0.92em; margin: 0.6em 0 1.2em 0;}
-table.analys th {background: #dde6f0; text-align: left; padding: 4px 10px; border-bottom: 1px solid #888;}
-table.analys td {padding: 3px 10px; border-bottom: 1px solid #e4e4e4;}
-table.analys td.tal, table.analys th.tal {text-align: right; font-variant-numeric: tabular-nums;}
+table.analys {border-collapse: collapse; font-size: 13px; margin: 0.6em 0 1.2em 0;}
+table.analys th, .jp-RenderedHTMLCommon table.analys th {background: #dde6f0; text-align: left;
+  padding: 4px 10px; border-bottom: 1px solid #888; font-weight: bold;}
+table.analys td, .jp-RenderedHTMLCommon table.analys td {text-align: left; padding: 3px 10px;
+  border-bottom: 1px solid #e4e4e4;}
+table.analys td.tal, table.analys th.tal, .jp-RenderedHTMLCommon table.analys td.tal,
+.jp-RenderedHTMLCommon table.analys th.tal {text-align: right; font-variant-numeric: tabular-nums;}
 table.analys tr.summa td {font-weight: bold; border-top: 1.5px solid #444;}
-div.kallor {font-size: 0.85em; color: #333; border-top: 2px solid #1f5f8b; margin-top: 2em; padding-top: 0.5em;}
-div.kallor td {vertical-align: top; padding: 1px 10px 1px 0;}
+div.kallor {font-size: 12px; color: #333; border-top: 2px solid #1f5f8b; margin-top: 2em; padding-top: 0.5em;}
+div.kallor td, .jp-RenderedHTMLCommon div.kallor td {vertical-align: top; text-align: left; padding: 1px 10px 1px 0;}
 </style>"""
 
 

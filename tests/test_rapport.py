@@ -1,0 +1,328 @@
+"""Rapporterna: batchkörning, Excel omräknad i LibreOffice, HTML i headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from analys.rapport import load_korningar, notebook_parameters, slug
+
+ROT = Path(__file__).resolve().parents[1]
+
+
+def _kravs(program: str) -> str:
+    """Programmet, eller hoppa över testet lokalt; i CI (CI=true) är ett saknat program ett fel."""
+    vag = shutil.which(program)
+    if vag is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{program} saknas i CI; .ci/run ska installera det")
+        pytest.skip(f"{program} är inte installerat")
+    return vag
+
+
+def kor_rapport(*argv: str, cwd: Path = ROT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analys", "rapport", *argv], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="session")
+def rapporter(tmp_path_factory) -> Path:
+    """Hela standarduppsättningen (som `make reports`), en gång per testkörning."""
+    ut = tmp_path_factory.mktemp("reports")
+    r = kor_rapport("--ut", str(ut))
+    assert r.returncode == 0, r.stderr
+    return ut
+
+
+def test_default_set_is_the_one_make_reports_promises():
+    namn = [k.namn for k in load_korningar()]
+    assert namn[:3] == ["fordelning-2022", "fordelning-2024", "scenarier-2024-2030"]
+    assert len([n for n in namn if n.startswith("kommunblad-")]) == 15
+    assert "kommunblad-malung-salen" in namn and "kommunblad-alvdalen" in namn
+
+
+def test_every_report_has_notebook_html_and_workbook(rapporter):
+    for k in load_korningar():
+        mapp = rapporter / k.namn
+        assert sorted(p.name for p in mapp.iterdir() if p.suffix != ".csv") == sorted(
+            f"{k.namn}{s}" for s in (".html", ".ipynb", ".xlsx")
+        ), k.namn
+    assert not [p for p in rapporter.iterdir() if p.name.startswith(".")]  # inga tillfälliga mappar kvar
+    csv = (rapporter / "fordelning-2022" / "fordelning-2022.csv").read_text(encoding="utf-8")
+    assert csv.splitlines()[0] == "kommunkod,kommun,folkmangd,andel,belopp"
+    assert sum(int(r.split(",")[-1]) for r in csv.splitlines()[1:]) == 400_000
+
+
+def test_executed_notebooks_have_no_errors_and_sequential_counts(rapporter):
+    import nbformat
+
+    for k in load_korningar():
+        nb = nbformat.read(rapporter / k.namn / f"{k.namn}.ipynb", as_version=4)
+        kod = [c for c in nb.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in kod] == list(range(1, len(kod) + 1))
+        for c in kod:
+            assert not [o for o in c.outputs if o.output_type == "error"], k.namn
+
+
+# --- Excel: räkna om i LibreOffice och jämför med bibliotekets tal ----------------------------
+
+
+def _omraknade(mapp: Path, filer: list[Path]) -> Path:
+    soffice = _kravs("soffice")
+    ut = mapp / "omraknat"
+    profil = mapp / "lo-profil"
+    r = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profil}", "--headless", "--calc", "--convert-to", "xlsx",
+         "--outdir", str(ut), *map(str, filer)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return ut
+
+
+def _formelvarde(formel, ws_varden) -> float:
+    """Vad en cell ska bli, räknat i Python ur de värden biblioteket skrev (summor och andelar)."""
+    from openpyxl.utils import column_index_from_string
+
+    if not (isinstance(formel, str) and formel.startswith("=")):
+        return formel or 0
+    m = re.fullmatch(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", formel)
+    if m:
+        kol = column_index_from_string(m.group(1))
+        rader = range(int(m.group(2)), int(m.group(4)) + 1)
+        return sum(_formelvarde(ws_varden.cell(row=r, column=kol).value, ws_varden) for r in rader)
+    m = re.fullmatch(r"=([A-Z]+)(\d+)/([A-Z]+)\$(\d+)", formel)
+    if m:
+        taljare = ws_varden.cell(row=int(m.group(2)), column=column_index_from_string(m.group(1))).value
+        namnare = ws_varden.cell(row=int(m.group(4)), column=column_index_from_string(m.group(3))).value
+        return _formelvarde(taljare, ws_varden) / _formelvarde(namnare, ws_varden)
+    raise AssertionError(f"okänd formel {formel}")
+
+
+def test_every_workbook_recalculates_in_libreoffice_to_the_librarys_numbers(rapporter, tmp_path):
+    filer = sorted(rapporter.glob("*/*.xlsx"))
+    assert len(filer) == 18
+    omraknat = _omraknade(tmp_path, filer)
+    for fil in filer:
+        antal_formler = 0
+        original = load_workbook(fil)
+        lo = load_workbook(omraknat / fil.name, data_only=True)
+        assert original.sheetnames == lo.sheetnames
+        assert original.sheetnames[-1] == "Källor och antaganden"
+        for ws in original.worksheets:
+            for rad in ws.iter_rows():
+                for c in rad:
+                    v = lo[ws.title][c.coordinate].value
+                    assert not (isinstance(v, str) and (v.startswith("#") or v.startswith("Err:"))), (
+                        fil.name,
+                        c.coordinate,
+                        v,
+                    )
+                    if isinstance(c.value, str) and c.value.startswith("="):
+                        antal_formler += 1
+                        forvantat = _formelvarde(c.value, ws)
+                        assert v == pytest.approx(forvantat, rel=1e-12, abs=1e-9), (fil.name, ws.title, c.coordinate)
+        assert antal_formler >= 4, fil.name  # minst en summarad per arbetsbok
+
+
+def test_agreement_workbook_recalculated_equals_the_split(rapporter, tmp_path):
+    from analys.fordelningsrapport import build_fordelning
+
+    fil = rapporter / "fordelning-2024" / "fordelning-2024.xlsx"
+    lo = load_workbook(_omraknade(tmp_path, [fil]) / fil.name, data_only=True)["Fördelning"]
+    df, _ = build_fordelning(avtal="2024")
+    rader = {lo.cell(row=r, column=1).value: r for r in range(6, 21)}
+    for k in df.itertuples():
+        r = rader[k.kommunkod]
+        assert lo.cell(row=r, column=5).value == k.belopp
+        assert lo.cell(row=r, column=4).value == pytest.approx(k.andel, rel=1e-12)
+    assert lo["E21"].value == 1_030_000 and lo["C21"].value == 288_375 and lo["D21"].value == pytest.approx(1)
+
+
+def test_workbook_is_made_to_be_forwarded(rapporter):
+    wb = load_workbook(rapporter / "scenarier-2024-2030" / "scenarier-2024-2030.xlsx")
+    assert wb.properties.title and wb.properties.creator.startswith("analys ")
+    ws = wb["Kommuner 2030"]
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref.startswith("A5")
+    assert ws["A5"].font.bold and ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws["C6"].number_format == '#,##0 "kr"'
+    kallor = {r[0].value: r[1].value for r in wb["Källor och antaganden"].iter_rows(min_row=2)}
+    assert re.search(r"data/antaganden/bas.yaml \(SHA-256 [0-9a-f]{64}\)", kallor["Antaganden"])
+    assert "2024: 2023-06-30 (SCB TAB5444" in kallor["Befolkning per år (SCB)"]
+    assert kallor["Program"].startswith("analys ") and kallor["Skapad"]
+    assert "fran = 2024" in kallor["Parametrar"]
+    assert not any("/" + "work" in str(v) or "/tmp" in str(v) for v in kallor.values())
+
+
+# --- HTML: öppna i headless Chromium ----------------------------------------------------------
+
+CHROMIUM_FLAGGOR = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def _chromium(html: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
+    chromium = _kravs("chromium")
+    return subprocess.run(
+        [chromium, *CHROMIUM_FLAGGOR, f"--user-data-dir={tmp / 'profil'}", *extra, html.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def _synlig_text(dom: str) -> str:
+    """Texten en läsare ser: utan stilmallar, skript och taggar."""
+    dom = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", dom, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", dom)
+
+
+def test_every_html_report_renders_with_tables_charts_and_no_code(rapporter, tmp_path):
+    from PIL import Image, ImageStat
+
+    for k in load_korningar():
+        html = rapporter / k.namn / f"{k.namn}.html"
+        dom = _chromium(html, tmp_path, "--dump-dom").stdout
+        assert 'class="analys"' in dom, k.namn  # tabellerna
+        assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", dom)) >= 2, k.namn  # diagrammen
+        # Inga kodceller: inga element med indata-, prompt- eller kodfärgningsklasser.
+        assert not re.search(
+            r'class="[^"]*(jp-InputArea-editor|jp-CodeMirrorEditor|jp-InputPrompt|jp-OutputPrompt|highlight)', dom
+        ), k.namn
+        text = _synlig_text(dom)
+        assert "import " not in text and "display(" not in text, k.namn  # ingen kod syns
+        assert "Källor och antaganden" in text and "SHA-256" in text and "analys 0" in text
+        assert "Traceback" not in text and "Error" not in text and "Warning" not in text, k.namn
+        assert 'src="http' not in dom  # fristående: inga skript utifrån
+        assert '<html lang="sv">' in dom
+    # Skärmbilder: sidan ritas, och den är inte tom.
+    for namn in ("fordelning-2024", "scenarier-2024-2030", "kommunblad-falun"):
+        png = tmp_path / f"{namn}.png"
+        r = _chromium(rapporter / namn / f"{namn}.html", tmp_path, f"--screenshot={png}", "--window-size=1200,1800")
+        assert png.is_file(), r.stderr
+        bild = Image.open(png).convert("L")
+        assert bild.size == (1200, 1800)
+        assert ImageStat.Stat(bild).stddev[0] > 20  # text, tabeller och diagram, inte en tom sida
+
+
+def test_html_states_the_reference_date_and_numbers(rapporter):
+    text = (rapporter / "fordelning-2022" / "fordelning-2022.html").read_text(encoding="utf-8")
+    assert "31 december 2020" in text and "400 000 kr" in text and "82 771 kr" in text  # Falun, PM:ets tabell 1
+    assert "TAB638" in text
+
+
+# --- fel, omkörning, atomiskt utbyte -----------------------------------------------------------
+
+
+def skriv_config(tmp_path: Path, text: str) -> Path:
+    fil = tmp_path / "rapporter.yaml"
+    fil.write_text(text, encoding="utf-8")
+    return fil
+
+
+def test_failing_run_is_reported_by_name_and_the_others_are_produced(tmp_path):
+    config = skriv_config(
+        tmp_path,
+        """
+rapporter:
+  - {namn: bra, notebook: fordelning.ipynb, parametrar: {avtal: "2022"}}
+  - {namn: trasig, notebook: fordelning.ipynb, parametrar: {avtal: "2031"}}
+  - {namn: felstavad, notebook: fordelning.ipynb, parametrar: {avtall: "2024"}}
+""",
+    )
+    ut = tmp_path / "ut"
+    r = kor_rapport("--config", str(config), "--ut", str(ut))
+    assert r.returncode == 1
+    assert "1 av 3 rapporter klara" in r.stderr
+    assert "trasig: Avtalet '2031' finns inte" in r.stderr
+    assert "felstavad: okänd parameter avtall för fordelning.ipynb" in r.stderr
+    assert "MISSLYCKADES" in r.stderr and "Traceback" not in r.stderr
+    assert (ut / "bra" / "bra.xlsx").is_file()
+    assert not (ut / "trasig").exists() and not (ut / "felstavad").exists()
+
+
+def test_rerun_gives_same_files_and_numbers_and_failure_keeps_the_old_report(tmp_path):
+    ut = tmp_path / "ut"
+    bra = skriv_config(
+        tmp_path, 'rapporter:\n  - {namn: avtal, notebook: fordelning.ipynb, parametrar: {avtal: "2024"}}\n'
+    )
+    assert kor_rapport("--config", str(bra), "--ut", str(ut)).returncode == 0
+    forsta = {p.name: p.read_bytes() for p in (ut / "avtal").iterdir()}
+    csv1 = (ut / "avtal" / "avtal.csv").read_text()
+    assert kor_rapport("--config", str(bra), "--ut", str(ut)).returncode == 0
+    assert sorted(p.name for p in (ut / "avtal").iterdir()) == sorted(forsta)
+    assert (ut / "avtal" / "avtal.csv").read_text() == csv1
+    v1 = [[c.value for c in r] for r in load_workbook(ut / "avtal" / "avtal.xlsx")["Fördelning"].iter_rows()]
+    # En misslyckad körning med samma namn lämnar den förra rapporten orörd.
+    fore = {p.name: p.read_bytes() for p in (ut / "avtal").iterdir()}
+    trasig = skriv_config(
+        tmp_path, 'rapporter:\n  - {namn: avtal, notebook: fordelning.ipynb, parametrar: {avtal: "1999"}}\n'
+    )
+    assert kor_rapport("--config", str(trasig), "--ut", str(ut)).returncode == 1
+    assert {p.name: p.read_bytes() for p in (ut / "avtal").iterdir()} == fore
+    v2 = [[c.value for c in r] for r in load_workbook(ut / "avtal" / "avtal.xlsx")["Fördelning"].iter_rows()]
+    assert v1 == v2
+
+
+@pytest.mark.parametrize(
+    ("text", "meddelande"),
+    [
+        (
+            "rapporter:\n  - {namn: x, notebook: fordelning.ipynb, okand: 1}\n",
+            "rapporter → post 1 → okand: okänd nyckel",
+        ),
+        ("rapporter:\n  - {namn: X Y, notebook: fordelning.ipynb}\n", "rapporter → post 1 → namn"),
+        ("rapporter:\n  - {namn: x, notebook: finns-inte.ipynb}\n", "x: notebooken finns-inte.ipynb finns inte"),
+        (
+            "rapporter:\n  - {namn: x, notebook: fordelning.ipynb}\n  - {namn: x, notebook: fordelning.ipynb}\n",
+            "rapportnamnet x förekommer mer än en gång",
+        ),
+    ],
+)
+def test_bad_report_file(tmp_path, text, meddelande):
+    r = kor_rapport("--config", str(skriv_config(tmp_path, text)), "--ut", str(tmp_path / "ut"))
+    assert r.returncode == 2
+    assert meddelande in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unknown_name_in_bara(tmp_path):
+    r = kor_rapport("--bara", "finns-inte", "--ut", str(tmp_path))
+    assert r.returncode == 2 and "Rapporten 'finns-inte' finns inte" in r.stderr
+
+
+def test_report_list(cli):
+    r = cli("rapport", "--lista")
+    assert r.rc == 0 and "kommunblad-falun" in r.out and "kommunkod='2080'" in r.out
+
+
+def test_parameters_of_the_notebooks():
+    assert notebook_parameters(ROT / "notebooks" / "fordelning.ipynb")[:2] == ["avtal", "belopp"]
+    for nb in (ROT / "notebooks").glob("*.ipynb"):
+        assert notebook_parameters(nb), nb.name
+    assert slug("Rättvik") == "rattvik"
+
+
+# --- utforskaren ---------------------------------------------------------------------------------
+
+
+def test_explorer_widgets_update_table_and_chart():
+    from analys.utforska import Utforskare
+
+    u = Utforskare("bas", 2024, 2030)
+    fore_tabell, fore_diagram = u.tabell.value, u.diagram.value
+    assert "Falun" in fore_tabell and "<svg" in fore_diagram
+    assert "+0 kr mot scenariot bas" in u.sammanfattning.value
+    u.per_resa.value = 0.5  # observerare anropar update()
+    assert u.tabell.value != fore_tabell and u.diagram.value != fore_diagram
+    assert "mot scenariot bas" in u.sammanfattning.value and "+0 kr" not in u.sammanfattning.value
+    netto_2030 = int(u.resultat.netto[0, -1].sum())
+    u.per_resa.value = 0.1
+    assert int(u.resultat.netto[0, -1].sum()) < netto_2030
+    u.nyckel.value = "lika"
+    assert "6,67 %" in u.tabell.value
+    u.ar.value = 2024
+    assert "<b>2024</b>" in u.sammanfattning.value
+    assert u.senaste_tid > 0

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check --no-input --quiet
 
-.PHONY: reports test lint benchmark clean-venv
+.PHONY: reports test lint benchmark lab clean-venv
 
 $(VENV)/.installerad: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(VENV)/.installerad-dev
 
 benchmark: $(VENV)/.installerad-dev
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/rapporter.py
+
+lab: $(VENV)/.installerad
+	$(VENV)/bin/jupyter lab notebooks/utforska.ipynb
 
 clean-venv:
 	rm -rf $(VENV)

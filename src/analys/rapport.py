@@ -158,7 +158,15 @@ def _karna():
     from jupyter_client.manager import KernelManager
 
     if _KARNA is None or not _KARNA.is_alive():
+        from jupyter_client.kernelspec import KernelSpec
+
         _KARNA = KernelManager(kernel_name="python3")
+        # Samma Python som analys är installerad i, även om användaren har en egen "python3"-kärna.
+        _KARNA._kernel_spec = KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name="Python 3 (analys)",
+            language="python",
+        )
         with _tyst_stderr():
             _KARNA.start_kernel(cwd=str(notebook_dir()))
         atexit.register(lambda km=_KARNA: km.shutdown_kernel(now=True))

@@ -196,7 +196,112 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--ut", metavar="KATALOG", type=Path, help="var rapporterna hamnar (standard reports/)")
     r.add_argument("--lista", action="store_true", help="lista rapporterna och avsluta")
     r.set_defaults(run=run_rapport)
+
+    fk = sub.add_parser(
+        "faktura",
+        help="fakturaunderlag per kommun enligt ett avtal",
+        description=(
+            "Fakturaunderlag: en rad per kommun med kommunens andel av de fasta kostnaderna, fakturadatum "
+            "och förfallodatum (fakturadatum + avtalets betalningsvillkor). Med --underlag läggs kursavgifter "
+            "och utbildarpotten (kredit) till som egna rader."
+        ),
+        epilog="Exempel: analys faktura --avtal 2024 --fakturadatum 2024-02-15 --format csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fk.add_argument(
+        "--avtal", metavar="ÅR|FIL", required=True, help="avtal i data/avtal/ (t.ex. 2024) eller en avtalsfil"
+    )
+    fk.add_argument("--fakturadatum", metavar="DATUM", help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    fk.add_argument(
+        "--underlag",
+        metavar="FIL",
+        type=Path,
+        help="ifylld mall (.xlsx) eller mapp med aktivitet.csv: lägger till kursavgifter och pott",
+    )
+    fk.add_argument(
+        "--format",
+        choices=["tabell", "csv", "xlsx"],
+        default="tabell",
+        help="tabell (standard), csv eller xlsx (kräver --ut)",
+    )
+    fk.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
+    fk.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    fk.set_defaults(run=run_faktura)
+
+    m = sub.add_parser(
+        "mall",
+        help="tom Excelmall för aktivitet, utfall och fakturor",
+        description="Skriv en tom, formaterad Excelmall med länets kommuner förifyllda, att fylla i för uppföljningen.",
+        epilog="Exempel: analys mall --avtal 2024 --ut underlag-2024.xlsx",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    m.add_argument("--avtal", metavar="ÅR|FIL", default="2024", help="avtalet mallen gäller (standard 2024)")
+    m.add_argument("--ut", metavar="FIL", type=Path, required=True, help="mallens filnamn (.xlsx)")
+    m.add_argument("--skriv-over", action="store_true", help="ersätt filen om den finns")
+    m.set_defaults(run=run_mall)
     return p
+
+
+def _datum_arg(text: str, flagga: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise AnalysError(f"Ogiltigt datum i {flagga} '{text}': ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.") from None
+
+
+def run_faktura(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from analys import faktura
+    from analys.avtal import load_avtal
+    from analys.io import check_writable, write_text_atomic
+    from analys.paths import visningsvag
+    from analys.uppfoljning import read_underlag
+    from analys.visning import proveniens
+
+    if args.format == "xlsx" and args.ut is None:
+        raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
+    if args.ut is not None:
+        check_writable(args.ut, args.skriv_over)
+    avtal, path = load_avtal(args.avtal)
+    fakturadatum = _datum_arg(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
+    underlag = read_underlag(args.underlag, avtal) if args.underlag else None
+    df = faktura.compute_fakturor(avtal, fakturadatum, underlag)
+    if args.format == "xlsx":
+        kallor = proveniens(
+            [
+                ("Avtal", avtal.namn),
+                ("Avtalsfil", visningsvag(path)),
+                ("Fakturadatum", fakturadatum.isoformat()),
+                ("Underlag", underlag.kalla if underlag else "inget (bara fasta kostnader)"),
+            ]
+        )
+        faktura.write_xlsx(df, avtal, kallor, args.ut)
+        print(f"Skrev {args.ut}", file=sys.stderr)
+        return 0
+    text = faktura.to_csv(df) if args.format == "csv" else faktura.to_tabell(df, avtal)
+    if args.ut is not None:
+        write_text_atomic(args.ut, text)
+        print(f"Skrev {args.ut}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_mall(args: argparse.Namespace) -> int:
+    from analys.avtal import load_avtal
+    from analys.io import check_writable
+    from analys.mall import write_mall
+
+    if args.ut.suffix.lower() != ".xlsx":
+        raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {args.ut.name}).")
+    check_writable(args.ut, args.skriv_over)
+    avtal, _ = load_avtal(args.avtal)
+    write_mall(avtal, args.ut)
+    print(f"Skrev {args.ut}", file=sys.stderr)
+    return 0
 
 
 def run_rapport(args: argparse.Namespace) -> int:

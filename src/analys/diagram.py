@@ -224,3 +224,48 @@ def fig_andel_och_befolkning(andel: pd.DataFrame, befolkning: pd.DataFrame, komm
     fig.suptitle(kommun, fontweight="bold")
     fig.tight_layout()
     return fig
+
+
+def fig_intakter_kostnader(resultat, utfall: pd.DataFrame):
+    """Två staplar: intäkter (fast finansiering, kursavgifter) och kostnader (utfall per post, pott)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9, 4.6))
+    botten = 0
+    for (namn, v), farg in zip(
+        [("Fast finansiering", resultat.fast_finansiering), ("Kursavgifter", resultat.avgifter)],
+        FARGER[:2],
+        strict=True,
+    ):
+        ax.bar("Intäkter", v, bottom=botten, color=farg, label=namn)
+        botten += v
+    botten = 0
+    for i, r in enumerate(utfall.itertuples()):
+        if r.utfall:
+            ax.bar("Kostnader", r.utfall, bottom=botten, color=FARGER[(i + 2) % len(FARGER)], label=r.kostnadspost)
+            botten += r.utfall
+    ax.bar("Kostnader", resultat.pott_utbetald, bottom=botten, color="#bbbbbb", label="Pott till kommunerna")
+    ax.set_title("Intäkter och kostnader")
+    _kr_axel(ax)
+    ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.grid(axis="x", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def fig_pott(rorligt: pd.DataFrame):
+    """Per kommun: kursavgifter betalda och pott tillbaka."""
+    plt = _plt()
+    import numpy as np
+
+    d = rorligt.sort_values("avgifter")
+    y = np.arange(len(d))
+    fig, ax = plt.subplots(figsize=(9, 0.34 * len(d) + 1.6))
+    ax.barh(y + 0.2, d["avgifter"], height=0.4, color=FARGER[1], label="Kursavgifter")
+    ax.barh(y - 0.2, d["pott_tillbaka"], height=0.4, color=FARGER[2], label="Pott tillbaka (utbildare)")
+    ax.set_yticks(y, d["kommun"])
+    ax.set_title("Kursavgifter och utbildarpott per kommun")
+    _kr_axel(ax, "x")
+    ax.legend(frameon=False, loc="lower right")
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig

@@ -26,3 +26,12 @@ def visningsvag(path: Path) -> str:
         except ValueError:
             continue
     return p.name
+
+
+def resolve(path: str | Path) -> Path:
+    """En sökväg som användaren angett: som den är om den finns, annars relativt projektroten
+    (så att `data/...` fungerar även när en notebook körs i `notebooks/`)."""
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    return PROJEKTROT / p

@@ -83,8 +83,13 @@ def notebook_parameters(path: Path) -> list[str]:
     for cell in nb["cells"]:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             kod = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            return [t.id for n in ast.parse(kod).body if isinstance(n, ast.Assign) for t in n.targets
-                    if isinstance(t, ast.Name)]  # fmt: skip
+            return [
+                t.id
+                for n in ast.parse(kod).body
+                if isinstance(n, ast.Assign)
+                for t in n.targets
+                if isinstance(t, ast.Name)
+            ]
     raise AnalysError(f"{visningsvag(path)} saknar en cell med taggen 'parameters'.")
 
 

@@ -1,0 +1,349 @@
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from analys.avtal import load_avtal
+from analys.fel import AnalysError
+from analys.fordelningsrapport import build_fordelning
+from analys.uppfoljning import compute_kommunposition, compute_resultat, compute_rorligt, read_underlag
+
+ROT = Path(__file__).resolve().parents[1]
+EXEMPEL = ROT / "data" / "exempel" / "uppfoljning-2024"
+AVTAL, _ = load_avtal("2024")
+
+DELTAGARDAGAR = {
+    "2021": 24, "2023": 36, "2026": 36, "2029": 56, "2031": 38, "2034": 24, "2039": 24, "2061": 38,
+    "2062": 72, "2080": 120 + 88, "2081": 180, "2082": 40, "2083": 54, "2084": 80, "2085": 90,
+}  # fmt: skip
+
+
+def test_example_by_hand():
+    u = read_underlag(EXEMPEL, AVTAL)
+    r = compute_rorligt(u, AVTAL).set_index("kommunkod")
+    assert r["deltagardagar"].to_dict() == DELTAGARDAGAR
+    assert (r["avgifter"] == 850 * r["deltagardagar"]).all()
+    assert r["avgifter"].sum() == 850_000
+    # Potten 400 kr × 1 000 dagar = 400 000 kr efter 35 utbildardagar:
+    # Falun 12/35 → 137 142,86; Borlänge 10/35 → 114 285,71; Mora 6/35 → 68 571,43;
+    # Ludvika 4/35 → 45 714,29; Leksand 3/35 → 34 285,71. Heltalsdelarna ger 399 997 kr; de tre
+    # kronorna går till de största resterna: Falun (0,86), sedan Leksand och Borlänge (0,71 lika;
+    # lägst kommunkod först, båda får en).
+    assert r.loc[r["pott_tillbaka"] > 0, "pott_tillbaka"].to_dict() == {
+        "2029": 34_286, "2062": 68_571, "2080": 137_143, "2081": 114_286, "2085": 45_714,
+    }  # fmt: skip
+    assert r["pott_tillbaka"].sum() == 400_000
+    assert r.loc["2062", "netto_rorligt"] == 61_200 - 68_571  # Mora får mer tillbaka än den betalar
+    res = compute_resultat(u, AVTAL, compute_rorligt(u, AVTAL))
+    assert (res.intakter, res.utfall, res.pott, res.kostnader, res.resultat) == (
+        1_880_000, 1_263_000, 400_000, 1_663_000, 217_000,
+    )  # fmt: skip
+    assert "Överskottet 217 000 kr tillfaller regionen enligt avtalet." in res.text()
+
+
+def test_kommun_position_and_what_remains():
+    u = read_underlag(EXEMPEL, AVTAL)
+    df, _ = build_fordelning(avtal="2024")
+    pos = compute_kommunposition(df, compute_rorligt(u, AVTAL), u).set_index("kommunkod")
+    assert pos["fast_kostnad"].sum() == 1_030_000
+    assert (pos["netto"] == pos["fast_kostnad"] + pos["avgifter"] - pos["pott_tillbaka"]).all()
+    # Alla utom Älvdalen har fått fakturan på den fasta delen.
+    assert pos.loc["2039", "fakturerat"] == 0 and pos.loc["2039", "aterstar"] == pos.loc["2039", "netto"]
+    assert pos.loc["2080", "aterstar"] == 176_800 - 137_143
+
+
+def test_deficit_is_shown_not_spread(tmp_path):
+    kopia = tmp_path / "u"
+    shutil.copytree(EXEMPEL, kopia)
+    utfall = kopia / "utfall.csv"
+    utfall.write_text(
+        utfall.read_text(encoding="utf-8").replace("2024,lon,640000", "2024,lon,900000"), encoding="utf-8"
+    )
+    u = read_underlag(kopia, AVTAL)
+    res = compute_resultat(u, AVTAL, compute_rorligt(u, AVTAL))
+    assert res.resultat == 217_000 - 260_000
+    assert "Underskottet 43 000 kr visas här och fördelas inte på kommunerna" in res.text()
+
+
+def test_invoice_csv_acceptance(cli):
+    r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15", "--format", "csv")
+    assert r.rc == 0, r.err
+    assert r.out.splitlines()[0] == "kommunkod,kommun,avser,belopp,fakturadatum,forfallodatum"
+    rader = list(csv.DictReader(io.StringIO(r.out)))
+    assert len(rader) == 15
+    df, _ = build_fordelning(avtal="2024")
+    assert [(d["kommunkod"], int(d["belopp"])) for d in rader] == list(zip(df["kommunkod"], df["belopp"], strict=True))
+    assert {d["fakturadatum"] for d in rader} == {"2024-02-15"}
+    assert {d["forfallodatum"] for d in rader} == {"2024-03-16"}
+    assert sum(int(d["belopp"]) for d in rader) == 1_030_000
+
+
+def test_invoice_with_fees_and_pot_credit(cli):
+    r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15", "--underlag", str(EXEMPEL), "--format", "csv")
+    assert r.rc == 0, r.err
+    rader = list(csv.DictReader(io.StringIO(r.out)))
+    assert sum(int(d["belopp"]) for d in rader) == 1_030_000 + 850_000 - 400_000
+    falun = [d for d in rader if d["kommunkod"] == "2080"]
+    assert [int(d["belopp"]) for d in falun] == [214_001, 176_800, -137_143]
+    assert "Utbildarpotten 2024: 12 utbildardagar (kredit)" in falun[2]["avser"]
+
+
+def test_invoice_table_and_workbook(cli, tmp_path):
+    r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15")
+    assert r.rc == 0 and "Fakturerar: Region Dalarna, betalning 30 dagar netto" in r.out and "1 030 000 kr" in r.out
+    ut = tmp_path / "f.xlsx"
+    assert (
+        cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15", "--format", "xlsx", "--ut", str(ut)).rc == 0
+    )
+    ws = load_workbook(ut)["Fakturor"]
+    assert [c.value for c in ws[5]] == [
+        "Kommunkod",
+        "Kommun",
+        "Avser",
+        "Belopp",
+        "Fakturadatum",
+        "Förfallodatum",
+        "Referens",
+    ]
+    assert ws["B21"].value == "Summa" and ws["D21"].value == "=SUM(D6:D20)"
+    assert ws["F6"].value == "2024-03-16" and ws["G6"].value == "2024-2021-F"
+
+
+@pytest.fixture
+def mall(cli, tmp_path) -> Path:
+    ut = tmp_path / "mall.xlsx"
+    r = cli("mall", "--avtal", "2024", "--ut", str(ut))
+    assert r.rc == 0, r.err
+    return ut
+
+
+def fyll_mall(mall: Path, ut: Path) -> Path:
+    """Fyll mallen med exempelunderlaget, som en planerare skulle göra."""
+    wb = load_workbook(mall)
+    akt = wb["Aktivitet"]
+    rader = list(csv.DictReader((EXEMPEL / "aktivitet.csv").read_text(encoding="utf-8").splitlines()))
+    for i, d in enumerate(rader, start=2):
+        akt.cell(row=i, column=1, value=d["kommunkod"])
+        akt.cell(row=i, column=2, value=d["kommun"])
+        akt.cell(row=i, column=3, value=int(d["ar"]))
+        akt.cell(row=i, column=4, value=d["yrkesresa"] or None)
+        akt.cell(row=i, column=5, value=int(d["deltagardagar"]))
+        akt.cell(row=i, column=6, value=int(d["utbildardagar"]))
+    utf = wb["Utfall"]
+    for i, d in enumerate(csv.DictReader((EXEMPEL / "utfall.csv").read_text(encoding="utf-8").splitlines()), start=2):
+        utf.cell(row=i, column=1, value=int(d["ar"]))
+        utf.cell(row=i, column=2, value=d["kostnadspost"])
+        utf.cell(row=i, column=3, value=int(d["belopp"]))
+        utf.cell(row=i, column=4, value=d["kommentar"] or None)
+    fakt = wb["Fakturor"]
+    from datetime import date
+
+    for i, d in enumerate(csv.DictReader((EXEMPEL / "fakturor.csv").read_text(encoding="utf-8").splitlines()), start=2):
+        fakt.cell(row=i, column=1, value=d["kommunkod"])
+        fakt.cell(row=i, column=2, value=d["kommun"])
+        fakt.cell(row=i, column=3, value=date.fromisoformat(d["fakturadatum"]))
+        fakt.cell(row=i, column=4, value=int(d["belopp"]))
+        fakt.cell(row=i, column=5, value=d["avser"])
+    wb.save(ut)
+    return ut
+
+
+def test_filled_template_gives_the_same_numbers_as_the_csv_route(mall, tmp_path):
+    fylld = fyll_mall(mall, tmp_path / "fylld.xlsx")
+    ur_mall = read_underlag(fylld, AVTAL)
+    ur_csv = read_underlag(EXEMPEL, AVTAL)
+    assert compute_rorligt(ur_mall, AVTAL).equals(compute_rorligt(ur_csv, AVTAL))
+    assert compute_resultat(ur_mall, AVTAL, compute_rorligt(ur_mall, AVTAL)) == compute_resultat(
+        ur_csv, AVTAL, compute_rorligt(ur_csv, AVTAL)
+    )
+    assert ur_mall.fakturor["belopp"].sum() == ur_csv.fakturor["belopp"].sum()
+
+
+def test_template_layout_and_validation(mall):
+    wb = load_workbook(mall)
+    assert wb.sheetnames == ["Instruktioner", "Aktivitet", "Utfall", "Fakturor", "Summering"]
+    akt = wb["Aktivitet"]
+    assert [c.value for c in akt[1]] == ["kommunkod", "kommun", "ar", "yrkesresa", "deltagardagar", "utbildardagar"]
+    assert [akt.cell(row=i, column=2).value for i in (2, 16)] == ["Vansbro", "Ludvika"]
+    typer = {dv.type for dv in akt.data_validations.dataValidation}
+    assert typer == {"whole"}
+    assert any("E2:F" in str(dv.sqref) for dv in akt.data_validations.dataValidation)
+    assert {dv.type for dv in wb["Utfall"].data_validations.dataValidation} == {"whole", "list"}
+
+
+def test_template_recalculates_in_libreoffice(mall, tmp_path):
+    import os
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice saknas i CI")
+        pytest.skip("LibreOffice är inte installerat")
+    fylld = fyll_mall(mall, tmp_path / "fylld.xlsx")
+    r = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--calc",
+                        "--convert-to", "xlsx", "--outdir", str(tmp_path / "ut"), str(mall), str(fylld)],
+                       capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    tom = {
+        r[0].value: r[1].value
+        for r in load_workbook(tmp_path / "ut" / "mall.xlsx", data_only=True)["Summering"].iter_rows(min_row=2)
+    }
+    assert tom == {"Deltagardagar": 0, "Utbildardagar": 0, "Kursavgifter": 0, "Utfall": 0, "Fakturerat": 0}
+    summa = {
+        r[0].value: r[1].value
+        for r in load_workbook(tmp_path / "ut" / "fylld.xlsx", data_only=True)["Summering"].iter_rows(min_row=2)
+    }
+    assert summa == {"Deltagardagar": 1000, "Utbildardagar": 35, "Kursavgifter": 850_000, "Utfall": 1_263_000,
+                     "Fakturerat": 1_030_000 - 24_824}  # fmt: skip
+
+
+def test_template_is_not_overwritten(cli, mall):
+    fore = mall.read_bytes()
+    r = cli("mall", "--ut", str(mall))
+    assert r.rc == 2 and "finns redan" in r.err and mall.read_bytes() == fore
+    r = cli("mall", "--ut", str(mall.with_suffix(".csv")))
+    assert r.rc == 2 and "ändelsen .xlsx" in r.err
+
+
+def andra_csv(tmp_path: Path, fil: str, gammal: str, ny: str) -> Path:
+    kopia = tmp_path / "underlag"
+    shutil.copytree(EXEMPEL, kopia)
+    p = kopia / fil
+    text = p.read_text(encoding="utf-8")
+    assert gammal in text
+    p.write_text(text.replace(gammal, ny, 1), encoding="utf-8")
+    return kopia
+
+
+@pytest.mark.parametrize(
+    ("fil", "gammal", "ny", "meddelande"),
+    [
+        (
+            "aktivitet.csv",
+            "2080,Falun,2024,1,",
+            ",Falum,2024,1,",
+            "aktivitet.csv, rad 11, kolumn kommun: 'Falum' är ingen kommun i länet. Menade du Falun (2080)?",
+        ),
+        (
+            "aktivitet.csv",
+            "2021,Vansbro,2024,,24,0",
+            "2021,Vansbro,2024,,-24,0",
+            "aktivitet.csv, rad 2, kolumn deltagardagar: -24 är negativt",
+        ),
+        (
+            "aktivitet.csv",
+            "2021,Vansbro,2024,,24,0",
+            "2021,Vansbro,2024,,tjugo,0",
+            "aktivitet.csv, rad 2, kolumn deltagardagar: 'tjugo' är inte ett heltal",
+        ),
+        (
+            "aktivitet.csv",
+            "2021,Vansbro,2024,,24,0",
+            "2021,Vansbro,2025,,24,0",
+            "aktivitet.csv, rad 2, kolumn ar: året 2025 ligger utanför avtalets period 2024-01-01–2024-12-31",
+        ),
+        (
+            "aktivitet.csv",
+            "2023,Malung-Sälen,2024,,36,0",
+            "2021,Vansbro,2024,,36,0",
+            "aktivitet.csv, rad 3: samma kommun, år och yrkesresa som rad 2",
+        ),
+        (
+            "aktivitet.csv",
+            "2021,Vansbro,2024,,24,0",
+            "2099,Vansbro,2024,,24,0",
+            "kolumn kommunkod: '2099' är ingen kommun i länet",
+        ),
+        (
+            "aktivitet.csv",
+            "2021,Vansbro,2024",
+            "2021,Mora,2024",
+            "kolumn kommun: 'Mora' stämmer inte med kommunkod 2021 (Vansbro)",
+        ),
+        (
+            "aktivitet.csv",
+            "kommunkod,kommun,ar,",
+            "kod,kommun,ar,",
+            "aktivitet.csv, rad 1: rubrikraden ska vara kommunkod,kommun,ar,yrkesresa,deltagardagar,utbildardagar",
+        ),
+        (
+            "utfall.csv",
+            "2024,resor,45000",
+            "2024,resa,45000",
+            "utfall.csv, rad 4, kolumn kostnadspost: 'resa' är ingen kostnadspost",
+        ),
+        (
+            "fakturor.csv",
+            "2021,Vansbro,2024-02-15",
+            "2021,Vansbro,15/2",
+            "fakturor.csv, rad 2, kolumn fakturadatum: '15/2' är inget datum",
+        ),
+    ],
+)
+def test_bad_input_names_file_row_and_column_and_writes_nothing(cli, tmp_path, fil, gammal, ny, meddelande):
+    underlag = andra_csv(tmp_path, fil, gammal, ny)
+    ut = tmp_path / "faktura.xlsx"
+    r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15", "--underlag", str(underlag),
+            "--format", "xlsx", "--ut", str(ut))  # fmt: skip
+    assert r.rc == 2
+    assert meddelande in r.err, r.err
+    assert "Traceback" not in r.err
+    assert not ut.exists()
+
+
+def test_changed_template_header_names_sheet_and_row(mall, tmp_path, cli):
+    wb = load_workbook(mall)
+    wb["Aktivitet"]["E1"] = "dagar"
+    wb.save(tmp_path / "andrad.xlsx")
+    r = cli("faktura", "--avtal", "2024", "--underlag", str(tmp_path / "andrad.xlsx"))
+    assert r.rc == 2
+    assert (
+        "andrad.xlsx, blad Aktivitet, rad 1: rubrikerna ska vara kommunkod, kommun, ar, yrkesresa, deltagardagar"
+        in r.err
+    )
+
+
+def test_negative_number_in_template_names_sheet_row_column(mall, tmp_path, cli):
+    wb = load_workbook(mall)
+    wb["Aktivitet"]["E5"] = -3
+    wb.save(tmp_path / "neg.xlsx")
+    r = cli("faktura", "--avtal", "2024", "--underlag", str(tmp_path / "neg.xlsx"))
+    assert r.rc == 2 and "neg.xlsx, blad Aktivitet, rad 5, kolumn deltagardagar: -3 är negativt" in r.err
+
+
+def test_bad_invoice_date(cli):
+    r = cli("faktura", "--avtal", "2024", "--fakturadatum", "15 februari")
+    assert r.rc == 2 and "Ogiltigt datum i --fakturadatum '15 februari'" in r.err
+
+
+def test_pot_without_trainers_stays_and_is_said(tmp_path):
+    kopia = tmp_path / "u"
+    shutil.copytree(EXEMPEL, kopia)
+    akt = kopia / "aktivitet.csv"
+    rader = akt.read_text(encoding="utf-8").splitlines()
+    akt.write_text(
+        "\n".join([rader[0], *(",".join([*r.split(",")[:-1], "0"]) for r in rader[1:])]) + "\n", encoding="utf-8"
+    )
+    u = read_underlag(kopia, AVTAL)
+    r = compute_rorligt(u, AVTAL)
+    assert r["pott_tillbaka"].sum() == 0
+    res = compute_resultat(u, AVTAL, r)
+    assert "Potten 400 000 kr har inte kunnat betalas ut (inga utbildardagar)." in res.text()
+
+
+def test_missing_underlag(cli, tmp_path):
+    r = cli("faktura", "--avtal", "2024", "--underlag", str(tmp_path / "finns-inte"))
+    assert r.rc == 2 and "finns inte" in r.err
+
+
+def test_library_error_for_unknown_name_without_suggestion(tmp_path):
+    underlag = andra_csv(tmp_path, "aktivitet.csv", "2080,Falun,2024,1,", ",Stockholm,2024,1,")
+    with pytest.raises(AnalysError) as e:
+        read_underlag(underlag, AVTAL)
+    assert "'Stockholm' är ingen kommun i länet." in str(e.value)

@@ -8,6 +8,7 @@ import yaml
 
 from analys.befolkning import (
     befolkning_dir,
+    clear_cache,
     describe_kalla,
     load_befolkning,
     load_befolkning_alla,
@@ -123,11 +124,9 @@ def egen_datakatalog(tmp_path, monkeypatch):
     kopia = tmp_path / "data"
     shutil.copytree(data_dir(), kopia)
     monkeypatch.setenv("ANALYS_DATA", str(kopia))
-    load_kommuner.cache_clear()
-    load_befolkning_alla.cache_clear()
+    clear_cache()
     yield kopia
-    load_kommuner.cache_clear()
-    load_befolkning_alla.cache_clear()
+    clear_cache()
 
 
 def test_schema_drift_fails_loudly(egen_datakatalog):

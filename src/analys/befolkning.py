@@ -132,6 +132,25 @@ def lan_namn(lanskod: str) -> str:
     return str(traff.iloc[0])
 
 
+def clear_cache() -> None:
+    """Töm cacharna efter att data ändrats (t.ex. en ny hämtning från SCB)."""
+    from analys.framskrivning import _befolkning_for_datum
+
+    load_kommuner.cache_clear()
+    load_befolkning_alla.cache_clear()
+    _befolkning_for_datum.cache_clear()
+
+
+def hamtade_mappar() -> list[Path]:
+    """Ögonblicksbilder från SCB under `data/befolkning/hamtat/`, äldst först."""
+    rot = befolkning_dir() / "hamtat"
+    if not rot.is_dir():
+        return []
+    return sorted(
+        p for p in rot.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "folkmangd.csv").is_file()
+    )
+
+
 @cache
 def load_befolkning_alla() -> pd.DataFrame:
     """Hela den medföljande befolkningstabellen, validerad, i långt format.
@@ -153,6 +172,22 @@ def load_befolkning_alla() -> pd.DataFrame:
     nat["kalla"] = f"{visningsvag(nat_path)}"
     nat = nat[KOLUMNER]
 
+    # Hämtat från SCB (`analys hamta-befolkning`): senaste ögonblicksbilden går före allt annat.
+    hamtat = []
+    for mapp in hamtade_mappar():
+        fil = mapp / "folkmangd.csv"
+        h = _read_csv(fil, _DALARNA_KOLUMNER)
+        h["folkmangd"] = _check_folkmangd(h, fil)
+        h["kalla"] = f"{visningsvag(fil)}: " + h["kalla"]
+        h["_ordning"] = len(hamtat)
+        hamtat.append(h)
+    if hamtat:
+        h = pd.concat(hamtat, ignore_index=True).sort_values("_ordning", ascending=False, kind="stable")
+        h = h.drop_duplicates(["kommunkod", "datum"]).drop(columns="_ordning")
+        nycklar_h = set(zip(h["kommunkod"], h["datum"], strict=True))
+        dal = dal[[k not in nycklar_h for k in zip(dal["kommunkod"], dal["datum"], strict=True)]]
+        dal = pd.concat([h, dal], ignore_index=True)
+
     nycklar_dal = set(zip(dal["kommunkod"], dal["datum"], strict=True))
     i_dal = pd.Series(
         [k in nycklar_dal for k in zip(nat["kommunkod"], nat["datum"], strict=True)],
@@ -161,7 +196,7 @@ def load_befolkning_alla() -> pd.DataFrame:
     )
     alla = pd.concat([dal, nat[~i_dal]], ignore_index=True)
 
-    for path, df in ((dal_path, dal), (nat_path, nat)):
+    for path, df in ((dal_path, dal[~dal["kalla"].str.contains("/hamtat/")]), (nat_path, nat)):
         okanda = sorted(set(df["kommunkod"]) - set(kommuner.index))
         if okanda:
             raise AnalysError(f"{visningsvag(path)}: okända kommunkoder {', '.join(okanda)}.")
@@ -232,14 +267,18 @@ class Befolkningskalla:
     scb_tabell: str
     filer: tuple[str, ...]
     summa: int
+    hamtat: tuple[str, ...] = ()  # hämtat från SCB: "TAB5444 2023M06 (uppdaterad …, hämtad …)"
 
     def text(self) -> str:
         filer = ", ".join(self.filer)
-        return (
+        text = (
             f"Befolkning per {format_datum(self.datum)} ({self.datum.isoformat()}), {self.lan}: "
             f"summa av kommunernas folkmängd {format_tal(self.summa)}. "
             f"Källa: SCB, {self.scb_tabell}; data: {filer}."
         )
+        if self.hamtat:
+            text += f" Hämtat från SCB: {'; '.join(self.hamtat)}."
+        return text
 
 
 def load_befolkning(lanskod: str = STANDARDLAN, datum: str | int | date = 2024) -> pd.DataFrame:
@@ -278,7 +317,9 @@ def describe_kalla(befolkning: pd.DataFrame) -> Befolkningskalla:
     lanskod = str(befolkning["lanskod"].iloc[0])
     d = befolkning["datum"].iloc[0].date()
     filer = tuple(sorted({k.split(":")[0] for k in befolkning["kalla"]}))
+    hamtat = tuple(sorted({k.split(": ", 1)[1].removeprefix("SCB ") for k in befolkning["kalla"] if "/hamtat/" in k}))
     return Befolkningskalla(
+        hamtat=hamtat,
         lanskod=lanskod,
         lan=lan_namn(lanskod),
         datum=d,

@@ -49,6 +49,7 @@ class Fordelningsinfo:
             ("Befolkningens referensdatum", b.datum.isoformat()),
             ("SCB-tabell", b.scb_tabell),
             ("Befolkningsdata", "; ".join(describe_fil(f) for f in b.filer)),
+            *([("Hämtat från SCB", "; ".join(b.hamtat))] if b.hamtat else []),
             (
                 "Nämnare",
                 f"summan av de deltagande kommunernas folkmängd (länets summa {format_tal(b.summa)})",

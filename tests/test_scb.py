@@ -346,3 +346,23 @@ def test_the_real_client_has_no_network_on_this_machine_in_tests():
     with responses.RequestsMock() as rsps, pytest.raises(ScbError, match="SCB kunde inte nås"):
         rsps.add(responses.GET, f"{BAS_URL}/config", body=requests.ConnectionError("avstängt"))
         ScbClient().config()
+
+
+@responses.activate
+def test_large_requests_are_split_under_max_data_cells(datakatalog, sovningar, cli):
+    registrera(responses, tabeller=("TAB638",))
+    cfg = {**scb_svar.inspelad("config.json"), "maxDataCells": 30}  # 15 kommuner → 2 år per anrop
+    responses.replace(responses.GET, f"{BAS_URL}/config", json=cfg)
+    r = cli("hamta-befolkning", "--fran", "2020", "--till", "2024")
+    assert r.rc == 0, r.err
+    tider = [
+        f["Tid"]
+        for c in responses.calls
+        if c.request.method == "POST"
+        for f in [{s["variableCode"]: s["valueCodes"] for s in json.loads(c.request.body)["selection"]}]
+    ]
+    assert tider == [["2020", "2021"], ["2022", "2023"], ["2024"]]
+    mapp = next(p for p in (datakatalog / "befolkning" / "hamtat").iterdir() if p.is_dir())
+    assert sorted(p.name for p in mapp.glob("*.json")) == ["TAB638-1.json", "TAB638-2.json", "TAB638-3.json"]
+    rader = (mapp / "folkmangd.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rader) == 1 + 15 * 5

@@ -366,8 +366,30 @@ def fetch(
             tid = (meta.get("role", {}).get("time") or ["Tid"])[0]
             ps = [Period("prognos", k, date(int(k), 12, 31)) for k in _kategorier(meta, tid)[0] if k.isdigit()]
         urval = build_selection(meta, tabell, lanskod, [p.kod for p in ps])
-        raa, svar, url, fraga = klient.data(tabell, urval)
-        df = parse_data(svar, tabell)
+        tid = (meta.get("role", {}).get("time") or ["Tid"])[0]
+        # Högst maxDataCells celler per anrop: dela perioderna i bitar vid behov.
+        per_anrop = max(1, int(klient.config().get("maxDataCells") or 150_000) // len(urval["Region"]))
+        bitar = [urval[tid][i : i + per_anrop] for i in range(0, len(urval[tid]), per_anrop)]
+        delar = []
+        for n, bit in enumerate(bitar, start=1):
+            raa, svar, url, fraga = klient.data(tabell, {**urval, tid: bit})
+            delar.append(parse_data(svar, tabell))
+            fil = f"{tabell}.json" if len(bitar) == 1 else f"{tabell}-{n}.json"
+            svar_filer[fil] = raa
+            poster.append(
+                {
+                    "tabell": tabell,
+                    "url": url,
+                    "fraga": fraga,
+                    "hamtad": nu.isoformat(timespec="seconds"),
+                    "scb_updated": str(svar.get("updated", "")),
+                    "fil": fil,
+                    "sha256": hashlib.sha256(raa).hexdigest(),
+                    "perioder": list(bit),
+                }
+            )
+        df = pd.concat(delar, ignore_index=True)
+        uppdaterad = str(svar.get("updated", ""))
         typ = ps[0].typ
         saknade = sorted(set(urval["Region"]) - set(df["kommunkod"]))
         if saknade:
@@ -385,26 +407,11 @@ def fetch(
         saknas_lan = sorted(set(lanets.index) - set(df["kommunkod"]))
         if saknas_lan:
             raise ScbError(f"{tabell}: svaret saknar länets kommuner {', '.join(saknas_lan)}.")
-        fil = f"{tabell}.json"
-        svar_filer[fil] = raa
-        uppdaterad = str(svar.get("updated", ""))
         df["datum"] = [_period_datum(p, typ).isoformat() for p in df["period"]]
         df["lanskod"] = lanskod
         df["tabell"] = tabell
         df["uppdaterad"] = uppdaterad
         tabeller.append(df)
-        poster.append(
-            {
-                "tabell": tabell,
-                "url": url,
-                "fraga": fraga,
-                "hamtad": nu.isoformat(timespec="seconds"),
-                "scb_updated": uppdaterad,
-                "fil": fil,
-                "sha256": hashlib.sha256(raa).hexdigest(),
-                "perioder": [p.kod for p in ps],
-            }
-        )
     alla = pd.concat(tabeller, ignore_index=True)
     prognos = alla[alla["tabell"] == "TAB6008"]
     alla = alla[alla["tabell"] != "TAB6008"]

@@ -64,3 +64,19 @@ def cli(capsys):
         return Korning(rc, fangat.out, fangat.err)
 
     return kor
+
+
+@pytest.fixture
+def datakatalog(tmp_path, monkeypatch):
+    """En egen kopia av data/ som ett test får ändra (ANALYS_DATA pekar dit); cacharna töms."""
+    import shutil
+
+    from analys.befolkning import clear_cache
+    from analys.paths import data_dir
+
+    kopia = tmp_path / "data"
+    shutil.copytree(data_dir(), kopia)
+    monkeypatch.setenv("ANALYS_DATA", str(kopia))
+    clear_cache()
+    yield kopia
+    clear_cache()

@@ -8,7 +8,6 @@ import yaml
 
 from analys.befolkning import (
     befolkning_dir,
-    clear_cache,
     describe_kalla,
     load_befolkning,
     load_befolkning_alla,
@@ -114,31 +113,16 @@ def test_every_dalarna_figure_has_a_source():
     assert (dal["kalla"].str.len() > 10).all()
 
 
-@pytest.fixture
-def egen_datakatalog(tmp_path, monkeypatch):
-    """En kopia av data/ som ett test kan förstöra; cacharna töms före och efter."""
-    import shutil
-
-    from analys.paths import data_dir
-
-    kopia = tmp_path / "data"
-    shutil.copytree(data_dir(), kopia)
-    monkeypatch.setenv("ANALYS_DATA", str(kopia))
-    clear_cache()
-    yield kopia
-    clear_cache()
-
-
-def test_schema_drift_fails_loudly(egen_datakatalog):
-    fil = egen_datakatalog / "befolkning" / "folkmangd_dalarna.csv"
+def test_schema_drift_fails_loudly(datakatalog):
+    fil = datakatalog / "befolkning" / "folkmangd_dalarna.csv"
     text = fil.read_text(encoding="utf-8").replace("folkmangd,kalla", "befolkning,kalla", 1)
     fil.write_text(text, encoding="utf-8")
     with pytest.raises(AnalysError, match=r"folkmangd_dalarna\.csv: oväntade kolumner"):
         load_befolkning("20", 2020)
 
 
-def test_negative_population_in_data_is_caught_with_its_row(egen_datakatalog):
-    fil = egen_datakatalog / "befolkning" / "folkmangd_dalarna.csv"
+def test_negative_population_in_data_is_caught_with_its_row(datakatalog):
+    fil = datakatalog / "befolkning" / "folkmangd_dalarna.csv"
     rader = fil.read_text(encoding="utf-8").splitlines()
     rader[3] = rader[3].replace(",10453,", ",-10453,")
     fil.write_text("\n".join(rader) + "\n", encoding="utf-8")
@@ -146,8 +130,8 @@ def test_negative_population_in_data_is_caught_with_its_row(egen_datakatalog):
         load_befolkning("20", 2020)
 
 
-def test_duplicate_row_in_data_is_caught(egen_datakatalog):
-    fil = egen_datakatalog / "befolkning" / "folkmangd_dalarna.csv"
+def test_duplicate_row_in_data_is_caught(datakatalog):
+    fil = datakatalog / "befolkning" / "folkmangd_dalarna.csv"
     rader = fil.read_text(encoding="utf-8").splitlines()
     fil.write_text("\n".join([*rader, rader[1]]) + "\n", encoding="utf-8")
     with pytest.raises(AnalysError, match="kommun 2021 har mer än en rad för 1990-12-31"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,20 +16,6 @@ import yaml
 from analys.scb import BAS_URL, Period, ScbClient, ScbError, build_selection, parse_data, parse_manad, route
 from tests import scb_svar
 from tests.conftest import DALARNA
-
-
-@pytest.fixture
-def datakatalog(tmp_path, monkeypatch):
-    """En egen kopia av data/ (hämtningar skrivs dit); cacharna töms före och efter."""
-    from analys.befolkning import clear_cache
-    from analys.paths import data_dir
-
-    kopia = tmp_path / "data"
-    shutil.copytree(data_dir(), kopia)
-    monkeypatch.setenv("ANALYS_DATA", str(kopia))
-    clear_cache()
-    yield kopia
-    clear_cache()
 
 
 @pytest.fixture

@@ -303,15 +303,11 @@ def run_faktura(args: argparse.Namespace) -> int:
 
     from analys import faktura
     from analys.avtal import load_avtal
-    from analys.io import check_writable, write_text_atomic
     from analys.paths import visningsvag
     from analys.uppfoljning import read_underlag
     from analys.visning import proveniens
 
-    if args.format == "xlsx" and args.ut is None:
-        raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
-    if args.ut is not None:
-        check_writable(args.ut, args.skriv_over)
+    _check_output(args)
     avtal, path = load_avtal(args.avtal)
     fakturadatum = _datum_arg(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
     underlag = read_underlag(args.underlag, avtal) if args.underlag else None
@@ -326,15 +322,9 @@ def run_faktura(args: argparse.Namespace) -> int:
             ]
         )
         faktura.write_xlsx(df, avtal, kallor, args.ut)
-        print(f"Skrev {args.ut}", file=sys.stderr)
-        return 0
+        return _write_output(args, None)
     text = faktura.to_csv(df) if args.format == "csv" else faktura.to_tabell(df, avtal)
-    if args.ut is not None:
-        write_text_atomic(args.ut, text)
-        print(f"Skrev {args.ut}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _write_output(args, text)
 
 
 def run_mall(args: argparse.Namespace) -> int:
@@ -379,7 +369,6 @@ def run_rapport(args: argparse.Namespace) -> int:
 
 def run_scenario(args: argparse.Namespace) -> int:
     from analys.antaganden import FORSTA_AR, SISTA_AR, antaganden_dir, read_scenarier
-    from analys.io import check_writable, write_text_atomic
     from analys.kostnadsmodell import compute_scenarier
     from analys.paths import visningsvag
     from analys.scenariotext import to_csv, to_tabell, write_scenario_xlsx
@@ -405,10 +394,7 @@ def run_scenario(args: argparse.Namespace) -> int:
             f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scen_path)}. "
             f"Scenarier som finns: {', '.join(scenarier)}."
         )
-    if args.format == "xlsx" and args.ut is None:
-        raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
-    if args.ut is not None:
-        check_writable(args.ut, args.skriv_over)
+    _check_output(args)
     per_kommun, per_ar = compute_scenarier(
         list(dict.fromkeys(args.scenario)), args.fran, args.till, args.antaganden, args.scenarier
     )
@@ -416,26 +402,39 @@ def run_scenario(args: argparse.Namespace) -> int:
     kallor = [visningsvag(Path(bas_path)), visningsvag(Path(scen_path))]
     if args.format == "xlsx":
         write_scenario_xlsx(per_kommun, per_ar, beskrivningar, kallor, args.ut)
-        print(f"Skrev {args.ut}", file=sys.stderr)
-        return 0
+        return _write_output(args, None)
     text = to_csv(per_kommun) if args.format == "csv" else to_tabell(per_kommun, per_ar, beskrivningar, kallor)
-    if args.ut is not None:
-        write_text_atomic(args.ut, text)
-        print(f"Skrev {args.ut}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _write_output(args, text)
 
 
-def run_fordelning(args: argparse.Namespace) -> int:
-    from analys.fordelningsrapport import build_fordelning
-    from analys.io import check_writable, write_text_atomic
-    from analys.utdata import to_csv, to_json, to_tabell
+def _check_output(args: argparse.Namespace) -> None:
+    """Före räkningen: xlsx kräver --ut, och en befintlig fil skrivs bara över med --skriv-over."""
+    from analys.io import check_writable
 
     if args.format == "xlsx" and args.ut is None:
         raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
     if args.ut is not None:
         check_writable(args.ut, args.skriv_over)
+
+
+def _write_output(args: argparse.Namespace, text: str | None) -> int:
+    """Texten till --ut (atomiskt) eller till skärmen; `None` = filen är redan skriven."""
+    from analys.io import write_text_atomic
+
+    if text is not None and args.ut is None:
+        sys.stdout.write(text)
+        return 0
+    if text is not None:
+        write_text_atomic(args.ut, text)
+    print(f"Skrev {args.ut}", file=sys.stderr)
+    return 0
+
+
+def run_fordelning(args: argparse.Namespace) -> int:
+    from analys.fordelningsrapport import build_fordelning
+    from analys.utdata import to_csv, to_json, to_tabell
+
+    _check_output(args)
     df, info = build_fordelning(
         avtal=args.avtal,
         belopp=_belopp(args.belopp) if args.belopp is not None else None,
@@ -450,19 +449,13 @@ def run_fordelning(args: argparse.Namespace) -> int:
         from analys.excel import write_fordelning_xlsx
 
         write_fordelning_xlsx(df, info, args.ut)
-        print(f"Skrev {args.ut}", file=sys.stderr)
-        return 0
+        return _write_output(args, None)
     text = {
         "csv": to_csv,
         "json": lambda d: to_json(d, info),
         "tabell": lambda d: to_tabell(d, info),
     }[args.format](df)
-    if args.ut is not None:
-        write_text_atomic(args.ut, text)
-        print(f"Skrev {args.ut}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _write_output(args, text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

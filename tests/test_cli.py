@@ -343,3 +343,26 @@ def test_written_files_get_normal_permissions(cli, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(ut.stat().st_mode) == 0o666 & ~umask
+
+
+def test_absurd_amount_is_a_swedish_error_not_a_traceback(cli):
+    r = cli("fordelning", "--belopp", "99999999999999999999", "--befolkningsdatum", "2020", "--format", "csv")
+    assert r.rc == 2
+    assert "Beloppet 99999999999999999999 kr är orimligt stort; högst 1000000000000000 kr" in r.err
+    assert "Traceback" not in r.err and r.out == ""
+
+
+def test_unwritable_output_names_the_users_file(cli, tmp_path):
+    fil = tmp_path / "en-fil"
+    fil.write_text("x", encoding="utf-8")
+    ut = fil / "fordelning.csv"  # en fil kan inte vara katalog
+    r = cli("fordelning", "--avtal", "2024", "--format", "csv", "--ut", str(ut))
+    assert r.rc == 2
+    assert r.err.startswith(f"analys: fel: Kan inte skriva {ut}: ")
+    assert ".tmp" not in r.err
+
+
+def test_missing_agreement_file_is_named_as_given(cli, tmp_path):
+    saknas = tmp_path / "mitt-avtal.yaml"
+    r = cli("fordelning", "--avtal", str(saknas))
+    assert r.rc == 2 and f"Filen {saknas} finns inte." in r.err

@@ -276,6 +276,9 @@ def test_cli_xlsx(cli, tmp_path):
     ws = wb["bas"]
     assert ws["A5"].value == "Kommunkod" and ws["C5"].value == "2024"
     assert ws["B21"].value == "Summa" and ws["C21"].value == "=SUM(C6:C20)"
+    kallor = {r[0].value: r[1].value for r in wb["Källor och antaganden"].iter_rows(min_row=2)}
+    assert "2024: 2023-06-30 (SCB TAB5444" in kallor["Befolkning per år (SCB)"]
+    assert "data/antaganden/bas.yaml (SHA-256 " in kallor["Antaganden"]
 
 
 def skriv_antaganden(tmp_path, ersatt: tuple[str, str] | None = None, scenarier: str | None = None):

@@ -14,18 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from analys.fel import AnalysError
 from analys.fordelning import Nyckel
 from analys.paths import data_dir, visningsvag
-from analys.yamlfil import read_yaml, validate
+from analys.yamlfil import FrystModell, read_yaml, validate
 
 FORSTA_AR, SISTA_AR = 2021, 2035
-
-
-class _Fryst(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _manad(text: str | date) -> str:
@@ -47,7 +43,7 @@ def manadsindex(manad: str) -> int:
     return int(ar) * 12 + int(man) - 1
 
 
-class Roll(_Fryst):
+class Roll(FrystModell):
     """En fast roll i den regionala organisationen."""
 
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -74,7 +70,7 @@ class Roll(_Fryst):
         return self
 
 
-class Yrkesresa(_Fryst):
+class Yrkesresa(FrystModell):
     nr: int = Field(ge=1)
     namn: str
     start: str = Field(description="lanseringsmånad ÅÅÅÅ-MM (osäker: en parameter)")
@@ -88,21 +84,21 @@ class Yrkesresa(_Fryst):
         return m
 
 
-class Bemanning(_Fryst):
+class Bemanning(FrystModell):
     """Hur bemanningen växer med varje Yrkesresa som lanseras efter basåret."""
 
     per_resa: Decimal = Field(ge=0, le=5, description="extra tjänst per ny resa")
     roll: str = Field(description="rollen vars kostnad per tjänst gäller för den extra bemanningen")
 
 
-class KantAr(_Fryst):
+class KantAr(FrystModell):
     """Ett år med beslutad fast kostnad (före basåret)."""
 
     fast_kostnad: int = Field(ge=0)
     kalla: str
 
 
-class Finansiering(_Fryst):
+class Finansiering(FrystModell):
     region: Decimal = Field(ge=0, le=100, description="procent")
     kommuner: Decimal = Field(ge=0, le=100, description="procent")
 
@@ -113,7 +109,7 @@ class Finansiering(_Fryst):
         return self
 
 
-class Rorliga(_Fryst):
+class Rorliga(FrystModell):
     avgift_per_deltagardag: int = Field(ge=0)
     till_pott_per_deltagardag: int = Field(ge=0)
     deltagardagar_per_1000_invanare_och_resa: Decimal = Field(ge=0)
@@ -129,7 +125,7 @@ class Rorliga(_Fryst):
         return self
 
 
-class Befolkningsantagande(_Fryst):
+class Befolkningsantagande(FrystModell):
     metod: Literal["senaste", "trend", "prognos"] = "senaste"
     trend_ar: int = Field(default=5, ge=1, le=30)
     prognosfil: str | None = None
@@ -141,18 +137,18 @@ class Befolkningsantagande(_Fryst):
         return self
 
 
-class Nyckelval(_Fryst):
+class Nyckelval(FrystModell):
     nyckel: Nyckel = Nyckel.BEFOLKNING
     fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
     vikter: dict[str, Decimal] | None = None
 
 
-class Samverkan(_Fryst):
+class Samverkan(FrystModell):
     besparing: Decimal = Field(default=Decimal(0), ge=0, le=1, description="andel av fasta kostnaden")
     fran_ar: int = Field(default=2026, ge=FORSTA_AR, le=SISTA_AR)
 
 
-class Intervall(_Fryst):
+class Intervall(FrystModell):
     lag: Decimal
     hog: Decimal
 
@@ -173,7 +169,7 @@ OSAKRA = {
 }
 
 
-class Osakerhet(_Fryst):
+class Osakerhet(FrystModell):
     """Låga och höga värden för osäkra parametrar (känslighet och Monte Carlo)."""
 
     indexering: Intervall | None = None
@@ -184,24 +180,24 @@ class Osakerhet(_Fryst):
     samverkan_besparing: Intervall | None = None
 
 
-class Antaganden(_Fryst):
+class Antaganden(FrystModell):
     """Alla antaganden för ett scenario."""
 
     beskrivning: str
     lan: str = Field(default="20", pattern=r"^\d{2}$")
     basar: int = Field(ge=FORSTA_AR, le=SISTA_AR)
     roller: tuple[Roll, ...] = Field(min_length=1)
-    kanda_ar: dict[int, KantAr] = {}
+    kanda_ar: dict[int, KantAr] = Field(default_factory=dict)
     indexering: Decimal | dict[int, Decimal] = Field(description="årlig uppräkning från basåret")
     finansiering: dict[int, Finansiering] = Field(min_length=1)
     yrkesresor: tuple[Yrkesresa, ...] = ()
     bemanning: Bemanning
     rorliga: Rorliga
     befolkning: Befolkningsantagande = Befolkningsantagande()
-    befolkningsdatum: dict[int, date] = {}
+    befolkningsdatum: dict[int, date] = Field(default_factory=dict)
     befolkning_ar_fore: int = Field(default=2, ge=0, le=5)
     nyckel: Nyckelval = Nyckelval()
-    nyckel_per_ar: dict[int, Nyckelval] = {}
+    nyckel_per_ar: dict[int, Nyckelval] = Field(default_factory=dict)
     samverkan: Samverkan = Samverkan()
     osakerhet: Osakerhet = Osakerhet()
 
@@ -247,9 +243,9 @@ class Antaganden(_Fryst):
         return next(r for r in self.roller if r.id == rid)
 
 
-class Scenario(_Fryst):
+class Scenario(FrystModell):
     beskrivning: str
-    andringar: dict[str, Any] = {}
+    andringar: dict[str, Any] = Field(default_factory=dict)
 
 
 def antaganden_dir() -> Path:

@@ -6,19 +6,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from analys.fel import AnalysError
 from analys.fordelning import Fordelningsnyckel, Nyckel
 from analys.paths import data_dir
-from analys.yamlfil import load_yaml_model
+from analys.yamlfil import FrystModell, load_yaml_model
 
 
-class _Fryst(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Period(_Fryst):
+class Period(FrystModell):
     fran: date
     till: date
 
@@ -29,7 +25,7 @@ class Period(_Fryst):
         return self
 
 
-class Kostnad(_Fryst):
+class Kostnad(FrystModell):
     """En fast kostnadspost: en roll med tjänstgöringsgrad och årskostnad i hela kronor."""
 
     roll: str
@@ -37,7 +33,7 @@ class Kostnad(_Fryst):
     belopp: int = Field(ge=0, description="årskostnad för posten i kronor, inkl. OH, resor m.m.")
 
 
-class Fakturering(_Fryst):
+class Fakturering(FrystModell):
     fakturerar: str
     betalningsvillkor_dagar: int = Field(default=30, ge=0, le=365)
 
@@ -45,7 +41,7 @@ class Fakturering(_Fryst):
         return fakturadatum + timedelta(days=self.betalningsvillkor_dagar)
 
 
-class RorligaKostnader(_Fryst):
+class RorligaKostnader(FrystModell):
     avgift_per_deltagardag: int = Field(ge=0)
     till_pott_per_deltagardag: int = Field(ge=0)
 
@@ -56,7 +52,7 @@ class RorligaKostnader(_Fryst):
         return self
 
 
-class Avtal(_Fryst):
+class Avtal(FrystModell):
     """Ett års finansieringsavtal mellan regionen (RSS) och länets kommuner."""
 
     namn: str

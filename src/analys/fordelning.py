@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from analys.fel import AnalysError
 
 UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
+MAX_BELOPP = 10**15  # kronor; långt över varje rimlig kostnad, och ryms i int64
 
 
 class Nyckel(StrEnum):
@@ -72,6 +73,19 @@ class Fordelningsnyckel(BaseModel):
         return t.format(fast=format_procent(self.fast_andel, 0)) if "{" in t else t
 
 
+def heltalsvikter(vikter: Sequence[int | Fraction]) -> list[int]:
+    """Vikter (heltal eller bråk, ≥ 0) som heltal i samma proportioner: gemensam nämnare.
+
+    >>> heltalsvikter([Fraction(1, 2), Fraction(1, 3), 1])
+    [3, 2, 6]
+    """
+    fr = [Fraction(v) for v in vikter]
+    if any(v < 0 for v in fr):
+        raise AnalysError("Vikterna måste vara 0 eller större.")
+    namnare = math.lcm(*(v.denominator for v in fr)) if fr else 1
+    return [v.numerator * (namnare // v.denominator) for v in fr]
+
+
 def largest_remainder(belopp: int, vikter: Sequence[int | Fraction], ordning: Sequence[str]) -> list[int]:
     """Fördela `belopp` (hela kronor, ≥ 0) efter icke-negativa vikter med största-restmetoden.
 
@@ -90,16 +104,13 @@ def largest_remainder(belopp: int, vikter: Sequence[int | Fraction], ordning: Se
     belopp = int(belopp)
     if belopp < 0:
         raise AnalysError(f"Beloppet måste vara 0 eller större, inte {belopp}.")
+    if belopp > MAX_BELOPP:
+        raise AnalysError(f"Beloppet {belopp} kr är orimligt stort; högst {MAX_BELOPP} kr kan fördelas.")
     if len(vikter) != len(ordning):
         raise ValueError("vikter och ordning måste vara lika långa")
     if len(set(ordning)) != len(ordning):
         raise ValueError("ordning måste vara unik")
-    fr = [Fraction(v) for v in vikter]
-    if any(v < 0 for v in fr):
-        raise AnalysError("Vikterna måste vara 0 eller större.")
-    # Gemensam nämnare: vikterna blir heltal, och all räkning sker i heltal.
-    namnare = math.lcm(*(v.denominator for v in fr)) if fr else 1
-    w = [v.numerator * (namnare // v.denominator) for v in fr]
+    w = heltalsvikter(vikter)
     total = sum(w)
     if total == 0:
         raise AnalysError("Minst en vikt måste vara större än 0.")
@@ -260,10 +271,3 @@ def read_vikter(
     if saknas:
         raise AnalysError(f"Viktfilen {path} saknar vikter för kommunerna {', '.join(saknas)}.")
     return tuple(vikter.items())
-
-
-def vikter_fran_mapping(
-    vikter: Mapping[str, float | int | Decimal],
-) -> tuple[tuple[str, Decimal], ...]:
-    """Vikter ur en ordbok (kommunkod → vikt), för notebooks och tester."""
-    return tuple((str(k), Decimal(str(v))) for k, v in vikter.items())

@@ -27,8 +27,11 @@ def write_atomic(path: Path, skriv: Callable[[Path], None]) -> None:
     Går något fel under skrivningen ligger den gamla filen (om någon) kvar orörd.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise AnalysError(f"Kan inte skriva {path}: {e.strerror or e}.") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -28,7 +28,7 @@ import pandas as pd
 from analys.antaganden import Antaganden, manadsindex
 from analys.befolkning import scb_tabell
 from analys.fel import AnalysError
-from analys.fordelning import Fordelningsnyckel, andelar, largest_remainder_matrix
+from analys.fordelning import Fordelningsnyckel, andelar, heltalsvikter, largest_remainder_matrix
 from analys.framskrivning import befolkning_for_datum
 from analys.paths import data_dir, visningsvag
 
@@ -153,8 +153,7 @@ def build_underlag(a: Antaganden, fran: int, till: int) -> Underlag:
         val = a.nyckel_ar(y)
         vikt = tuple((k, v) for k, v in val.vikter.items()) if val.vikter else None
         exakt = andelar(bef, Fordelningsnyckel(nyckel=val.nyckel, fast_andel=val.fast_andel, vikter=vikt))
-        namnare = math.lcm(*(f.denominator for f in exakt.values()))
-        vikter.append([exakt[k].numerator * (namnare // exakt[k].denominator) for k in koder])
+        vikter.append(heltalsvikter([exakt[k] for k in koder]))
         andel.append([float(exakt[k]) for k in koder])
         folk.append(list(bef["folkmangd"]))
         datum.append(d.isoformat())

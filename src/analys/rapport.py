@@ -22,25 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from analys.fel import AnalysError
 from analys.paths import PROJEKTROT, data_dir, visningsvag
-from analys.yamlfil import read_yaml, validate
+from analys.yamlfil import FrystModell, read_yaml, validate
 
 
-class Rapportpost(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Rapportpost(FrystModell):
     namn: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     notebook: str
-    parametrar: dict[str, Any] = {}
+    parametrar: dict[str, Any] = Field(default_factory=dict)
     for_varje_kommun: str | None = Field(default=None, pattern=r"^\d{2}$")
 
 
-class Rapportfil(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Rapportfil(FrystModell):
     rapporter: tuple[Rapportpost, ...] = Field(min_length=1)
 
 

@@ -119,21 +119,6 @@ def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar:
     return blad
 
 
-def scenario_kallor(beskrivningar: dict[str, str], kallor: list[str], scenarier: list[str]) -> list[tuple[str, str]]:
-    from datetime import datetime
-
-    from analys.io import describe_fil
-
-    rader = [("Antaganden", describe_fil(k)) for k in kallor]
-    rader += [(f"Scenario {s}", beskrivningar.get(s, "")) for s in scenarier]
-    rader += [
-        ("Befolkningsdata", "SCB folkmängd, data/befolkning/ (referensdatum per år: bladet Per år)"),
-        ("Program", f"analys {__version__}"),
-        ("Skapad", datetime.now().astimezone().isoformat(timespec="seconds")),
-    ]
-    return rader
-
-
 def write_scenario_xlsx(
     per_kommun: pd.DataFrame,
     per_ar: pd.DataFrame,
@@ -143,11 +128,11 @@ def write_scenario_xlsx(
 ) -> None:
     """Arbetsbok: ett blad per scenario (kommuner × år, netto), alla rader, per år, källor."""
     from analys.excel import write_workbook
+    from analys.scenariorapport import kallor as scenario_kallor
 
-    scenarier = list(dict.fromkeys(per_kommun["scenario"]))
     write_workbook(
         scenario_blad(per_kommun, per_ar, beskrivningar),
-        scenario_kallor(beskrivningar, kallor, scenarier),
+        scenario_kallor(per_ar, beskrivningar, kallor[0], kallor[1]),
         path,
         "Scenarier för kostnaderna för Yrkesresan och BBIC",
     )

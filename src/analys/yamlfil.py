@@ -10,12 +10,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analys.fel import AnalysError
 from analys.paths import visningsvag
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class FrystModell(BaseModel):
+    """Bas för alla parameterobjekt: oföränderliga, och okända nycklar är fel."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _plats(loc: tuple[int | str, ...], data: Any = None) -> str:
@@ -82,7 +88,7 @@ def read_yaml(path: Path) -> Any:
     """Läs en YAML-fil; saknad fil eller syntaxfel blir ett svenskt fel."""
     path = Path(path)
     if not path.is_file():
-        raise AnalysError(f"Filen {visningsvag(path)} finns inte.")
+        raise AnalysError(f"Filen {path} finns inte.")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:

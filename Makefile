@@ -19,11 +19,13 @@ reports: $(VENV)/.installerad
 	$(VENV)/bin/analys rapport
 
 test: $(VENV)/.installerad-dev
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 lint: $(VENV)/.installerad-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 benchmark: $(VENV)/.installerad-dev
 	$(PY) benchmarks/run.py

@@ -26,7 +26,8 @@ def _tom(args: tuple[str, str]) -> None:
 
 
 def main() -> None:
-    from analys.rapport import load_korningar, run_all
+    from analys.indata.rapportfil import load_korningar
+    from analys.rapporter.korning import run_all
 
     korningar = load_korningar()
     jobb = os.cpu_count() or 1

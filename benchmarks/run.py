@@ -37,34 +37,36 @@ def import_tid(modul: str, n: int = 7) -> float:
 
 
 def main() -> None:
-    from analys.antaganden import load_antaganden
-    from analys.befolkning import load_befolkning, load_kommuner
-    from analys.fordelning import compute_fordelning
-    from analys.kostnadsmodell import build_underlag, compute_scenario, monte_carlo
+    from analys.berakning.fordelning import compute_fordelning
+    from analys.berakning.kostnadsmodell import compute_scenario, monte_carlo
+    from analys.indata.antaganden import load_antaganden
+    from analys.indata.befolkning import load_befolkning, load_kommuner
+    from analys.rapporter.scenarier import berakna_scenario, modellunderlag
 
     import_tid("analys")
-    import_tid("analys.kostnadsmodell")
+    import_tid("analys.berakning.kostnadsmodell")
 
     mat(
         "fördelning 1 030 000 kr, Dalarna 2023-06-30",
         lambda: compute_fordelning(load_befolkning("20", "2023-06-30"), 1_030_000),
     )
     bas = load_antaganden("bas")
-    mat("scenario bas 2021–2030, Dalarna (15 kommuner)", lambda: compute_scenario(bas, "bas", 2021, 2030))
+    mat("scenario bas 2021–2030, Dalarna (15 kommuner)", lambda: berakna_scenario(bas, "bas", 2021, 2030))
 
     # Alla 21 län (290 kommuner): samma antaganden, befolkning 31 december två år före.
     lan = sorted(set(load_kommuner()["lanskod"]))
     alla = [bas.model_copy(update={"lan": k, "befolkningsdatum": {}}) for k in lan]
     mat(
         "scenario bas 2021–2030, alla 21 län (290 kommuner)",
-        lambda: [compute_scenario(a, "bas", 2021, 2030) for a in alla],
+        lambda: [berakna_scenario(a, "bas", 2021, 2030) for a in alla],
         n=3,
     )
 
-    u = build_underlag(bas, 2021, 2030)
+    u = modellunderlag(bas, 2021, 2030)
+    mat("exakt beräkning av ett scenario (underlaget redan hämtat)", lambda: compute_scenario(bas, "bas", u))
     mat(
         "Monte Carlo 10 000 dragningar × 15 kommuner × 10 år",
-        lambda: monte_carlo(bas, 2021, 2030, n=10_000, underlag=u),
+        lambda: monte_carlo(bas, u, n=10_000),
     )
 
 

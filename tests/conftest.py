@@ -71,8 +71,8 @@ def datakatalog(tmp_path, monkeypatch):
     """En egen kopia av data/ som ett test får ändra (ANALYS_DATA pekar dit); cacharna töms."""
     import shutil
 
-    from analys.befolkning import clear_cache
-    from analys.paths import data_dir
+    from analys.indata.befolkning import clear_cache
+    from analys.indata.paths import data_dir
 
     kopia = tmp_path / "data"
     shutil.copytree(data_dir(), kopia)

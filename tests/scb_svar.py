@@ -32,7 +32,7 @@ def _dim(label: str, kategorier: list[tuple[str, str]], elimination: bool) -> di
 def _regioner() -> list[tuple[str, str]]:
     import pandas as pd
 
-    from analys.befolkning import befolkning_dir
+    from analys.indata.befolkning import befolkning_dir
 
     k = pd.read_csv(befolkning_dir() / "kommuner.csv", dtype=str)
     lan = k.drop_duplicates("lanskod")

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from analys.avtal import load_avtal
 from analys.fel import AnalysError
+from analys.indata.avtal import load_avtal
 
 GILTIGT = """\
 namn: Testavtal

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analys.befolkning import (
+from analys.fel import AnalysError
+from analys.indata.befolkning import (
     befolkning_dir,
     describe_kalla,
     load_befolkning,
@@ -14,8 +15,7 @@ from analys.befolkning import (
     load_kommuner,
     parse_datum,
 )
-from analys.fel import AnalysError
-from analys.io import sha256
+from analys.indata.paths import sha256
 from tests.conftest import DALARNA, PM_2022_TABELL_1
 
 

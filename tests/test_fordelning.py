@@ -10,15 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analys.befolkning import load_befolkning
+from analys.begrepp import Fordelningsnyckel, Nyckel
+from analys.berakning.fordelning import compute_fordelning, largest_remainder
 from analys.fel import AnalysError
-from analys.fordelning import (
-    Fordelningsnyckel,
-    Nyckel,
-    compute_fordelning,
-    largest_remainder,
-    read_vikter,
-)
+from analys.indata.befolkning import load_befolkning
+from analys.indata.underlag import read_vikter
 from tests.conftest import PM_2022_TABELL_1
 
 
@@ -185,7 +181,7 @@ def test_mixed_key_sums_exactly_for_any_fixed_part(belopp, fast):
 def test_matrix_version_equals_the_exact_one(belopp, vikter):
     import numpy as np
 
-    from analys.fordelning import largest_remainder_matrix
+    from analys.berakning.fordelning import largest_remainder_matrix
 
     koder = [f"{i:04d}" for i in range(len(vikter))]
     ut = largest_remainder_matrix(np.array(belopp), np.array(vikter))

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from analys.format import format_kr, format_procent, format_tal
+from analys.rapporter.format import format_kr, format_procent, format_tal
 
 
 def test_numpy_and_python_numbers_format_alike():

@@ -7,22 +7,21 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from analys.antaganden import Intervall, Osakerhet, load_antaganden, read_scenarier
-from analys.avtal import load_avtal
-from analys.befolkning import load_befolkning
-from analys.fel import AnalysError
-from analys.fordelning import compute_fordelning
-from analys.kostnadsmodell import (
-    build_underlag,
+from analys.begrepp import Intervall, Osakerhet
+from analys.berakning.fordelning import compute_fordelning
+from analys.berakning.kostnadsmodell import (
     compute,
-    compute_scenarier,
-    compute_scenario,
     monte_carlo,
     sensitivity,
     table_kommun_over_ar,
     table_skillnad_mot_bas,
     table_totaler_per_ar,
 )
+from analys.fel import AnalysError
+from analys.indata.antaganden import load_antaganden, read_scenarier
+from analys.indata.avtal import load_avtal
+from analys.indata.befolkning import load_befolkning
+from analys.rapporter.scenarier import berakna_scenario, compute_scenarier, modellunderlag
 from tests.conftest import PM_2022_TABELL_1
 
 SCENARIER = list(read_scenarier())
@@ -78,11 +77,11 @@ def test_scenarios_order_after_the_first_launch_after_2024(alla):
 
 def test_indexation_and_staffing_by_hand():
     a = load_antaganden("oforandrad")
-    _, per_ar = compute_scenario(a, "oforandrad", 2024, 2026)
+    _, per_ar = berakna_scenario(a, "oforandrad", 2024, 2026)
     # 1 030 000 kr × 1,03 = 1 060 900; × 1,03² = 1 092 727
     assert list(per_ar["fast_total"]) == [1_030_000, 1_060_900, 1_092_727]
     b = load_antaganden("okning")
-    _, per_ar = compute_scenario(b, "okning", 2026, 2026)
+    _, per_ar = berakna_scenario(b, "okning", 2026, 2026)
     # 2026: resa 3 hela året, resa 4 från september (4/12): 0,25 × 16/12 tjänst à 850 000 kr,
     # plus basens 1 030 000 kr, allt × 1,03² = (1 030 000 + 283 333,33…) × 1,0609 = 1 393 315,3
     assert per_ar["fast_total"].iloc[0] == 1_393_315
@@ -115,7 +114,7 @@ def test_helper_tables(alla):
 def test_trend_population(tmp_path):
     a = load_antaganden("bas")
     a = a.model_copy(update={"befolkning": a.befolkning.model_copy(update={"metod": "trend", "trend_ar": 5})})
-    u = build_underlag(a, 2030, 2030)
+    u = modellunderlag(a, 2030, 2030)
     # 2030 fördelas efter 2028-12-31: 2025 + 3 år × (2025 − 2020) / 5, per kommun.
     sen = load_befolkning("20", 2025).set_index("kommunkod")["folkmangd"]
     fore = load_befolkning("20", 2020).set_index("kommunkod")["folkmangd"]
@@ -135,10 +134,10 @@ def test_projection_file(tmp_path):
     a = a.model_copy(
         update={"befolkning": a.befolkning.model_copy(update={"metod": "prognos", "prognosfil": str(fil)})}
     )
-    u = build_underlag(a, 2030, 2030)
+    u = modellunderlag(a, 2030, 2030)
     assert list(u.folkmangd[0]) == [1000 + i for i in range(15)]
     with pytest.raises(AnalysError, match="saknar år 2029 för kommunerna 2021"):
-        build_underlag(a, 2031, 2031)
+        modellunderlag(a, 2031, 2031)
 
 
 def test_activity_file_sets_days_and_splits_the_pot_by_trainer_days(tmp_path):
@@ -150,7 +149,7 @@ def test_activity_file_sets_days_and_splits_the_pot_by_trainer_days(tmp_path):
     fil.write_text("\n".join(rader) + "\n")
     a = load_antaganden("bas")
     a = a.model_copy(update={"rorliga": a.rorliga.model_copy(update={"aktivitetsfil": str(fil)})})
-    per_kommun, per_ar = compute_scenario(a, "bas", 2025, 2025)
+    per_kommun, per_ar = berakna_scenario(a, "bas", 2025, 2025)
     assert per_ar["pott"].iloc[0] == 400 * 150
     k = per_kommun.set_index("kommunkod")
     assert (k["rorlig_kostnad"] == 8500).all()
@@ -166,12 +165,12 @@ def test_activity_file_missing_a_kommun_names_the_file(tmp_path):
     a = load_antaganden("bas")
     a = a.model_copy(update={"rorliga": a.rorliga.model_copy(update={"aktivitetsfil": str(fil)})})
     with pytest.raises(AnalysError, match=r"aktivitet\.csv: år 2025 saknar kommunerna 2021"):
-        compute_scenario(a, "bas", 2025, 2025)
+        berakna_scenario(a, "bas", 2025, 2025)
 
 
 def test_sensitivity_sorted_with_sensible_signs():
     a = load_antaganden("bas")
-    s = sensitivity(a, 2024, 2030)
+    s = sensitivity(a, modellunderlag(a, 2024, 2030))
     assert set(s["parameter"]) == {
         "indexering",
         "kostnad_per_tjanst_faktor",
@@ -194,10 +193,10 @@ def test_sensitivity_sorted_with_sensible_signs():
 
 def test_monte_carlo_is_reproducible_and_ordered():
     a = load_antaganden("bas")
-    m1 = monte_carlo(a, 2024, 2030, n=500, seed=7)
-    m2 = monte_carlo(a, 2024, 2030, n=500, seed=7)
+    m1 = monte_carlo(a, modellunderlag(a, 2024, 2030), n=500, seed=7)
+    m2 = monte_carlo(a, modellunderlag(a, 2024, 2030), n=500, seed=7)
     assert m1.equals(m2)
-    assert not m1.equals(monte_carlo(a, 2024, 2030, n=500, seed=8))
+    assert not m1.equals(monte_carlo(a, modellunderlag(a, 2024, 2030), n=500, seed=8))
     assert (m1["p10"] <= m1["p50"]).all() and (m1["p50"] <= m1["p90"]).all()
     assert len(m1) == 7 * 15
 
@@ -209,14 +208,14 @@ def test_monte_carlo_with_no_uncertainty_equals_the_exact_engine():
         per_resa=Intervall(lag=Decimal("0.25"), hog=Decimal("0.25")),
     )
     a = a.model_copy(update={"osakerhet": punkt})
-    m = monte_carlo(a, 2024, 2030, n=50, seed=1)
-    per_kommun, _ = compute_scenario(a, "okning", 2024, 2030)
+    m = monte_carlo(a, modellunderlag(a, 2024, 2030), n=50, seed=1)
+    per_kommun, _ = berakna_scenario(a, "okning", 2024, 2030)
     assert list(m["p10"]) == list(per_kommun["netto"]) == list(m["p90"])
 
 
 def test_float_and_exact_paths_agree_on_the_fixed_totals():
     a = load_antaganden("okning")
-    u = build_underlag(a, 2021, 2030)
+    u = modellunderlag(a, 2021, 2030)
     exakt = compute(a, u)
     flyt = compute(a, u, n=3, exakt=False)
     assert (flyt.fast_total == exakt.fast_total).all()
@@ -228,7 +227,7 @@ def test_years_before_base_year_need_known_costs():
     a = load_antaganden("bas")
     a = a.model_copy(update={"kanda_ar": {}})
     with pytest.raises(AnalysError, match="Fast kostnad saknas för 2021: året ligger före basåret 2024"):
-        compute_scenario(a, "bas", 2021, 2024)
+        berakna_scenario(a, "bas", 2021, 2024)
 
 
 # --- kommandoraden -----------------------------------------------------------------------------
@@ -282,7 +281,7 @@ def test_cli_xlsx(cli, tmp_path):
 
 
 def skriv_antaganden(tmp_path, ersatt: tuple[str, str] | None = None, scenarier: str | None = None):
-    from analys.antaganden import antaganden_dir
+    from analys.indata.antaganden import antaganden_dir
 
     text = (antaganden_dir() / "bas.yaml").read_text(encoding="utf-8")
     if ersatt:
@@ -345,7 +344,7 @@ def test_unknown_scenario_key_in_scenario_file(cli, tmp_path):
 
 
 def test_new_scenario_in_a_few_lines(cli, tmp_path):
-    from analys.antaganden import antaganden_dir
+    from analys.indata.antaganden import antaganden_dir
 
     extra = "\nlagre-index:\n  beskrivning: Indexering 2 % per år\n  andringar:\n    indexering: 0.02\n"
     fil = skriv_antaganden(tmp_path, scenarier=(antaganden_dir() / "scenarier.yaml").read_text() + extra)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analys.rapport import load_korningar, notebook_parameters, slug
+from analys.indata.rapportfil import load_korningar, notebook_parameters, slug
 
 ROT = Path(__file__).resolve().parents[1]
 
@@ -133,7 +133,7 @@ def test_every_workbook_recalculates_in_libreoffice_to_the_librarys_numbers(rapp
 
 
 def test_agreement_workbook_recalculated_equals_the_split(rapporter, tmp_path):
-    from analys.fordelningsrapport import build_fordelning
+    from analys.rapporter.fordelning import build_fordelning
 
     fil = rapporter / "fordelning-2024" / "fordelning-2024.xlsx"
     lo = load_workbook(_omraknade(tmp_path, [fil]) / fil.name, data_only=True)["Fördelning"]

@@ -13,7 +13,7 @@ import requests
 import responses
 import yaml
 
-from analys.scb import BAS_URL, Period, ScbClient, ScbError, build_selection, parse_data, parse_manad, route
+from analys.indata.scb import BAS_URL, Period, ScbClient, ScbError, build_selection, parse_data, parse_manad, route
 from tests import scb_svar
 from tests.conftest import DALARNA
 
@@ -21,10 +21,10 @@ from tests.conftest import DALARNA
 @pytest.fixture
 def sovningar(monkeypatch):
     """Ingen riktig väntan i testerna; väntetiderna sparas."""
-    import analys.scb
+    import analys.indata.scb
 
     tider: list[float] = []
-    monkeypatch.setattr(analys.scb.time, "sleep", lambda s: tider.append(s))
+    monkeypatch.setattr(analys.indata.scb.time, "sleep", lambda s: tider.append(s))
     return tider
 
 
@@ -38,7 +38,7 @@ def ogonblick(katalog: Path) -> dict[str, str]:
 
 
 def bundlat(kod: str, period: str) -> int:
-    from analys.befolkning import load_befolkning
+    from analys.indata.befolkning import load_befolkning
 
     d = parse_manad(period).datum if "M" in period else date(int(period), 12, 31)
     df = load_befolkning(kod[:2], d)

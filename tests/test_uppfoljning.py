@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analys.avtal import load_avtal
+from analys.berakning.uppfoljning import compute_kommunposition, compute_resultat, compute_rorligt
 from analys.fel import AnalysError
-from analys.fordelningsrapport import build_fordelning
-from analys.uppfoljning import compute_kommunposition, compute_resultat, compute_rorligt, read_underlag
+from analys.indata.avtal import load_avtal
+from analys.indata.underlag import read_underlag
+from analys.rapporter.fordelning import build_fordelning
+from analys.rapporter.text import resultat_text
 
 ROT = Path(__file__).resolve().parents[1]
 EXEMPEL = ROT / "data" / "exempel" / "uppfoljning-2024"
@@ -43,7 +45,7 @@ def test_example_by_hand():
     assert (res.intakter, res.utfall, res.pott, res.kostnader, res.resultat) == (
         1_880_000, 1_263_000, 400_000, 1_663_000, 217_000,
     )  # fmt: skip
-    assert "Överskottet 217 000 kr tillfaller regionen enligt avtalet." in res.text()
+    assert "Överskottet 217 000 kr tillfaller regionen enligt avtalet." in resultat_text(res)
 
 
 def test_kommun_position_and_what_remains():
@@ -67,7 +69,7 @@ def test_deficit_is_shown_not_spread(tmp_path):
     u = read_underlag(kopia, AVTAL)
     res = compute_resultat(u, AVTAL, compute_rorligt(u, AVTAL))
     assert res.resultat == 217_000 - 260_000
-    assert "Underskottet 43 000 kr visas här och fördelas inte på kommunerna" in res.text()
+    assert "Underskottet 43 000 kr visas här och fördelas inte på kommunerna" in resultat_text(res)
 
 
 def test_invoice_csv_acceptance(cli):
@@ -334,7 +336,7 @@ def test_pot_without_trainers_stays_and_is_said(tmp_path):
     r = compute_rorligt(u, AVTAL)
     assert r["pott_tillbaka"].sum() == 0
     res = compute_resultat(u, AVTAL, r)
-    assert "Potten 400 000 kr har inte kunnat betalas ut (inga utbildardagar)." in res.text()
+    assert "Potten 400 000 kr har inte kunnat betalas ut (inga utbildardagar)." in resultat_text(res)
 
 
 def test_missing_underlag(cli, tmp_path):

@@ -1,4 +1,4 @@
-"""Kommandoraden `analys`: ett tunt lager över biblioteket, med svensk hjälp och svenska fel.
+"""Kommandoraden `analys`: flaggor, hjälptexter och slutkoder; varje kommando anropar en funktion.
 
 Fel i indata skrivs som en mening på standardfel och ger slutkod 2, aldrig en traceback.
 """
@@ -6,7 +6,6 @@ Fel i indata skrivs som en mening på standardfel och ger slutkod 2, aldrig en t
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,37 +45,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: fel: {message}\n")
-
-
-def _belopp(text: str) -> int:
-    """Belopp i hela kronor; mellanslag som tusentalsavgränsare går bra ('1 030 000')."""
-    t = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
-    if not re.fullmatch(r"-?\d+", t):
-        raise AnalysError(f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'.")
-    varde = int(t)
-    if varde < 0:
-        raise AnalysError(f"Ogiltigt belopp '{text}': beloppet kan inte vara negativt.")
-    return varde
-
-
-def _fast_andel(text: str):
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        varde = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        varde = Decimal("NaN")
-    if not varde.is_finite() or not (0 <= varde <= 1):
-        raise AnalysError(f"Ogiltig fast andel '{text}': ange ett tal från 0 till 1, t.ex. 0.3 för 30 % lika delar.")
-    return varde
-
-
-def _lanskod(text: str) -> str:
-    from analys.befolkning import lan_namn
-
-    kod = text.strip().zfill(2) if text.strip().isdigit() else text.strip()
-    lan_namn(kod)  # okänd länskod ger ett fel som listar de giltiga
-    return kod
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,154 +230,53 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_hamta(args: argparse.Namespace) -> int:
-    from datetime import date
+    from analys.indata import scb, varden
 
-    from analys.befolkning import befolkning_dir, lan_namn
-    from analys.paths import visningsvag
-    from analys.scb import Period, ScbError, fetch, parse_manad
-
-    lanskod = _lanskod(args.lan)
-    perioder = [parse_manad(m) for m in args.manad]
-    if args.fran is not None or args.till is not None or not (perioder or args.prognos):
-        fran = args.fran if args.fran is not None else 2015
-        till = args.till if args.till is not None else 2025
-        if not 1968 <= fran <= till <= 2100:
-            raise AnalysError(f"Ogiltiga år: --fran {fran} och --till {till} (1968 eller senare, --fran ≤ --till).")
-        perioder += [Period("31dec", str(a), date(a, 12, 31)) for a in range(fran, till + 1)]
-    if args.prognos:
-        perioder.append(Period("prognos", "", date(2100, 12, 31)))
-    try:
-        h = fetch(lanskod, perioder, befolkning_dir() / "hamtat")
-    except ScbError as e:
-        raise ScbError(f"{e} De medföljande siffrorna används som förut; inget under data/ har ändrats.") from None
-    print(
-        f"Hämtade {h.rader} siffror för {lan_namn(lanskod)} ({', '.join(h.tabeller)}) till {visningsvag(h.mapp)}/.",
-        file=sys.stderr,
-    )
+    print(scb.hamta(varden.lanskod(args.lan), args.fran, args.till, args.manad, args.prognos), file=sys.stderr)
     return 0
-
-
-def _datum_arg(text: str, flagga: str):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise AnalysError(f"Ogiltigt datum i {flagga} '{text}': ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.") from None
 
 
 def run_faktura(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from analys import faktura
-    from analys.avtal import load_avtal
-    from analys.paths import visningsvag
-    from analys.uppfoljning import read_underlag
-    from analys.visning import proveniens
+    from analys.indata import varden
+    from analys.rapporter import faktura
 
     _check_output(args)
-    avtal, path = load_avtal(args.avtal)
-    fakturadatum = _datum_arg(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
-    underlag = read_underlag(args.underlag, avtal) if args.underlag else None
-    df = faktura.compute_fakturor(avtal, fakturadatum, underlag)
-    if args.format == "xlsx":
-        kallor = proveniens(
-            [
-                ("Avtal", avtal.namn),
-                ("Avtalsfil", visningsvag(path)),
-                ("Fakturadatum", fakturadatum.isoformat()),
-                ("Underlag", underlag.kalla if underlag else "inget (bara fasta kostnader)"),
-            ]
-        )
-        faktura.write_xlsx(df, avtal, kallor, args.ut)
-        return _write_output(args, None)
-    text = faktura.to_csv(df) if args.format == "csv" else faktura.to_tabell(df, avtal)
-    return _write_output(args, text)
+    fakturadatum = varden.datum(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
+    return _write_output(args, faktura.kommandoutdata(args.format, args.ut, args.avtal, fakturadatum, args.underlag))
 
 
 def run_mall(args: argparse.Namespace) -> int:
-    from analys.avtal import load_avtal
-    from analys.io import check_writable
-    from analys.mall import write_mall
+    from analys.rapporter import mall
 
-    if args.ut.suffix.lower() != ".xlsx":
-        raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {args.ut.name}).")
-    check_writable(args.ut, args.skriv_over)
-    avtal, _ = load_avtal(args.avtal)
-    write_mall(avtal, args.ut)
+    mall.skriv(args.avtal, args.ut, args.skriv_over)
     print(f"Skrev {args.ut}", file=sys.stderr)
     return 0
 
 
 def run_rapport(args: argparse.Namespace) -> int:
-    import time
+    from analys.rapporter import korning
 
-    from analys.rapport import load_korningar, reports_dir, run_all, summary
-
-    korningar = load_korningar(args.config)
-    if args.lista:
-        for k in korningar:
-            par = ", ".join(f"{n}={v!r}" for n, v in k.parametrar.items())
-            print(f"{k.namn}  ({k.notebook.name}; {par})")
-        return 0
-    if args.jobb is not None and args.jobb < 1:
-        raise AnalysError(f"--jobb måste vara minst 1 (fick {args.jobb}).")
-    if args.bara:
-        valda = [k for k in korningar if any(k.namn == b or k.namn.startswith(b + "-") for b in args.bara)]
-        okanda = [b for b in args.bara if not any(k.namn == b or k.namn.startswith(b + "-") for k in korningar)]
-        if okanda:
-            raise AnalysError(f"Rapporten '{okanda[0]}' finns inte. Rapporter: {', '.join(k.namn for k in korningar)}.")
-        korningar = valda
-    ut = args.ut or reports_dir()
-    start = time.perf_counter()
-    utfall = run_all(korningar, ut, args.jobb)
-    print(summary(utfall, ut, time.perf_counter() - start), file=sys.stderr)
-    return 0 if all(u.ok for u in utfall) else 1
+    return korning.kor(args.config, args.bara, args.jobb, args.ut, args.lista)
 
 
 def run_scenario(args: argparse.Namespace) -> int:
-    from analys.antaganden import FORSTA_AR, SISTA_AR, antaganden_dir, read_scenarier
-    from analys.kostnadsmodell import compute_scenarier
-    from analys.paths import visningsvag
-    from analys.scenariotext import to_csv, to_tabell, write_scenario_xlsx
+    from analys.rapporter import scenarier
 
-    bas_path = args.antaganden or antaganden_dir() / "bas.yaml"
-    if not Path(bas_path).is_file():
-        raise AnalysError(f"Antagandefilen {bas_path} finns inte.")
-    scen_path = args.scenarier or Path(bas_path).parent / "scenarier.yaml"
-    scenarier = read_scenarier(scen_path)
     if args.lista:
-        bredd = max(len(n) for n in scenarier)
-        for namn, sc in scenarier.items():
-            print(f"{namn.ljust(bredd)}  {sc.beskrivning}")
+        sys.stdout.write(scenarier.lista(args.antaganden, args.scenarier))
         return 0
-    for ar in (args.fran, args.till):
-        if not FORSTA_AR <= ar <= SISTA_AR:
-            raise AnalysError(f"Året {ar} ligger utanför modellens år {FORSTA_AR}–{SISTA_AR}.")
-    if args.till < args.fran:
-        raise AnalysError(f"--till ({args.till}) ligger före --fran ({args.fran}).")
-    okanda = [s for s in args.scenario if s not in scenarier]
-    if okanda:
-        raise AnalysError(
-            f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scen_path)}. "
-            f"Scenarier som finns: {', '.join(scenarier)}."
-        )
     _check_output(args)
-    per_kommun, per_ar = compute_scenarier(
-        list(dict.fromkeys(args.scenario)), args.fran, args.till, args.antaganden, args.scenarier
+    text = scenarier.kommandoutdata(
+        args.format, args.ut, args.scenario, args.fran, args.till, args.antaganden, args.scenarier
     )
-    beskrivningar = {n: s.beskrivning for n, s in scenarier.items()}
-    kallor = [visningsvag(Path(bas_path)), visningsvag(Path(scen_path))]
-    if args.format == "xlsx":
-        write_scenario_xlsx(per_kommun, per_ar, beskrivningar, kallor, args.ut)
-        return _write_output(args, None)
-    text = to_csv(per_kommun) if args.format == "csv" else to_tabell(per_kommun, per_ar, beskrivningar, kallor)
     return _write_output(args, text)
 
 
 def _check_output(args: argparse.Namespace) -> None:
     """Före räkningen: xlsx kräver --ut, och en befintlig fil skrivs bara över med --skriv-over."""
-    from analys.io import check_writable
+    from analys.rapporter.filer import check_writable
 
     if args.format == "xlsx" and args.ut is None:
         raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
@@ -419,7 +286,7 @@ def _check_output(args: argparse.Namespace) -> None:
 
 def _write_output(args: argparse.Namespace, text: str | None) -> int:
     """Texten till --ut (atomiskt) eller till skärmen; `None` = filen är redan skriven."""
-    from analys.io import write_text_atomic
+    from analys.rapporter.filer import write_text_atomic
 
     if text is not None and args.ut is None:
         sys.stdout.write(text)
@@ -431,30 +298,22 @@ def _write_output(args: argparse.Namespace, text: str | None) -> int:
 
 
 def run_fordelning(args: argparse.Namespace) -> int:
-    from analys.fordelningsrapport import build_fordelning
-    from analys.utdata import to_csv, to_json, to_tabell
+    from analys.indata import varden
+    from analys.rapporter import fordelning
 
     _check_output(args)
-    df, info = build_fordelning(
+    text = fordelning.kommandoutdata(
+        args.format,
+        args.ut,
         avtal=args.avtal,
-        belopp=_belopp(args.belopp) if args.belopp is not None else None,
+        belopp=varden.belopp(args.belopp) if args.belopp is not None else None,
         befolkningsdatum=args.befolkningsdatum,
-        lan=_lanskod(args.lan) if args.lan is not None else None,
+        lan=varden.lanskod(args.lan) if args.lan is not None else None,
         nyckel=args.nyckel,
-        fast_andel=_fast_andel(args.fast_andel) if args.fast_andel is not None else None,
+        fast_andel=varden.fast_andel(args.fast_andel) if args.fast_andel is not None else None,
         vikter=args.vikter,
         exkludera=tuple(args.exkludera),
     )
-    if args.format == "xlsx":
-        from analys.excel import write_fordelning_xlsx
-
-        write_fordelning_xlsx(df, info, args.ut)
-        return _write_output(args, None)
-    text = {
-        "csv": to_csv,
-        "json": lambda d: to_json(d, info),
-        "tabell": lambda d: to_tabell(d, info),
-    }[args.format](df)
     return _write_output(args, text)
 
 

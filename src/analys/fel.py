@@ -1,4 +1,10 @@
-"""Fel som når användaren: alltid en begriplig svensk mening, aldrig en traceback."""
+"""Fel som når användaren: alltid en begriplig svensk mening, aldrig en traceback.
+
+Två sorter, som ger olika slutkoder på kommandoraden:
+
+- `AnalysError`: något i användarens indata eller parametrar är fel (slutkod 2);
+- `ExterntFel`: något utanför programmet svarade inte som väntat, t.ex. SCB (slutkod 1).
+"""
 
 from __future__ import annotations
 
@@ -17,3 +23,12 @@ class AnalysError(Exception):
 
     def __str__(self) -> str:
         return self.meddelande
+
+
+class ExterntFel(AnalysError):
+    """En tjänst eller ett program utanför analys (SCB, LibreOffice …) gav inte det som behövdes.
+
+    Inget fel i användarens indata: kommandoraden avslutar med kod 1.
+    """
+
+    exit_code = 1

@@ -1,4 +1,4 @@
-"""Interaktiv utforskning i JupyterLab: reglage för bemanning, kostnad per tjänst, indexering,
+"""Utforska kostnaderna i JupyterLab: reglage för bemanning, kostnad per tjänst, indexering,
 lanseringar och fördelningsnyckel som uppdaterar en tabell och ett diagram direkt.
 
 Logiken ligger här (inte i notebooken) så att ett test kan vrida på reglagen utan webbläsare.
@@ -11,10 +11,12 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analys.antaganden import Antaganden, Nyckelval, load_antaganden
-from analys.format import format_kr, format_procent, format_tal
-from analys.kostnadsmodell import Drag, Underlag, build_underlag, compute
-from analys.visning import html_tabell, svg_linjer
+from analys.begrepp import Antaganden, Nyckelval
+from analys.berakning.kostnadsmodell import Drag, Modellunderlag, compute
+from analys.indata.antaganden import load_antaganden
+from analys.rapporter.format import format_kr, format_procent, format_tal
+from analys.rapporter.scenarier import modellunderlag
+from analys.rapporter.tabeller import html_tabell, svg_linjer
 
 
 class Utforskare:
@@ -25,7 +27,7 @@ class Utforskare:
 
         self.bas = load_antaganden(scenario)
         self.scenario, self.fran, self.till = scenario, fran, till
-        self._underlag: dict[tuple[str, Decimal], Underlag] = {}
+        self._underlag: dict[tuple[str, Decimal], Modellunderlag] = {}
         self.basresultat = compute(
             self.bas, self._underlag_for(self.bas.nyckel.nyckel.value, self.bas.nyckel.fast_andel)
         )
@@ -86,13 +88,13 @@ class Utforskare:
     def reglage(self) -> list:
         return [self.per_resa, self.faktor, self.indexering, self.skift, self.nyckel, self.fast_andel, self.ar]
 
-    def _underlag_for(self, nyckel: str, fast_andel: Decimal) -> Underlag:
+    def _underlag_for(self, nyckel: str, fast_andel: Decimal) -> Modellunderlag:
         nyckel_kod = (nyckel, Decimal(str(fast_andel)) if nyckel == "blandad" else Decimal(0))
         if nyckel_kod not in self._underlag:
             a = self.bas.model_copy(
                 update={"nyckel": Nyckelval(nyckel=nyckel, fast_andel=nyckel_kod[1]), "nyckel_per_ar": {}}
             )
-            self._underlag[nyckel_kod] = build_underlag(a, self.fran, self.till)
+            self._underlag[nyckel_kod] = modellunderlag(a, self.fran, self.till)
         return self._underlag[nyckel_kod]
 
     def antaganden(self) -> tuple[Antaganden, Drag]:
@@ -140,7 +142,7 @@ class Utforskare:
         self.senaste_tid = time.perf_counter() - start
         return self.senaste_tid
 
-    def _rita(self, u: Underlag) -> None:
+    def _rita(self, u: Modellunderlag) -> None:
         self.diagram.value = svg_linjer(
             u.ar,
             {self.scenario: self.basresultat.netto[0].sum(axis=1), "med reglagen": self.resultat.netto[0].sum(axis=1)},

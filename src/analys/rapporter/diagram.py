@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analys.format import format_procent, format_tal
+from analys.rapporter.format import format_procent, format_tal
 
 FARGER = ["#1f5f8b", "#d9822b", "#3a8f5c", "#b23a48", "#6c5b9e", "#8c6d46", "#4b8fa8", "#999999"]
 

@@ -1,4 +1,5 @@
-"""Befolkning per kommun från SCB: medföljande data i `data/befolkning/`.
+"""Folkmängd per kommun från SCB: medföljande data i `data/befolkning/`, hämtade ögonblicksbilder
+och framskrivning för år som ännu saknar statistik.
 
 Två filer läses och slås ihop till en lång tabell (kommunkod, kommun, lanskod, datum, folkmangd,
 kalla):
@@ -15,16 +16,16 @@ kommunernas folkmängd, och det sägs i varje rapport.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from analys.begrepp import Befolkningsantagande, Befolkningskalla, scb_tabell
 from analys.fel import AnalysError
-from analys.format import format_datum, format_tal
-from analys.paths import data_dir, visningsvag
+from analys.indata.paths import data_dir, visningsvag
 
 KOLUMNER = ["kommunkod", "kommun", "lanskod", "datum", "folkmangd", "kalla"]
 STANDARDLAN = "20"
@@ -67,21 +68,6 @@ def parse_datum(varde: str | int | date) -> date:
         f"Ogiltigt befolkningsdatum '{varde}': ange ett år (t.ex. 2020 för 31 december 2020) "
         "eller ett datum ÅÅÅÅ-MM-DD (t.ex. 2023-06-30)."
     )
-
-
-def scb_tabell(datum: date) -> str:
-    """SCB-tabellen (PxWebApi 2.0) som publicerar folkmängden per det datumet.
-
-    >>> scb_tabell(date(2020, 12, 31))
-    'TAB638 Folkmängd 31 december'
-    >>> scb_tabell(date(2023, 6, 30))
-    'TAB5444 Folkmängd per månad'
-    """
-    if (datum.month, datum.day) == (12, 31):
-        return (
-            "TAB638 Folkmängd 31 december" if datum.year <= 2024 else ("TAB5557 Folkmängd 31 december (med CKM-brus)")
-        )
-    return "TAB5444 Folkmängd per månad" if datum.year <= 2024 else ("TAB6471 Folkmängd per månad (med CKM-brus)")
 
 
 # --- inläsning av de medföljande filerna --------------------------------------------------------
@@ -134,8 +120,6 @@ def lan_namn(lanskod: str) -> str:
 
 def clear_cache() -> None:
     """Töm cacharna efter att data ändrats (t.ex. en ny hämtning från SCB)."""
-    from analys.framskrivning import _befolkning_for_datum
-
     load_kommuner.cache_clear()
     load_befolkning_alla.cache_clear()
     _befolkning_for_datum.cache_clear()
@@ -257,30 +241,6 @@ def describe_datum(datum: list[date]) -> str:
     return "; ".join(delar)
 
 
-@dataclass(frozen=True)
-class Befolkningskalla:
-    """Varifrån en befolkningssiffra kommer, för texten under tabeller och i arbetsböcker."""
-
-    lanskod: str
-    lan: str
-    datum: date
-    scb_tabell: str
-    filer: tuple[str, ...]
-    summa: int
-    hamtat: tuple[str, ...] = ()  # hämtat från SCB: "TAB5444 2023M06 (uppdaterad …, hämtad …)"
-
-    def text(self) -> str:
-        filer = ", ".join(self.filer)
-        text = (
-            f"Befolkning per {format_datum(self.datum)} ({self.datum.isoformat()}), {self.lan}: "
-            f"summa av kommunernas folkmängd {format_tal(self.summa)}. "
-            f"Källa: SCB, {self.scb_tabell}; data: {filer}."
-        )
-        if self.hamtat:
-            text += f" Hämtat från SCB: {'; '.join(self.hamtat)}."
-        return text
-
-
 def load_befolkning(lanskod: str = STANDARDLAN, datum: str | int | date = 2024) -> pd.DataFrame:
     """Folkmängd per kommun i ett län vid ett referensdatum, en rad per kommun i kodordning.
 
@@ -327,3 +287,82 @@ def describe_kalla(befolkning: pd.DataFrame) -> Befolkningskalla:
         filer=filer,
         summa=int(befolkning["folkmangd"].sum()),
     )
+
+
+# --- framskrivning: år som ännu inte har statistik -------------------------------------------
+# Håll senaste siffrorna, förläng trenden, eller läs en prognosfil (kommunkod, ar, folkmangd).
+
+
+def _avrunda(x: Fraction) -> int:
+    """Avrunda halva uppåt till heltal."""
+    return int((x + Fraction(1, 2)).__floor__())
+
+
+@cache
+def _read_prognos(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise AnalysError(f"Prognosfilen {visningsvag(path)} finns inte.")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(df.columns) != ["kommunkod", "ar", "folkmangd"]:
+        raise AnalysError(
+            f"Prognosfilen {visningsvag(path)} rad 1: rubrikraden ska vara 'kommunkod,ar,folkmangd', "
+            f"inte '{','.join(df.columns)}'."
+        )
+    for i, r in df.iterrows():
+        if not r["ar"].isdigit() or not r["folkmangd"].isdigit() or int(r["folkmangd"]) <= 0:
+            raise AnalysError(
+                f"Prognosfilen {visningsvag(path)} rad {i + 2}: år och folkmängd ska vara positiva heltal "
+                f"(fick {r['ar']!r}, {r['folkmangd']!r})."
+            )
+    df["ar"] = df["ar"].astype(int)
+    df["folkmangd"] = df["folkmangd"].astype("int64")
+    return df
+
+
+def befolkning_for_datum(lanskod: str, datum: date, antagande: Befolkningsantagande) -> pd.DataFrame:
+    """Befolkning per kommun vid `datum`: statistik om den finns, annars enligt antagandet.
+
+    Samma kolumner som `load_befolkning`; `kalla` säger hur siffran kom till.
+    """
+    return _befolkning_for_datum(lanskod, datum, antagande).copy()
+
+
+@cache
+def _befolkning_for_datum(lanskod: str, datum: date, antagande: Befolkningsantagande) -> pd.DataFrame:
+    finns = datum_for_lan(lanskod)
+    if datum in finns:
+        return load_befolkning(lanskod, datum)
+    dec = [d for d in finns if (d.month, d.day) == (12, 31)]
+    senaste = max(dec)
+    if datum < senaste:
+        return load_befolkning(lanskod, datum)  # ger felet som listar de datum som finns
+    bas = load_befolkning(lanskod, senaste).copy()
+    bas["datum"] = pd.Timestamp(datum)
+    if antagande.metod == "senaste":
+        bas["kalla"] = f"framskrivning: senaste statistik ({senaste.isoformat()}) oförändrad"
+        return bas
+    if antagande.metod == "trend":
+        n = antagande.trend_ar
+        fore = load_befolkning(lanskod, date(senaste.year - n, 12, 31)).set_index("kommunkod")["folkmangd"]
+        steg = datum.year - senaste.year
+        bas["folkmangd"] = [
+            max(1, _avrunda(p + Fraction(steg * (p - int(fore[k])), n)))
+            for k, p in zip(bas["kommunkod"], bas["folkmangd"], strict=True)
+        ]
+        bas["folkmangd"] = bas["folkmangd"].astype("int64")
+        bas["kalla"] = f"framskrivning: trend {senaste.year - n}–{senaste.year} förlängd till {datum.isoformat()}"
+        return bas
+    path = Path(antagande.prognosfil)
+    if not path.is_absolute():
+        path = data_dir().parent / path
+    prognos = _read_prognos(path)
+    ar = prognos[prognos["ar"] == datum.year].set_index("kommunkod")["folkmangd"]
+    saknas = [k for k in bas["kommunkod"] if k not in ar.index]
+    if saknas:
+        raise AnalysError(
+            f"Prognosfilen {visningsvag(path)} saknar år {datum.year} för kommunerna {', '.join(saknas)}."
+        )
+    bas["folkmangd"] = [int(ar[k]) for k in bas["kommunkod"]]
+    bas["folkmangd"] = bas["folkmangd"].astype("int64")
+    bas["kalla"] = f"prognos: {visningsvag(path)}"
+    return bas

@@ -15,62 +15,18 @@ Nycklar:
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from analys.begrepp import MAX_BELOPP, Avtal, Fordelningsnyckel, Nyckel
 from analys.fel import AnalysError
-
-UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
-MAX_BELOPP = 10**15  # kronor; långt över varje rimlig kostnad, och ryms i int64
-
-
-class Nyckel(StrEnum):
-    BEFOLKNING = "befolkning"
-    LIKA = "lika"
-    BLANDAD = "blandad"
-    EGEN = "egen"
-
-
-NYCKEL_TEXT = {
-    Nyckel.BEFOLKNING: "efter folkmängd (andel av kommunernas sammanlagda folkmängd)",
-    Nyckel.LIKA: "i lika delar",
-    Nyckel.BLANDAD: "blandat: {fast} i lika delar, resten efter folkmängd",
-    Nyckel.EGEN: "efter egna vikter",
-}
-
-
-class Fordelningsnyckel(BaseModel):
-    """Hur ett belopp fördelas: nyckel, fast andel (för ``blandad``), egna vikter, undantag."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    nyckel: Nyckel = Nyckel.BEFOLKNING
-    fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
-    vikter: tuple[tuple[str, Decimal], ...] | None = None
-    exkludera: frozenset[str] = frozenset()
-
-    @field_validator("vikter")
-    @classmethod
-    def _vikter_icke_negativa(cls, v: tuple[tuple[str, Decimal], ...] | None):
-        if v is not None and any(vikt < 0 for _, vikt in v):
-            raise ValueError("vikterna måste vara 0 eller större")
-        return v
-
-    def text(self) -> str:
-        """Nyckeln i en mening, för rapporter."""
-        from analys.format import format_procent
-
-        t = NYCKEL_TEXT[self.nyckel]
-        return t.format(fast=format_procent(self.fast_andel, 0)) if "{" in t else t
 
 
 def heltalsvikter(vikter: Sequence[int | Fraction]) -> list[int]:
@@ -198,7 +154,7 @@ def compute_fordelning(befolkning: pd.DataFrame, belopp: int, nyckel: Fordelning
     Returnerar en rad per deltagande kommun i kodordning: kommunkod, kommun, folkmangd,
     andel (exakt andel som flyttal, för visning), belopp (int64, summerar exakt till `belopp`).
 
-    >>> from analys.befolkning import load_befolkning
+    >>> from analys.indata.befolkning import load_befolkning
     >>> df = compute_fordelning(load_befolkning("20", 2020), 400000)
     >>> int(df["belopp"].sum()), df.set_index("kommun").loc["Falun", "belopp"].item()
     (400000, 82771)
@@ -220,54 +176,81 @@ def compute_fordelning(befolkning: pd.DataFrame, belopp: int, nyckel: Fordelning
     return ut.reset_index(drop=True)
 
 
-def read_vikter(
-    path: Path, kommunkoder: Sequence[str], exkludera: frozenset[str] = frozenset()
-) -> tuple[tuple[str, Decimal], ...]:
-    """Läs egna vikter ur en CSV-fil med rubrikraden ``kommunkod,vikt``.
+# --- parametrarna till en fördelning ------------------------------------------------------------
 
-    Semikolon som avgränsare med decimalkomma (som Excel sparar på svenska) går också bra.
-    Varje kommun i `kommunkoder` som inte är undantagen ska finnas exakt en gång; vikterna ska
-    vara tal ≥ 0.
+
+@dataclass(frozen=True)
+class Fordelningsval:
+    """Belopp, referensdatum, län och nyckel för en fördelning: givna värden före avtalets."""
+
+    belopp: int
+    befolkningsdatum: str | int | date
+    lanskod: str
+    nyckel: Nyckel
+    fast_andel: Decimal | None
+
+
+def valj_parametrar(
+    avtal: Avtal | None,
+    belopp: int | None = None,
+    befolkningsdatum: str | int | date | None = None,
+    lan: str | None = None,
+    nyckel: str | None = None,
+    fast_andel: Decimal | float | None = None,
+    har_vikter: bool = False,
+) -> Fordelningsval:
+    """Givna värden går före avtalets; kombinationer som inte går ihop ger ett svenskt fel.
+
+    >>> valj_parametrar(None, belopp=400000, befolkningsdatum="2020").lanskod
+    '20'
     """
-    path = Path(path)
-    if not path.is_file():
-        raise AnalysError(f"Viktfilen {path} finns inte.")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise AnalysError(f"Viktfilen {path} är inte sparad som UTF-8.") from None
-    rader = [r for r in text.splitlines() if r.strip()]
-    if not rader:
-        raise AnalysError(f"Viktfilen {path} är tom; första raden ska vara 'kommunkod,vikt'.")
-    avgransare = ";" if ";" in rader[0] else ","
-    lasare = csv.reader(rader, delimiter=avgransare)
-    rubrik = [c.strip().lower() for c in next(lasare)]
-    if rubrik != ["kommunkod", "vikt"]:
-        raise AnalysError(
-            f"Viktfilen {path} rad 1: rubrikraden ska vara 'kommunkod,vikt', inte '{avgransare.join(rubrik)}'."
-        )
-    vikter: dict[str, Decimal] = {}
-    for nr, falt in enumerate(lasare, start=2):
-        if len(falt) != 2:
-            raise AnalysError(f"Viktfilen {path} rad {nr}: förväntade två fält (kommunkod och vikt), fick {len(falt)}.")
-        kod, vikt_text = falt[0].strip(), falt[1].strip()
-        if kod not in kommunkoder:
-            raise AnalysError(
-                f"Viktfilen {path} rad {nr}: kommunkoden '{kod}' finns inte bland länets kommuner "
-                f"({', '.join(kommunkoder)})."
-            )
-        if kod in vikter:
-            raise AnalysError(f"Viktfilen {path} rad {nr}: kommunkod {kod} står på mer än en rad.")
-        try:
-            vikt = Decimal(vikt_text.replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
-            vikt = Decimal("NaN")
-        if not vikt.is_finite():
-            raise AnalysError(f"Viktfilen {path} rad {nr}: vikten '{vikt_text}' är inget tal; ange ett tal ≥ 0.")
-        if vikt < 0:
-            raise AnalysError(f"Viktfilen {path} rad {nr}: vikten {vikt_text} är negativ; ange ett tal ≥ 0.")
-        vikter[kod] = vikt
-    saknas = [k for k in kommunkoder if k not in vikter and k not in exkludera]
-    if saknas:
-        raise AnalysError(f"Viktfilen {path} saknar vikter för kommunerna {', '.join(saknas)}.")
-    return tuple(vikter.items())
+    if belopp is None and avtal is None:
+        raise AnalysError("Ange --belopp (hela kronor) eller --avtal (t.ex. --avtal 2024).")
+    if befolkningsdatum is None and avtal is None:
+        raise AnalysError("Ange --befolkningsdatum (t.ex. 2020-12-31 eller 2020) eller --avtal (t.ex. --avtal 2024).")
+    n = Nyckel(nyckel) if nyckel else (avtal.nyckel if avtal else Nyckel.BEFOLKNING)
+    if fast_andel is not None and n is not Nyckel.BLANDAD:
+        raise AnalysError("--fast-andel gäller bara nyckeln blandad (lägg till --nyckel blandad).")
+    if har_vikter and n is not Nyckel.EGEN:
+        raise AnalysError("--vikter gäller bara nyckeln egen (lägg till --nyckel egen).")
+    if n is Nyckel.EGEN and not har_vikter:
+        raise AnalysError("Nyckeln egen kräver en viktfil: lägg till --vikter FIL (kommunkod,vikt).")
+    fast = fast_andel if fast_andel is not None else (avtal.fast_andel if avtal else None)
+    return Fordelningsval(
+        belopp=belopp if belopp is not None else avtal.belopp_kommuner,
+        befolkningsdatum=befolkningsdatum if befolkningsdatum is not None else avtal.befolkningsdatum,
+        lanskod=lan if lan is not None else (avtal.lan if avtal else "20"),
+        nyckel=n,
+        fast_andel=Decimal(str(fast)) if fast is not None else None,
+    )
+
+
+def bygg_nyckel(
+    val: Fordelningsval,
+    befolkning: pd.DataFrame,
+    exkludera: Sequence[str] = (),
+    vikter: tuple[tuple[str, Decimal], ...] | None = None,
+) -> Fordelningsnyckel:
+    """Nyckeln för valet; undantagna kommuner ska finnas i länet."""
+    koder = list(befolkning["kommunkod"])
+    ut = frozenset(k.strip() for k in exkludera)
+    okanda = sorted(ut - set(koder))
+    if okanda:
+        giltiga = ", ".join(f"{k} {m}" for k, m in zip(koder, befolkning["kommun"], strict=True))
+        raise AnalysError(f"--exkludera: kommunkoden {', '.join(okanda)} finns inte i länet. Giltiga: {giltiga}.")
+    params: dict = {"nyckel": val.nyckel, "exkludera": ut}
+    if val.nyckel is Nyckel.EGEN:
+        params["vikter"] = vikter
+    if val.fast_andel is not None:
+        params["fast_andel"] = val.fast_andel
+    return Fordelningsnyckel(**params)
+
+
+def compare_with(df: pd.DataFrame, fore: pd.DataFrame) -> pd.DataFrame:
+    """Förändring per kommun mot en tidigare fördelning: forandring_kr och forandring_procent
+    (NaN där kommunen inte betalade något förut)."""
+    ut = df.merge(fore[["kommunkod", "belopp"]].rename(columns={"belopp": "belopp_fore"}), on="kommunkod", how="left")
+    ut["belopp_fore"] = ut["belopp_fore"].fillna(0).astype("int64")
+    ut["forandring_kr"] = ut["belopp"] - ut["belopp_fore"]
+    ut["forandring_procent"] = (ut["forandring_kr"] / ut["belopp_fore"].where(ut["belopp_fore"] > 0)).astype(float)
+    return ut

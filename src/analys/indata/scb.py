@@ -1,4 +1,4 @@
-"""Befolkning direkt från SCB:s PxWebApi 2.0 (JSON-stat2), med daterade ögonblicksbilder.
+"""Hämta folkmängd direkt från SCB:s PxWebApi 2.0 (JSON-stat2), som daterade ögonblicksbilder.
 
 Perioder går automatiskt till rätt tabell:
 
@@ -37,16 +37,14 @@ from typing import Any
 
 import pandas as pd
 
-from analys.fel import AnalysError
+from analys.fel import AnalysError, ExterntFel
 
 BAS_URL = "https://statistikdatabasen.scb.se/api/v2"
 TOTALKODER = ("SC", "TotSA", "TotSa", "tot", "1+2", "totalt", "TOT")
 
 
-class ScbError(AnalysError):
+class ScbError(ExterntFel):
     """SCB kunde inte ge det som begärdes. Slutkod 1: inget fel i användarens indata."""
-
-    exit_code = 1
 
 
 def bas_url() -> str:
@@ -347,7 +345,7 @@ def fetch(
     """
     import yaml
 
-    from analys.befolkning import load_kommuner
+    from analys.indata.befolkning import load_kommuner
 
     klient = klient or ScbClient()
     nu = nu or datetime.now(UTC)
@@ -450,10 +448,34 @@ def fetch(
             n += 1
             mal = hamtat_dir / f"{namn}-{n}"
         os.replace(tmp, mal)
-        from analys.befolkning import clear_cache
+        from analys.indata.befolkning import clear_cache
 
         clear_cache()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Hamtning(mal, len(ut) + len(prognos), tuple(per_tabell))
+
+
+def hamta(lanskod: str, fran: int | None, till: int | None, manader: list[str], prognos: bool) -> str:
+    """`analys hamta-befolkning`: hämta och spara; returnerar raden som säger vad som hämtades.
+
+    Utan år, månader och prognos hämtas 31 december 2015–2025.
+    """
+    from analys.indata.befolkning import befolkning_dir, lan_namn
+    from analys.indata.paths import visningsvag
+
+    perioder = [parse_manad(m) for m in manader]
+    if fran is not None or till is not None or not (perioder or prognos):
+        fran = fran if fran is not None else 2015
+        till = till if till is not None else 2025
+        if not 1968 <= fran <= till <= 2100:
+            raise AnalysError(f"Ogiltiga år: --fran {fran} och --till {till} (1968 eller senare, --fran ≤ --till).")
+        perioder += [Period("31dec", str(a), date(a, 12, 31)) for a in range(fran, till + 1)]
+    if prognos:
+        perioder.append(Period("prognos", "", date(2100, 12, 31)))
+    try:
+        h = fetch(lanskod, perioder, befolkning_dir() / "hamtat")
+    except ScbError as e:
+        raise ScbError(f"{e} De medföljande siffrorna används som förut; inget under data/ har ändrats.") from None
+    return f"Hämtade {h.rader} siffror för {lan_namn(lanskod)} ({', '.join(h.tabeller)}) till {visningsvag(h.mapp)}/."

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analys.avtal import Avtal
-from analys.befolkning import load_befolkning
-from analys.io import write_atomic
-from analys.uppfoljning import BLADNAMN, KOLUMNER, KOSTNADSPOSTER
+from analys.begrepp import KOSTNADSPOSTER, Avtal
+from analys.fel import AnalysError
+from analys.indata.avtal import load_avtal
+from analys.indata.befolkning import load_befolkning
+from analys.indata.underlag import BLADNAMN, KOLUMNER
+from analys.rapporter.filer import check_writable, write_atomic
 
 RADER = 400  # rader med validering per blad
 
@@ -124,3 +126,12 @@ def write_mall(avtal: Avtal, path: Path) -> None:
     wb.properties.title = f"Underlag för uppföljning {avtal.ar}"
     wb.properties.creator = f"analys {__version__}"
     write_atomic(Path(path), lambda p: wb.save(p))
+
+
+def skriv(avtal: str, ut: Path, skriv_over: bool = False) -> None:
+    """`analys mall`: kontrollera filnamnet, läs avtalet och skriv mallen."""
+    if ut.suffix.lower() != ".xlsx":
+        raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {ut.name}).")
+    check_writable(ut, skriv_over)
+    a, _ = load_avtal(avtal)
+    write_mall(a, ut)

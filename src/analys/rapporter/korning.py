@@ -9,42 +9,19 @@ som misslyckades och varför.
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
 import shutil
 import sys
 import time
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import Field
 
 from analys.fel import AnalysError
-from analys.paths import PROJEKTROT, data_dir, visningsvag
-from analys.yamlfil import FrystModell, read_yaml, validate
-
-
-class Rapportpost(FrystModell):
-    namn: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    notebook: str
-    parametrar: dict[str, Any] = Field(default_factory=dict)
-    for_varje_kommun: str | None = Field(default=None, pattern=r"^\d{2}$")
-
-
-class Rapportfil(FrystModell):
-    rapporter: tuple[Rapportpost, ...] = Field(min_length=1)
-
-
-@dataclass(frozen=True)
-class Korning:
-    namn: str
-    notebook: Path
-    parametrar: dict[str, Any]
+from analys.indata.paths import notebook_dir, reports_dir
+from analys.indata.rapportfil import Korning, load_korningar, notebook_parameters
 
 
 @dataclass(frozen=True)
@@ -53,67 +30,6 @@ class Utfall:
     ok: bool
     sekunder: float
     fel: str = ""
-
-
-def slug(text: str) -> str:
-    """Filnamnsvänligt namn: 'Malung-Sälen' → 'malung-salen'.
-
-    >>> slug("Älvdalen"), slug("Malung-Sälen")
-    ('alvdalen', 'malung-salen')
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def notebook_dir() -> Path:
-    return PROJEKTROT / "notebooks"
-
-
-def reports_dir() -> Path:
-    return Path(os.environ.get("ANALYS_RAPPORTER", PROJEKTROT / "reports"))
-
-
-def notebook_parameters(path: Path) -> list[str]:
-    """Namnen som notebookens cell med taggen `parameters` tilldelar."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            kod = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            return [
-                t.id
-                for n in ast.parse(kod).body
-                if isinstance(n, ast.Assign)
-                for t in n.targets
-                if isinstance(t, ast.Name)
-            ]
-    raise AnalysError(f"{visningsvag(path)} saknar en cell med taggen 'parameters'.")
-
-
-def load_korningar(path: Path | None = None) -> list[Korning]:
-    """Körningarna i rapportfilen, med `for_varje_kommun` utvecklat till en körning per kommun."""
-    from analys.befolkning import load_kommuner
-
-    path = Path(path) if path else data_dir() / "rapporter.yaml"
-    fil = validate(read_yaml(path), Rapportfil, visningsvag(path))
-    korningar: list[Korning] = []
-    for post in fil.rapporter:
-        nb = notebook_dir() / post.notebook
-        if not nb.is_file():
-            raise AnalysError(f"{visningsvag(path)}: {post.namn}: notebooken {post.notebook} finns inte i notebooks/.")
-        if post.for_varje_kommun:
-            kommuner = load_kommuner()
-            lan = kommuner[kommuner["lanskod"] == post.for_varje_kommun]
-            if lan.empty:
-                raise AnalysError(f"{visningsvag(path)}: {post.namn}: okänd länskod '{post.for_varje_kommun}'.")
-            for kod, kommun in zip(lan["kommunkod"], lan["kommun"], strict=True):
-                korningar.append(Korning(f"{post.namn}-{slug(kommun)}", nb, {**post.parametrar, "kommunkod": kod}))
-        else:
-            korningar.append(Korning(post.namn, nb, dict(post.parametrar)))
-    namn = [k.namn for k in korningar]
-    dubbel = sorted({n for n in namn if namn.count(n) > 1})
-    if dubbel:
-        raise AnalysError(f"{visningsvag(path)}: rapportnamnet {', '.join(dubbel)} förekommer mer än en gång.")
-    return korningar
 
 
 def export_html(nb_path: Path, html_path: Path, titel: str) -> None:
@@ -303,3 +219,34 @@ def summary(utfall: list[Utfall], ut: Path, sekunder: float) -> str:
         rader.append(f"{len(fel)} misslyckades:")
         rader += [f"  {u.namn}: {u.fel}" for u in fel]
     return "\n".join(rader)
+
+
+def kor(
+    config: Path | None = None,
+    bara: list[str] | None = None,
+    jobb: int | None = None,
+    ut: Path | None = None,
+    lista: bool = False,
+    strom=None,
+) -> int:
+    """`analys rapport`: kör rapporterna (eller listar dem); returnerar slutkoden."""
+    strom = strom or sys.stderr
+    korningar = load_korningar(config)
+    if lista:
+        for k in korningar:
+            par = ", ".join(f"{n}={v!r}" for n, v in k.parametrar.items())
+            print(f"{k.namn}  ({k.notebook.name}; {par})")
+        return 0
+    if jobb is not None and jobb < 1:
+        raise AnalysError(f"--jobb måste vara minst 1 (fick {jobb}).")
+    if bara:
+        valda = [k for k in korningar if any(k.namn == b or k.namn.startswith(b + "-") for b in bara)]
+        okanda = [b for b in bara if not any(k.namn == b or k.namn.startswith(b + "-") for k in korningar)]
+        if okanda:
+            raise AnalysError(f"Rapporten '{okanda[0]}' finns inte. Rapporter: {', '.join(k.namn for k in korningar)}.")
+        korningar = valda
+    ut = ut or reports_dir()
+    start = time.perf_counter()
+    utfall = run_all(korningar, ut, jobb, strom)
+    print(summary(utfall, ut, time.perf_counter() - start), file=strom)
+    return 0 if all(u.ok for u in utfall) else 1

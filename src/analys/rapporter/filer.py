@@ -1,8 +1,7 @@
-"""Skrivning av utdata: atomiskt, och aldrig över en användares fil utan att hen bett om det."""
+"""Filer som analys skriver: atomiskt, och aldrig över en användares fil utan att hen bett om det."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -49,22 +48,3 @@ def write_atomic(path: Path, skriv: Callable[[Path], None]) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Text (UTF-8, `\\n` som radslut) skriven atomiskt."""
     write_atomic(path, lambda p: p.write_text(text, encoding="utf-8", newline="\n"))
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 av en fil, för spårbarhet i rapporter och metadata."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def describe_fil(fil: str | Path) -> str:
-    """'data/x.csv (SHA-256 ab12…)': filen relativt projektroten (aldrig maskinens sökväg)."""
-    from analys.paths import PROJEKTROT, data_dir, visningsvag
-
-    for kandidat in (Path(fil), PROJEKTROT / fil, data_dir().parent / fil):
-        if kandidat.is_file():
-            return f"{visningsvag(kandidat)} (SHA-256 {sha256(kandidat)})"
-    return str(fil)

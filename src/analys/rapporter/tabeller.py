@@ -1,16 +1,13 @@
-"""Tabeller och källrutor som HTML för notebooks och HTML-rapporter (svenska talformat)."""
+"""Tabeller och snabba linjediagram som HTML för notebooks och HTML-rapporter (svenska talformat)."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
 import pandas as pd
 
-from analys import __version__
-from analys.format import format_kr, format_procent, format_tal
-from analys.io import describe_fil
+from analys.rapporter.format import format_kr, format_procent, format_tal
 
 STIL = """<style>
 table.analys {border-collapse: collapse; font-size: 13px; margin: 0.6em 0 1.2em 0;}
@@ -72,27 +69,6 @@ def html_tabell(
     return f'{STIL}<table class="analys"><thead><tr>{huvud}</tr></thead><tbody>{"".join(rader)}</tbody></table>'
 
 
-def proveniens(
-    kallor: Sequence[tuple[str, str]], filer: Sequence[str] = (), parametrar: Mapping[str, object] | None = None
-) -> list[tuple[str, str]]:
-    """Rader till källrutan: givna källor, filer med SHA-256, parametrar, version och tidpunkt."""
-    rader = list(kallor)
-    rader += [("Fil", describe_fil(f)) for f in filer]
-    if parametrar:
-        rader.append(("Parametrar", ", ".join(f"{k} = {v!r}" for k, v in parametrar.items())))
-    if not any(r == "Program" for r, _ in rader):
-        rader.append(("Program", f"analys {__version__}"))
-    if not any(r == "Skapad" for r, _ in rader):
-        rader.append(("Skapad", datetime.now().astimezone().isoformat(timespec="seconds")))
-    return rader
-
-
-def proveniens_html(rader: Sequence[tuple[str, str]]) -> str:
-    """Källrutan längst ned i varje rapport."""
-    kropp = "".join(f"<tr><td><b>{html.escape(r)}</b></td><td>{html.escape(str(t))}</td></tr>" for r, t in rader)
-    return f'{STIL}<div class="kallor"><b>Källor och antaganden</b><table>{kropp}</table></div>'
-
-
 def _jamna_steg(topp: float, antal: int = 5) -> float:
     """Ett jämnt steg (1, 2, 2,5 eller 5 × 10^n) så att ungefär `antal` steg når `topp`."""
     import math
@@ -109,7 +85,7 @@ def svg_linjer(
 ) -> str:
     """Ett enkelt linjediagram som SVG (kronor på y-axeln), snabbt nog att ritas om vid varje
     ändring av ett reglage."""
-    from analys.diagram import FARGER
+    from analys.rapporter.diagram import FARGER
 
     b, h, vm, hm, om, um = 720, 310, 110, 30, 50, 34
     pb, ph = b - vm - hm, h - om - um

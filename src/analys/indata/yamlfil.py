@@ -10,18 +10,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from analys.fel import AnalysError
-from analys.paths import visningsvag
+from analys.indata.paths import visningsvag
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class FrystModell(BaseModel):
-    """Bas för alla parameterobjekt: oföränderliga, och okända nycklar är fel."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _plats(loc: tuple[int | str, ...], data: Any = None) -> str:

@@ -18,30 +18,16 @@ Per år och kommun:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analys.antaganden import Antaganden, manadsindex
-from analys.befolkning import scb_tabell
+from analys.begrepp import OSAKRA, Antaganden, Fordelningsnyckel, manadsindex, scb_tabell
+from analys.berakning.fordelning import andelar, heltalsvikter, largest_remainder_matrix
 from analys.fel import AnalysError
-from analys.fordelning import Fordelningsnyckel, andelar, heltalsvikter, largest_remainder_matrix
-from analys.framskrivning import befolkning_for_datum
-from analys.paths import data_dir, visningsvag
-
-CSV_KOLUMNER = [
-    "scenario",
-    "ar",
-    "kommunkod",
-    "kommun",
-    "fast_kostnad",
-    "rorlig_kostnad",
-    "pott_tillbaka",
-    "netto",
-]
 
 
 @dataclass(frozen=True)
@@ -60,7 +46,7 @@ class Drag:
 
 
 @dataclass(frozen=True)
-class Underlag:
+class Modellunderlag:
     """Det som inte beror på dragningarna: befolkning och fördelningsvikter per år."""
 
     ar: tuple[int, ...]
@@ -96,56 +82,19 @@ def _kolumn(v: object, n: int, exakt: bool, standard: object) -> np.ndarray:
     return np.broadcast_to(np.asarray(varde, dtype=float), (n,)).astype(float)
 
 
-def _read_aktivitet(path: Path, kommunkoder: tuple[str, ...]) -> pd.DataFrame:
-    if not path.is_file():
-        raise AnalysError(f"Aktivitetsfilen {visningsvag(path)} finns inte.")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rubrik = ["kommunkod", "ar", "deltagardagar", "utbildardagar"]
-    if list(df.columns) != rubrik:
-        raise AnalysError(
-            f"Aktivitetsfilen {visningsvag(path)} rad 1: rubrikraden ska vara '{','.join(rubrik)}', "
-            f"inte '{','.join(df.columns)}'."
-        )
-    for i, r in df.iterrows():
-        if r["kommunkod"] not in kommunkoder:
-            raise AnalysError(
-                f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}: kommunkoden '{r['kommunkod']}' finns "
-                "inte bland länets kommuner."
-            )
-        for kol in ("ar", "deltagardagar", "utbildardagar"):
-            if not r[kol].isdigit():
-                raise AnalysError(
-                    f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}, kolumn {kol}: '{r[kol]}' är inte ett heltal ≥ 0."
-                )
-    df[["ar", "deltagardagar", "utbildardagar"]] = df[["ar", "deltagardagar", "utbildardagar"]].astype("int64")
-    dubbel = df.duplicated(["kommunkod", "ar"])
-    if dubbel.any():
-        i = int(dubbel.idxmax())
-        raise AnalysError(
-            f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}: kommun {df['kommunkod'][i]} år {df['ar'][i]} "
-            "står på mer än en rad."
-        )
-    for ar, grupp in df.groupby("ar"):
-        saknas = sorted(set(kommunkoder) - set(grupp["kommunkod"]))
-        if saknas:
-            raise AnalysError(
-                f"Aktivitetsfilen {visningsvag(path)}: år {ar} saknar kommunerna {', '.join(saknas)}; "
-                "ett år i filen ska ha alla länets kommuner."
-            )
-    return df
-
-
-def build_underlag(a: Antaganden, fran: int, till: int) -> Underlag:
-    """Befolkning, fördelningsvikter och aktivitet för åren `fran`–`till`."""
-    if till < fran:
-        raise AnalysError(f"Slutåret {till} ligger före startåret {fran}.")
-    ar = tuple(range(fran, till + 1))
+def build_underlag(
+    a: Antaganden, befolkning: Mapping[int, pd.DataFrame], aktivitet: pd.DataFrame | None = None
+) -> Modellunderlag:
+    """Befolkning, fördelningsvikter och aktivitet för åren i `befolkning` (år → befolkningen som
+    årets fördelning bygger på, i åldersordning), utan att läsa något."""
+    ar = tuple(sorted(befolkning))
+    fran = ar[0]
     folk, datum, kalla, vikter, andel, nycklar = [], [], [], [], [], []
     koder: tuple[str, ...] = ()
     namn: tuple[str, ...] = ()
     for y in ar:
         d = a.befolkningsdatum_ar(y)
-        bef = befolkning_for_datum(a.lan, d, a.befolkning).sort_values("kommunkod", ignore_index=True)
+        bef = befolkning[y].sort_values("kommunkod", ignore_index=True)
         if not koder:
             koder, namn = tuple(bef["kommunkod"]), tuple(bef["kommun"])
         elif tuple(bef["kommunkod"]) != koder:
@@ -160,11 +109,7 @@ def build_underlag(a: Antaganden, fran: int, till: int) -> Underlag:
         forsta = str(bef["kalla"].iloc[0])
         kalla.append(forsta if forsta.startswith(("framskrivning", "prognos")) else f"SCB {scb_tabell(d)}")
         nycklar.append(val.nyckel.value)
-    aktivitet = None
-    if a.rorliga.aktivitetsfil:
-        path = Path(a.rorliga.aktivitetsfil)
-        aktivitet = _read_aktivitet(path if path.is_absolute() else data_dir().parent / path, koder)
-    return Underlag(
+    return Modellunderlag(
         ar=ar,
         kommunkod=koder,
         kommun=namn,
@@ -199,7 +144,7 @@ def _aktiva_manader(start: np.ndarray, ar: np.ndarray) -> np.ndarray:
     return np.clip(12 * (ar[None, :] + 1) - start[:, None], 0, 12)
 
 
-def compute(a: Antaganden, u: Underlag, drag: Drag | None = None, n: int = 1, exakt: bool = True) -> Resultat:
+def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int = 1, exakt: bool = True) -> Resultat:
     """Räkna hela modellen för `n` dragningar (exakt: bråk, annars flyttal)."""
     drag = drag or Drag()
     ar = np.array(u.ar)
@@ -334,7 +279,7 @@ def compute(a: Antaganden, u: Underlag, drag: Drag | None = None, n: int = 1, ex
     )
 
 
-def compute_scenario(a: Antaganden, scenario: str, fran: int, till: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compute_scenario(a: Antaganden, scenario: str, u: Modellunderlag) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Ett scenario, exakt: (per kommun och år, per år).
 
     Per kommun och år: scenario, ar, kommunkod, kommun, befolkningsdatum, folkmangd, andel,
@@ -342,7 +287,6 @@ def compute_scenario(a: Antaganden, scenario: str, fran: int, till: int) -> tupl
     Per år: scenario, ar, tjanster, aktiva_resor, fast_total, region_del, kommunernas_del,
     deltagardagar, pott, befolkningsdatum, befolkningskalla, nyckel.
     """
-    u = build_underlag(a, fran, till)
     r = compute(a, u)
     Y, K = len(u.ar), len(u.kommunkod)
     per_kommun = pd.DataFrame(
@@ -380,23 +324,6 @@ def compute_scenario(a: Antaganden, scenario: str, fran: int, till: int) -> tupl
     return per_kommun, per_ar
 
 
-def compute_scenarier(
-    scenarier: list[str],
-    fran: int,
-    till: int,
-    antaganden: Path | None = None,
-    scenariofil: Path | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Flera scenarier efter varandra, i samma två tabeller."""
-    from analys.antaganden import load_antaganden
-
-    delar = [compute_scenario(load_antaganden(s, antaganden, scenariofil), s, fran, till) for s in scenarier]
-    return (
-        pd.concat([d[0] for d in delar], ignore_index=True),
-        pd.concat([d[1] for d in delar], ignore_index=True),
-    )
-
-
 # --- tabeller som efterfrågas ------------------------------------------------------------------
 
 
@@ -426,20 +353,17 @@ def table_totaler_per_ar(per_kommun: pd.DataFrame) -> pd.DataFrame:
 # --- osäkerhet ---------------------------------------------------------------------------------
 
 
-def sensitivity(a: Antaganden, fran: int, till: int, ar: int | None = None) -> pd.DataFrame:
+def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None) -> pd.DataFrame:
     """En parameter i taget på sitt låga och höga värde: effekt på varje kommuns netto år `ar`.
 
     Kolumner: parameter, etikett, lag, hog, kommunkod, kommun, netto_bas, netto_lag, netto_hog,
     effekt_lag, effekt_hog. Sorterad så att den största effekten (summerad över kommunerna)
     kommer först, som i ett tornadodiagram.
     """
-    from analys.antaganden import OSAKRA
-
-    ar = ar or till
-    u = build_underlag(a, fran, till)
+    ar = ar or u.ar[-1]
     j = u.ar.index(ar) if ar in u.ar else None
     if j is None:
-        raise AnalysError(f"Året {ar} ligger utanför {fran}–{till}.")
+        raise AnalysError(f"Året {ar} ligger utanför {u.ar[0]}–{u.ar[-1]}.")
     bas = compute(a, u).netto[0, j]
     rader = []
     for namn, etikett in OSAKRA.items():
@@ -485,16 +409,11 @@ def sensitivity(a: Antaganden, fran: int, till: int, ar: int | None = None) -> p
     )
 
 
-def monte_carlo(
-    a: Antaganden, fran: int, till: int, n: int = 10_000, seed: int = 1, underlag: Underlag | None = None
-) -> pd.DataFrame:
+def monte_carlo(a: Antaganden, u: Modellunderlag, n: int = 10_000, seed: int = 1) -> pd.DataFrame:
     """Likformiga dragningar av de osäkra parametrarna → P10, P50, P90 av netto per kommun och år.
 
     Samma frö ger samma resultat. Kolumner: ar, kommunkod, kommun, p10, p50, p90, medel.
     """
-    from analys.antaganden import OSAKRA
-
-    u = underlag or build_underlag(a, fran, till)
     rng = np.random.default_rng(seed)
     varden = {}
     for namn in OSAKRA:

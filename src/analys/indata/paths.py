@@ -1,4 +1,4 @@
-"""Var projektets data ligger.
+"""Var projektets filer ligger: data, notebooks och rapporter.
 
 Standard är katalogen `data/` i projektets rot (paketet installeras redigerbart, `pip install -e .`).
 Miljövariabeln `ANALYS_DATA` pekar ut en annan datakatalog, t.ex. en kopia med egna avtal.
@@ -6,15 +6,26 @@ Miljövariabeln `ANALYS_DATA` pekar ut en annan datakatalog, t.ex. en kopia med 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-PROJEKTROT = Path(__file__).resolve().parents[2]
+PROJEKTROT = Path(__file__).resolve().parents[3]
 
 
 def data_dir() -> Path:
     """Datakatalogen (`ANALYS_DATA` eller `<projektrot>/data`)."""
     return Path(os.environ.get("ANALYS_DATA", PROJEKTROT / "data"))
+
+
+def notebook_dir() -> Path:
+    """Notebooks som rapporterna körs från."""
+    return PROJEKTROT / "notebooks"
+
+
+def reports_dir() -> Path:
+    """Var rapporterna hamnar (`ANALYS_RAPPORTER` eller `<projektrot>/reports`)."""
+    return Path(os.environ.get("ANALYS_RAPPORTER", PROJEKTROT / "reports"))
 
 
 def visningsvag(path: Path) -> str:
@@ -35,3 +46,12 @@ def resolve(path: str | Path) -> Path:
     if p.is_absolute() or p.exists():
         return p
     return PROJEKTROT / p
+
+
+def sha256(path: Path) -> str:
+    """SHA-256 av en fil, för spårbarhet i rapporter och metadata."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()

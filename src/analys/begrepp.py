@@ -1,25 +1,196 @@
-"""Antaganden för kostnadsmodellen (`data/antaganden/bas.yaml`) och scenarier som ändrar dem
-(`data/antaganden/scenarier.yaml`), inlästa i frysta, validerade parameterobjekt.
+"""Begreppen som alla delar: avtal, antaganden, fördelningsnyckel, befolkningskälla, underlag.
 
-Ett scenario är en namngiven uppsättning ändringar av basen: samma nycklar som i `bas.yaml`,
-bara de som ändras. Tabeller slås ihop nyckel för nyckel; listor och tal ersätts.
+Här finns bara frysta typer och deras egna regler (t.ex. att region och kommuner tillsammans
+betalar 100 %). Ingen fil läses och inget räknas här; det gör `indata` och `berakning`.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
+from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from analys import __version__
 from analys.fel import AnalysError
-from analys.fordelning import Nyckel
-from analys.paths import data_dir, visningsvag
-from analys.yamlfil import FrystModell, read_yaml, validate
+
+MAX_BELOPP = 10**15  # kronor; långt över varje rimlig kostnad, och ryms i int64
+
+
+class FrystModell(BaseModel):
+    """Bas för alla parameterobjekt: oföränderliga, och okända nycklar är fel."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- fördelningsnyckel -------------------------------------------------------------------------
+
+
+class Nyckel(StrEnum):
+    """Hur ett belopp delas: efter folkmängd, lika, blandat eller efter egna vikter."""
+
+    BEFOLKNING = "befolkning"
+    LIKA = "lika"
+    BLANDAD = "blandad"
+    EGEN = "egen"
+
+
+class Fordelningsnyckel(FrystModell):
+    """Hur ett belopp fördelas: nyckel, fast andel (för ``blandad``), egna vikter, undantag."""
+
+    nyckel: Nyckel = Nyckel.BEFOLKNING
+    fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
+    vikter: tuple[tuple[str, Decimal], ...] | None = None
+    exkludera: frozenset[str] = frozenset()
+
+    @field_validator("vikter")
+    @classmethod
+    def _vikter_icke_negativa(cls, v: tuple[tuple[str, Decimal], ...] | None):
+        if v is not None and any(vikt < 0 for _, vikt in v):
+            raise ValueError("vikterna måste vara 0 eller större")
+        return v
+
+
+# --- befolkning --------------------------------------------------------------------------------
+
+
+def scb_tabell(datum: date) -> str:
+    """SCB-tabellen (PxWebApi 2.0) som publicerar folkmängden per det datumet.
+
+    >>> scb_tabell(date(2020, 12, 31))
+    'TAB638 Folkmängd 31 december'
+    >>> scb_tabell(date(2023, 6, 30))
+    'TAB5444 Folkmängd per månad'
+    """
+    if (datum.month, datum.day) == (12, 31):
+        return (
+            "TAB638 Folkmängd 31 december" if datum.year <= 2024 else ("TAB5557 Folkmängd 31 december (med CKM-brus)")
+        )
+    return "TAB5444 Folkmängd per månad" if datum.year <= 2024 else ("TAB6471 Folkmängd per månad (med CKM-brus)")
+
+
+@dataclass(frozen=True)
+class Befolkningskalla:
+    """Varifrån en befolkningssiffra kommer, för texten under tabeller och i arbetsböcker."""
+
+    lanskod: str
+    lan: str
+    datum: date
+    scb_tabell: str
+    filer: tuple[str, ...]
+    summa: int
+    hamtat: tuple[str, ...] = ()  # hämtat från SCB: "TAB5444 2023M06 (uppdaterad …, hämtad …)"
+
+
+@dataclass(frozen=True)
+class Fordelningsinfo:
+    """Allt som ska stå bredvid en fördelning för att den ska gå att spåra."""
+
+    belopp: int
+    nyckel: Fordelningsnyckel
+    befolkning: Befolkningskalla
+    avtal: str | None = None  # avtalets namn
+    ar: int | None = None  # avtalsåret
+    avtalsfil: str | None = None
+    vikterfil: str | None = None
+    undantagna: tuple[str, ...] = ()  # "2039 Älvdalen"
+    version: str = __version__
+    skapad: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
+
+
+# --- avtal --------------------------------------------------------------------------------------
+
+
+class Period(FrystModell):
+    fran: date
+    till: date
+
+    @model_validator(mode="after")
+    def _ordning(self) -> Period:
+        if self.till < self.fran:
+            raise ValueError(f"perioden slutar ({self.till}) före den börjar ({self.fran})")
+        return self
+
+
+class Kostnad(FrystModell):
+    """En fast kostnadspost: en roll med tjänstgöringsgrad och årskostnad i hela kronor."""
+
+    roll: str
+    tjanst: Decimal = Field(ge=0, description="tjänstgöringsgrad (heltidsekvivalenter)")
+    belopp: int = Field(ge=0, description="årskostnad för posten i kronor, inkl. OH, resor m.m.")
+
+
+class Fakturering(FrystModell):
+    fakturerar: str
+    betalningsvillkor_dagar: int = Field(default=30, ge=0, le=365)
+
+    def forfallodatum(self, fakturadatum: date) -> date:
+        return fakturadatum + timedelta(days=self.betalningsvillkor_dagar)
+
+
+class RorligaKostnader(FrystModell):
+    avgift_per_deltagardag: int = Field(ge=0)
+    till_pott_per_deltagardag: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _pott_inom_avgift(self) -> RorligaKostnader:
+        if self.till_pott_per_deltagardag > self.avgift_per_deltagardag:
+            raise ValueError("till_pott_per_deltagardag kan inte vara större än avgiften")
+        return self
+
+
+class Avtal(FrystModell):
+    """Ett års finansieringsavtal mellan regionen (RSS) och länets kommuner."""
+
+    namn: str
+    ar: int = Field(ge=2000, le=2100)
+    lan: str = Field(default="20", pattern=r"^\d{2}$")
+    kalla: str
+    preliminar: bool = False
+    period: Period
+    kostnader: tuple[Kostnad, ...] = Field(min_length=1)
+    kommunernas_andel: Decimal = Field(ge=0, le=100, description="procent av de fasta kostnaderna")
+    befolkningsdatum: date
+    nyckel: Nyckel = Nyckel.BEFOLKNING
+    fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
+    fakturering: Fakturering
+    rorliga_kostnader: RorligaKostnader | None = None
+    villkor: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _hela_kronor(self) -> Avtal:
+        andel = self.total_kostnad * self.kommunernas_andel / 100
+        if andel != andel.to_integral_value():
+            raise ValueError(
+                f"kommunernas_andel {self.kommunernas_andel} % av {self.total_kostnad} kr blir "
+                f"{andel} kr, inte hela kronor"
+            )
+        return self
+
+    @property
+    def total_kostnad(self) -> int:
+        """Summan av de fasta kostnaderna i kronor."""
+        return sum(k.belopp for k in self.kostnader)
+
+    @property
+    def belopp_kommuner(self) -> int:
+        """Det kommunerna tillsammans betalar av de fasta kostnaderna (hela kronor)."""
+        return int(self.total_kostnad * self.kommunernas_andel / 100)
+
+    @property
+    def tjanster(self) -> Decimal:
+        return sum((k.tjanst for k in self.kostnader), Decimal(0))
+
+    def fordelningsnyckel(self, exkludera: frozenset[str] = frozenset()) -> Fordelningsnyckel:
+        return Fordelningsnyckel(nyckel=self.nyckel, fast_andel=self.fast_andel, exkludera=exkludera)
+
+
+# --- antaganden för kostnadsmodellen -------------------------------------------------------------
 
 FORSTA_AR, SISTA_AR = 2021, 2035
 
@@ -244,60 +415,31 @@ class Antaganden(FrystModell):
 
 
 class Scenario(FrystModell):
+    """Ett namngivet scenario: en beskrivning och de nycklar i basantagandena som ändras."""
+
     beskrivning: str
     andringar: dict[str, Any] = Field(default_factory=dict)
 
 
-def antaganden_dir() -> Path:
-    return data_dir() / "antaganden"
+# --- uppföljning ---------------------------------------------------------------------------------
+
+KOSTNADSPOSTER = ("lon", "oh", "resor", "utrustning", "kurskostnader", "ovrigt")
+POSTNAMN = {
+    "lon": "Lön",
+    "oh": "OH (overhead)",
+    "resor": "Resor",
+    "utrustning": "Utrustning",
+    "kurskostnader": "Kurskostnader (lokaler, mat, material)",
+    "ovrigt": "Övrigt",
+}
 
 
-def _sla_ihop(bas: dict[str, Any], andring: dict[str, Any]) -> dict[str, Any]:
-    """Scenariots ändringar ovanpå basen: tabeller nyckel för nyckel, allt annat ersätts."""
-    ut = copy.deepcopy(bas)
-    for k, v in andring.items():
-        if isinstance(v, dict) and isinstance(ut.get(k), dict):
-            ut[k] = _sla_ihop(ut[k], v)
-        else:
-            ut[k] = copy.deepcopy(v)
-    return ut
+@dataclass(frozen=True)
+class Underlag:
+    """Inläst och kontrollerat uppföljningsunderlag för ett avtal (Excelmall eller CSV-mapp)."""
 
-
-def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
-    """Scenarierna i `scenarier.yaml`, i filens ordning."""
-    path = Path(path) if path else antaganden_dir() / "scenarier.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict) or not data:
-        raise AnalysError(f"{visningsvag(path)}: filen ska innehålla minst ett scenario (namn: ...).")
-    ut = {}
-    for namn, post in data.items():
-        if not re.fullmatch(r"[a-z0-9_-]+", str(namn)):
-            raise AnalysError(f"{visningsvag(path)}: scenarionamnet '{namn}' får bara innehålla a–z, 0–9, - och _.")
-        ut[str(namn)] = validate(post, Scenario, f"{visningsvag(path)}: {namn}")
-    return ut
-
-
-def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scenarier: Path | None = None) -> Antaganden:
-    """Antagandena för ett scenario: basfilen med scenariots ändringar.
-
-    >>> a = load_antaganden("bas")
-    >>> a.basar, a.lan, a.finansiering_ar(2030).kommuner
-    (2024, '20', Decimal('100'))
-    """
-    bas_path = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
-    bas = read_yaml(bas_path)
-    if not isinstance(bas, dict):
-        raise AnalysError(f"{visningsvag(bas_path)}: filen ska innehålla nycklar och värden.")
-    scen_path = Path(scenarier) if scenarier else bas_path.parent / "scenarier.yaml"
-    if scenario == "bas" and not scen_path.exists():
-        return validate(bas, Antaganden, visningsvag(bas_path))
-    alla = read_scenarier(scen_path)
-    if scenario not in alla:
-        raise AnalysError(
-            f"Scenariot '{scenario}' finns inte i {visningsvag(scen_path)}. Scenarier som finns: {', '.join(alla)}."
-        )
-    data = _sla_ihop(bas, alla[scenario].andringar)
-    kalla = visningsvag(bas_path)
-    if alla[scenario].andringar:
-        kalla += f" med scenariot {scenario} ur {visningsvag(scen_path)}"
-    return validate(data, Antaganden, kalla)
+    aktivitet: pd.DataFrame  # kommunkod, kommun, ar, yrkesresa, deltagardagar, utbildardagar
+    utfall: pd.DataFrame  # ar, kostnadspost, belopp, kommentar
+    fakturor: pd.DataFrame  # kommunkod, kommun, fakturadatum, belopp, avser
+    kalla: str
+    kommuner: pd.DataFrame  # länets kommuner vid avtalets befolkningsdatum: kommunkod, kommun

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.io import write_atomic
+from analys.rapporter.filer import write_atomic
 
 FORMAT_KR = '#,##0 "kr"'
 FORMAT_HELTAL = "#,##0"
@@ -133,39 +133,3 @@ def write_workbook(blad: Sequence[Blad], kallor: Sequence[tuple[str, str]], path
     wb.properties.title = titel
     wb.properties.creator = f"analys {__version__}"
     write_atomic(Path(path), lambda p: wb.save(p))
-
-
-def fordelning_blad(df: pd.DataFrame, info) -> Blad:
-    """Bladet "Fördelning" för en fördelning (`info` är en `Fordelningsinfo`)."""
-    from analys.format import format_kr
-
-    tabell = df.sort_values("kommunkod", ignore_index=True).rename(
-        columns={
-            "kommunkod": "Kommunkod",
-            "kommun": "Kommun",
-            "folkmangd": "Folkmängd",
-            "andel": "Andel",
-            "belopp": "Belopp",
-        }
-    )
-    return Blad(
-        namn="Fördelning",
-        titel=f"Fördelning av {format_kr(info.belopp)}",
-        undertitel=info.avtal or f"{info.befolkning.lan}, nyckel: {info.nyckel.text()}",
-        not_text=(
-            f"Befolkning per {info.befolkning.datum.isoformat()} (SCB, {info.befolkning.scb_tabell}). "
-            "Beloppen är avrundade till hela kronor med största-restmetoden och summerar exakt."
-        ),
-        df=tabell,
-        kr=["Belopp"],
-        procent=["Andel"],
-        heltal=["Folkmängd"],
-        summera=["Folkmängd", "Andel", "Belopp"],
-        andel=("Andel", "Folkmängd") if info.nyckel.nyckel == "befolkning" else None,
-        bredder={"Kommunkod": 12, "Kommun": 18, "Folkmängd": 14, "Andel": 11, "Belopp": 16},
-    )
-
-
-def write_fordelning_xlsx(df: pd.DataFrame, info, path: Path) -> None:
-    """En fördelning som arbetsbok: bladen "Fördelning" och "Källor och antaganden"."""
-    write_workbook([fordelning_blad(df, info)], info.rader(), path, f"Fördelning av {info.belopp} kr")

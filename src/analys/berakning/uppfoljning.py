@@ -1,0 +1,110 @@
+"""Uppföljning av ett avtal: kursavgifter, utbildarpotten, resultatet och varje kommuns ställning.
+
+Underlaget (aktivitet, utfall, fakturor) är redan inläst och kontrollerat (`indata.underlag`).
+
+Räkningen per kommun:
+    avgifter       = deltagardagar × avgift per deltagardag,
+    pott           = pottandel per deltagardag × alla deltagardagar,
+    pott_tillbaka  = kommunens del av potten efter utbildardagar (största-restmetoden, exakt summa),
+    netto_rorligt  = avgifter − pott_tillbaka.
+Resultatet för avtalet: intäkter (fast finansiering + avgifter) − kostnader (utfall + pott).
+Ett överskott tillfaller regionen enligt avtalet; ett underskott visas, det fördelas inte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal, Underlag
+from analys.berakning.fordelning import largest_remainder
+from analys.fel import AnalysError
+
+
+def compute_rorligt(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
+    """Per kommun: deltagardagar, avgifter, utbildardagar, pott_tillbaka, netto_rorligt.
+
+    Potten fördelas efter utbildardagar med största-restmetoden och summerar exakt. Har ingen
+    kommun utbildardagar stannar potten hos regionen (kolumnen pott_tillbaka blir 0) och det sägs
+    i `resultat`.
+    """
+    if avtal.rorliga_kostnader is None:
+        raise AnalysError("Avtalet anger inga rörliga kostnader (rorliga_kostnader saknas i avtalsfilen).")
+    rk = avtal.rorliga_kostnader
+    kommuner = underlag.kommuner[["kommunkod", "kommun"]]
+    summa = underlag.aktivitet.groupby("kommunkod")[["deltagardagar", "utbildardagar"]].sum()
+    df = kommuner.merge(summa, left_on="kommunkod", right_index=True, how="left").fillna(0)
+    df[["deltagardagar", "utbildardagar"]] = df[["deltagardagar", "utbildardagar"]].astype("int64")
+    df["avgifter"] = df["deltagardagar"] * rk.avgift_per_deltagardag
+    pott = int(df["deltagardagar"].sum()) * rk.till_pott_per_deltagardag
+    if pott and int(df["utbildardagar"].sum()):
+        df["pott_tillbaka"] = np.array(
+            largest_remainder(pott, list(df["utbildardagar"]), list(df["kommunkod"])), dtype=np.int64
+        )
+    else:
+        df["pott_tillbaka"] = np.zeros(len(df), dtype=np.int64)
+    df["netto_rorligt"] = df["avgifter"] - df["pott_tillbaka"]
+    return df.reset_index(drop=True)
+
+
+def compute_budget_utfall(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
+    """Utfall per kostnadspost mot budget. Budgeten är avtalets fasta kostnad (en summa; avtalet
+    delar den på roller, inte på poster); posterna visas med sitt utfall."""
+    utfall = underlag.utfall.groupby("kostnadspost")["belopp"].sum()
+    rader = [(POSTNAMN[p], int(utfall.get(p, 0))) for p in KOSTNADSPOSTER]
+    df = pd.DataFrame(rader, columns=["kostnadspost", "utfall"])
+    return df
+
+
+@dataclass(frozen=True)
+class Resultat:
+    fast_finansiering: int  # kommunernas del + regionens del av den fasta kostnaden
+    kommunernas_del: int
+    regionens_del: int
+    avgifter: int
+    intakter: int
+    utfall: int
+    pott: int
+    pott_utbetald: int
+    kostnader: int
+    resultat: int  # intäkter − kostnader; > 0 överskott
+    budget_fast: int
+
+
+def compute_resultat(underlag: Underlag, avtal: Avtal, rorligt: pd.DataFrame) -> Resultat:
+    kommunernas = avtal.belopp_kommuner
+    region = avtal.total_kostnad - kommunernas
+    avgifter = int(rorligt["avgifter"].sum())
+    pott = int(rorligt["deltagardagar"].sum()) * avtal.rorliga_kostnader.till_pott_per_deltagardag
+    utbetald = int(rorligt["pott_tillbaka"].sum())
+    utfall = int(underlag.utfall["belopp"].sum())
+    intakter = kommunernas + region + avgifter
+    kostnader = utfall + utbetald
+    return Resultat(
+        fast_finansiering=kommunernas + region,
+        kommunernas_del=kommunernas,
+        regionens_del=region,
+        avgifter=avgifter,
+        intakter=intakter,
+        utfall=utfall,
+        pott=pott,
+        pott_utbetald=utbetald,
+        kostnader=kostnader,
+        resultat=intakter - kostnader,
+        budget_fast=avtal.total_kostnad,
+    )
+
+
+def compute_kommunposition(fordelning: pd.DataFrame, rorligt: pd.DataFrame, underlag: Underlag) -> pd.DataFrame:
+    """Varje kommuns ställning: fast del, avgifter, pott tillbaka, netto, fakturerat, återstår."""
+    df = fordelning[["kommunkod", "kommun", "belopp"]].rename(columns={"belopp": "fast_kostnad"})
+    df = df.merge(rorligt[["kommunkod", "avgifter", "pott_tillbaka"]], on="kommunkod", how="left").fillna(0)
+    fakt = underlag.fakturor.groupby("kommunkod")["belopp"].sum()
+    df["fakturerat"] = df["kommunkod"].map(fakt).fillna(0)
+    for k in ("avgifter", "pott_tillbaka", "fakturerat"):
+        df[k] = df[k].astype("int64")
+    df["netto"] = df["fast_kostnad"] + df["avgifter"] - df["pott_tillbaka"]
+    df["aterstar"] = df["netto"] - df["fakturerat"]
+    return df

@@ -1,0 +1,73 @@
+"""Antagandena för kostnadsmodellen (`data/antaganden/bas.yaml`) och scenarierna som ändrar dem
+(`data/antaganden/scenarier.yaml`), inlästa och kontrollerade.
+
+Ett scenario är en namngiven uppsättning ändringar av basen: samma nycklar som i `bas.yaml`,
+bara de som ändras. Tabeller slås ihop nyckel för nyckel; listor och tal ersätts.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+from analys.begrepp import Antaganden, Scenario
+from analys.fel import AnalysError
+from analys.indata.paths import data_dir, visningsvag
+from analys.indata.yamlfil import read_yaml, validate
+
+
+def antaganden_dir() -> Path:
+    return data_dir() / "antaganden"
+
+
+def _sla_ihop(bas: dict[str, Any], andring: dict[str, Any]) -> dict[str, Any]:
+    """Scenariots ändringar ovanpå basen: tabeller nyckel för nyckel, allt annat ersätts."""
+    ut = copy.deepcopy(bas)
+    for k, v in andring.items():
+        if isinstance(v, dict) and isinstance(ut.get(k), dict):
+            ut[k] = _sla_ihop(ut[k], v)
+        else:
+            ut[k] = copy.deepcopy(v)
+    return ut
+
+
+def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
+    """Scenarierna i `scenarier.yaml`, i filens ordning."""
+    path = Path(path) if path else antaganden_dir() / "scenarier.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not data:
+        raise AnalysError(f"{visningsvag(path)}: filen ska innehålla minst ett scenario (namn: ...).")
+    ut = {}
+    for namn, post in data.items():
+        if not re.fullmatch(r"[a-z0-9_-]+", str(namn)):
+            raise AnalysError(f"{visningsvag(path)}: scenarionamnet '{namn}' får bara innehålla a–z, 0–9, - och _.")
+        ut[str(namn)] = validate(post, Scenario, f"{visningsvag(path)}: {namn}")
+    return ut
+
+
+def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scenarier: Path | None = None) -> Antaganden:
+    """Antagandena för ett scenario: basfilen med scenariots ändringar.
+
+    >>> a = load_antaganden("bas")
+    >>> a.basar, a.lan, a.finansiering_ar(2030).kommuner
+    (2024, '20', Decimal('100'))
+    """
+    bas_path = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
+    bas = read_yaml(bas_path)
+    if not isinstance(bas, dict):
+        raise AnalysError(f"{visningsvag(bas_path)}: filen ska innehålla nycklar och värden.")
+    scen_path = Path(scenarier) if scenarier else bas_path.parent / "scenarier.yaml"
+    if scenario == "bas" and not scen_path.exists():
+        return validate(bas, Antaganden, visningsvag(bas_path))
+    alla = read_scenarier(scen_path)
+    if scenario not in alla:
+        raise AnalysError(
+            f"Scenariot '{scenario}' finns inte i {visningsvag(scen_path)}. Scenarier som finns: {', '.join(alla)}."
+        )
+    data = _sla_ihop(bas, alla[scenario].andringar)
+    kalla = visningsvag(bas_path)
+    if alla[scenario].andringar:
+        kalla += f" med scenariot {scenario} ur {visningsvag(scen_path)}"
+    return validate(data, Antaganden, kalla)

@@ -1,0 +1,40 @@
+"""Finansieringsavtalen i `data/avtal/<år>.yaml`, inlästa och kontrollerade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analys.begrepp import Avtal
+from analys.fel import AnalysError
+from analys.indata.paths import data_dir
+from analys.indata.yamlfil import load_yaml_model
+
+
+def avtal_dir() -> Path:
+    return data_dir() / "avtal"
+
+
+def find_avtal(namn: str) -> Path:
+    """Avtalsfilen för ett namn: ett år (``2024`` → ``data/avtal/2024.yaml``) eller en sökväg."""
+    kandidat = Path(namn)
+    if kandidat.suffix in (".yaml", ".yml"):
+        return kandidat
+    path = avtal_dir() / f"{namn}.yaml"
+    if not path.is_file():
+        finns = sorted(p.stem for p in avtal_dir().glob("*.yaml"))
+        raise AnalysError(
+            f"Avtalet '{namn}' finns inte ({path.name} saknas i data/avtal/). "
+            f"Avtal som finns: {', '.join(finns) or 'inga'}."
+        )
+    return path
+
+
+def load_avtal(namn: str | Path) -> tuple[Avtal, Path]:
+    """Läs ett avtal; returnerar avtalet och filen det kom från.
+
+    >>> avtal, _ = load_avtal("2024")
+    >>> avtal.total_kostnad, avtal.belopp_kommuner, avtal.befolkningsdatum.isoformat()
+    (1030000, 1030000, '2023-06-30')
+    """
+    path = find_avtal(str(namn))
+    return load_yaml_model(path, Avtal), path

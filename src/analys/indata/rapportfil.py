@@ -1,0 +1,89 @@
+"""Rapportfilen `data/rapporter.yaml`: vilka rapporter som körs, från vilken notebook och med
+vilka parametrar."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from analys.begrepp import FrystModell
+from analys.fel import AnalysError
+from analys.indata.befolkning import load_kommuner
+from analys.indata.paths import data_dir, notebook_dir, visningsvag
+from analys.indata.yamlfil import read_yaml, validate
+
+
+class Rapportpost(FrystModell):
+    namn: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    notebook: str
+    parametrar: dict[str, Any] = Field(default_factory=dict)
+    for_varje_kommun: str | None = Field(default=None, pattern=r"^\d{2}$")
+
+
+class Rapportfil(FrystModell):
+    rapporter: tuple[Rapportpost, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Korning:
+    namn: str
+    notebook: Path
+    parametrar: dict[str, Any]
+
+
+def slug(text: str) -> str:
+    """Filnamnsvänligt namn: 'Malung-Sälen' → 'malung-salen'.
+
+    >>> slug("Älvdalen"), slug("Malung-Sälen")
+    ('alvdalen', 'malung-salen')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def notebook_parameters(path: Path) -> list[str]:
+    """Namnen som notebookens cell med taggen `parameters` tilldelar."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            kod = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            return [
+                t.id
+                for n in ast.parse(kod).body
+                if isinstance(n, ast.Assign)
+                for t in n.targets
+                if isinstance(t, ast.Name)
+            ]
+    raise AnalysError(f"{visningsvag(path)} saknar en cell med taggen 'parameters'.")
+
+
+def load_korningar(path: Path | None = None) -> list[Korning]:
+    """Körningarna i rapportfilen, med `for_varje_kommun` utvecklat till en körning per kommun."""
+    path = Path(path) if path else data_dir() / "rapporter.yaml"
+    fil = validate(read_yaml(path), Rapportfil, visningsvag(path))
+    korningar: list[Korning] = []
+    for post in fil.rapporter:
+        nb = notebook_dir() / post.notebook
+        if not nb.is_file():
+            raise AnalysError(f"{visningsvag(path)}: {post.namn}: notebooken {post.notebook} finns inte i notebooks/.")
+        if post.for_varje_kommun:
+            kommuner = load_kommuner()
+            lan = kommuner[kommuner["lanskod"] == post.for_varje_kommun]
+            if lan.empty:
+                raise AnalysError(f"{visningsvag(path)}: {post.namn}: okänd länskod '{post.for_varje_kommun}'.")
+            for kod, kommun in zip(lan["kommunkod"], lan["kommun"], strict=True):
+                korningar.append(Korning(f"{post.namn}-{slug(kommun)}", nb, {**post.parametrar, "kommunkod": kod}))
+        else:
+            korningar.append(Korning(post.namn, nb, dict(post.parametrar)))
+    namn = [k.namn for k in korningar]
+    dubbel = sorted({n for n in namn if namn.count(n) > 1})
+    if dubbel:
+        raise AnalysError(f"{visningsvag(path)}: rapportnamnet {', '.join(dubbel)} förekommer mer än en gång.")
+    return korningar

@@ -1,0 +1,56 @@
+"""Värden som användaren skriver på kommandoraden: belopp, andelar, länskoder och datum."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from analys.fel import AnalysError
+
+
+def belopp(text: str) -> int:
+    """Belopp i hela kronor; mellanslag som tusentalsavgränsare går bra ('1 030 000').
+
+    >>> belopp("1 030 000")
+    1030000
+    """
+    t = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
+    if not re.fullmatch(r"-?\d+", t):
+        raise AnalysError(f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'.")
+    varde = int(t)
+    if varde < 0:
+        raise AnalysError(f"Ogiltigt belopp '{text}': beloppet kan inte vara negativt.")
+    return varde
+
+
+def fast_andel(text: str) -> Decimal:
+    """Andel 0–1 (decimalkomma går bra).
+
+    >>> fast_andel("0,3")
+    Decimal('0.3')
+    """
+    try:
+        varde = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        varde = Decimal("NaN")
+    if not varde.is_finite() or not (0 <= varde <= 1):
+        raise AnalysError(f"Ogiltig fast andel '{text}': ange ett tal från 0 till 1, t.ex. 0.3 för 30 % lika delar.")
+    return varde
+
+
+def lanskod(text: str) -> str:
+    """Länskod med två siffror ('3' → '03'); okänd länskod ger ett fel som listar de giltiga."""
+    from analys.indata.befolkning import lan_namn
+
+    kod = text.strip().zfill(2) if text.strip().isdigit() else text.strip()
+    lan_namn(kod)
+    return kod
+
+
+def datum(text: str, flagga: str) -> date:
+    """Ett datum ÅÅÅÅ-MM-DD; felet nämner flaggan."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise AnalysError(f"Ogiltigt datum i {flagga} '{text}': ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.") from None

@@ -1,0 +1,165 @@
+"""Paketets form: lagren importerar bara nedåt, inga cirklar, varje modul säger vad den är till för,
+och notebooks använder bara den publika ytan (`analys.rapporter`, `analys.utforska`).
+
+Kontrollen läser källkoden med `ast` (även importer inuti funktioner) och är oberoende av
+import-linter, som `make lint` och `make test` också kör med kontrakten i pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+ROT = Path(__file__).resolve().parents[1]
+PAKET = ROT / "src" / "analys"
+
+# Lager, nedifrån och upp. Ett lager får importera sitt eget och allt under sig.
+LAGER = {
+    "analys": -1,  # paketroten: bara __version__
+    "analys.fel": 0,
+    "analys.begrepp": 1,
+    "analys.indata": 2,
+    "analys.berakning": 3,
+    "analys.rapporter": 4,
+    "analys.cli": 5,
+    "analys.utforska": 5,
+    "analys.__main__": 6,
+}
+
+
+def _modulnamn(path: Path) -> str:
+    delar = list(path.relative_to(PAKET.parent).with_suffix("").parts)
+    if delar[-1] == "__init__":
+        delar.pop()
+    return ".".join(delar)
+
+
+def moduler() -> dict[str, Path]:
+    return {_modulnamn(p): p for p in sorted(PAKET.rglob("*.py"))}
+
+
+def importer(path: Path, kanda: set[str]) -> set[str]:
+    """Modulerna i analys som filen importerar (också inuti funktioner)."""
+    ut: set[str] = set()
+    for nod in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(nod, ast.Import):
+            ut |= {a.name for a in nod.names if a.name.split(".")[0] == "analys"}
+        elif isinstance(nod, ast.ImportFrom) and nod.module and nod.module.split(".")[0] == "analys":
+            for a in nod.names:
+                under = f"{nod.module}.{a.name}"
+                ut.add(under if under in kanda else nod.module)
+    return ut
+
+
+def lager(modul: str) -> int:
+    for prefix in sorted(LAGER, key=len, reverse=True):
+        if modul == prefix or modul.startswith(prefix + "."):
+            return LAGER[prefix]
+    raise AssertionError(f"{modul} hör inte till något lager; lägg till det i LAGER och i pyproject.toml")
+
+
+def uppatimporter(graf: dict[str, set[str]]) -> list[str]:
+    """Importer som går uppåt, och beräkning som läser indata (beräkningen gör ingen I/O)."""
+    fel = []
+    for a, mal in graf.items():
+        for b in mal:
+            if lager(b) > lager(a):
+                fel.append(f"{a} → {b}")
+            if a.startswith("analys.berakning") and b.startswith("analys.indata"):
+                fel.append(f"{a} → {b} (beräkningen läser inga filer)")
+    return sorted(fel)
+
+
+def cirklar(graf: dict[str, set[str]]) -> list[list[str]]:
+    """Alla moduler som ingår i en importcirkel (Tarjans starka komponenter med mer än en modul)."""
+    index: dict[str, int] = {}
+    lag: dict[str, int] = {}
+    stack: list[str] = []
+    pa_stack: set[str] = set()
+    ut: list[list[str]] = []
+
+    def besok(v: str) -> None:
+        index[v] = lag[v] = len(index)
+        stack.append(v)
+        pa_stack.add(v)
+        for w in graf.get(v, ()):
+            if w not in index:
+                besok(w)
+                lag[v] = min(lag[v], lag[w])
+            elif w in pa_stack:
+                lag[v] = min(lag[v], index[w])
+        if lag[v] == index[v]:
+            komp = []
+            while True:
+                w = stack.pop()
+                pa_stack.discard(w)
+                komp.append(w)
+                if w == v:
+                    break
+            if len(komp) > 1 or v in graf.get(v, ()):
+                ut.append(sorted(komp))
+
+    for v in sorted(graf):
+        if v not in index:
+            besok(v)
+    return ut
+
+
+@pytest.fixture(scope="module")
+def graf() -> dict[str, set[str]]:
+    m = moduler()
+    kanda = set(m)
+    return {namn: importer(p, kanda) - {namn} for namn, p in m.items()}
+
+
+def test_the_three_layers_are_packages():
+    for paket in ("indata", "berakning", "rapporter"):
+        assert (PAKET / paket / "__init__.py").is_file(), paket
+    assert (PAKET / "begrepp.py").is_file() and (PAKET / "fel.py").is_file()
+
+
+def test_no_module_imports_a_layer_above_it(graf):
+    assert uppatimporter(graf) == []
+
+
+def test_no_import_cycles(graf):
+    assert cirklar(graf) == []
+
+
+def test_the_checks_catch_what_they_should():
+    """Checkarna ovan kan slå fel: en uppåtimport, beräkning som läser indata och en cirkel."""
+    graf = {
+        "analys.indata.avtal": {"analys.rapporter.format"},
+        "analys.berakning.fordelning": {"analys.indata.befolkning"},
+        "analys.rapporter.a": {"analys.rapporter.b"},
+        "analys.rapporter.b": {"analys.rapporter.a"},
+    }
+    assert uppatimporter(graf) == [
+        "analys.berakning.fordelning → analys.indata.befolkning (beräkningen läser inga filer)",
+        "analys.indata.avtal → analys.rapporter.format",
+    ]
+    assert cirklar(graf) == [["analys.rapporter.a", "analys.rapporter.b"]]
+
+
+def test_every_module_opens_with_a_docstring_line():
+    for namn, path in moduler().items():
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert doc and doc.splitlines()[0].strip(), f"{namn} saknar en inledande rad som säger vad modulen är till för"
+
+
+def test_notebooks_use_only_the_public_surface():
+    """Notebooks importerar bara `analys.rapporter` (och utforskaren), aldrig interna moduler."""
+    for path in sorted((ROT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            kod = "".join(cell["source"])
+            for nod in ast.walk(ast.parse(kod)):
+                if isinstance(nod, ast.ImportFrom) and (nod.module or "").startswith("analys"):
+                    assert nod.module in ("analys.rapporter", "analys.utforska"), f"{path.name}: from {nod.module}"
+                if isinstance(nod, ast.Import):
+                    assert not any(a.name.startswith("analys") for a in nod.names), f"{path.name}: import analys…"

@@ -348,7 +348,7 @@ def test_written_files_get_normal_permissions(cli, tmp_path):
 def test_absurd_amount_is_a_swedish_error_not_a_traceback(cli):
     r = cli("fordelning", "--belopp", "99999999999999999999", "--befolkningsdatum", "2020", "--format", "csv")
     assert r.rc == 2
-    assert "Beloppet 99999999999999999999 kr är orimligt stort; högst 1000000000000000 kr" in r.err
+    assert "Beloppet 99999999999999999999 kr är orimligt stort; högst 1 000 000 000 000 kr" in r.err
     assert "Traceback" not in r.err and r.out == ""
 
 

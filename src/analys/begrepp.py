@@ -11,21 +11,51 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from analys import __version__
 from analys.fel import AnalysError
 
-MAX_BELOPP = 10**15  # kronor; långt över varje rimlig kostnad, och ryms i int64
+MAX_BELOPP = 10**12  # kronor; långt över varje rimlig kostnad, och produkter med vikter ryms i heltal
+FORSTA_DATUM, SISTA_DATUM = date(1900, 1, 1), date(2100, 12, 31)
 
 
 class FrystModell(BaseModel):
-    """Bas för alla parameterobjekt: oföränderliga, och okända nycklar är fel."""
+    """Bas för alla parameterobjekt: oföränderliga, okända nycklar är fel, och inget värde byter
+    sort i tysthet (strikt läge: `true` blir aldrig 1 kr, texten "30" aldrig ett tal)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+def _tal(v: Any) -> Any:
+    """Ett tal som exakt `Decimal`: heltal och decimaltal godtas, text och sanningsvärden inte."""
+    if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
+        raise ValueError(f"ska vara ett tal (fick {v!r})")
+    d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    if not d.is_finite():
+        raise ValueError(f"ska vara ett ändligt tal (fick {v!r})")
+    return d
+
+
+def _datum(v: Any) -> Any:
+    """Ett datum (ÅÅÅÅ-MM-DD som text går också) mellan 1900 och 2100."""
+    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+        try:
+            v = date.fromisoformat(v.strip())
+        except ValueError:
+            raise ValueError(f"{v.strip()} är inget datum som finns i kalendern") from None
+    if isinstance(v, datetime) or not isinstance(v, date):
+        raise ValueError(f"ska vara ett datum ÅÅÅÅ-MM-DD (fick {v!r})")
+    if not FORSTA_DATUM <= v <= SISTA_DATUM:
+        raise ValueError(f"ska ligga mellan 1900 och 2100 (fick {v.isoformat()})")
+    return v
+
+
+Tal = Annotated[Decimal, BeforeValidator(_tal)]
+Datum = Annotated[date, BeforeValidator(_datum)]
 
 
 # --- fördelningsnyckel -------------------------------------------------------------------------
@@ -43,10 +73,10 @@ class Nyckel(StrEnum):
 class Fordelningsnyckel(FrystModell):
     """Hur ett belopp fördelas: nyckel, fast andel (för ``blandad``), egna vikter, undantag."""
 
-    nyckel: Nyckel = Nyckel.BEFOLKNING
-    fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
-    vikter: tuple[tuple[str, Decimal], ...] | None = None
-    exkludera: frozenset[str] = frozenset()
+    nyckel: Nyckel = Field(default=Nyckel.BEFOLKNING, strict=False)
+    fast_andel: Tal = Field(default=Decimal("0.3"), ge=0, le=1)
+    vikter: tuple[tuple[str, Tal], ...] | None = Field(default=None, strict=False)
+    exkludera: frozenset[str] = Field(default=frozenset(), strict=False)
 
     @field_validator("vikter")
     @classmethod
@@ -107,8 +137,8 @@ class Fordelningsinfo:
 
 
 class Period(FrystModell):
-    fran: date
-    till: date
+    fran: Datum
+    till: Datum
 
     @model_validator(mode="after")
     def _ordning(self) -> Period:
@@ -121,8 +151,8 @@ class Kostnad(FrystModell):
     """En fast kostnadspost: en roll med tjänstgöringsgrad och årskostnad i hela kronor."""
 
     roll: str
-    tjanst: Decimal = Field(ge=0, description="tjänstgöringsgrad (heltidsekvivalenter)")
-    belopp: int = Field(ge=0, description="årskostnad för posten i kronor, inkl. OH, resor m.m.")
+    tjanst: Tal = Field(ge=0, le=100, description="tjänstgöringsgrad (heltidsekvivalenter)")
+    belopp: int = Field(ge=0, le=MAX_BELOPP, description="årskostnad för posten i kronor, inkl. OH, resor m.m.")
 
 
 class Fakturering(FrystModell):
@@ -134,8 +164,8 @@ class Fakturering(FrystModell):
 
 
 class RorligaKostnader(FrystModell):
-    avgift_per_deltagardag: int = Field(ge=0)
-    till_pott_per_deltagardag: int = Field(ge=0)
+    avgift_per_deltagardag: int = Field(ge=0, le=1_000_000)
+    till_pott_per_deltagardag: int = Field(ge=0, le=1_000_000)
 
     @model_validator(mode="after")
     def _pott_inom_avgift(self) -> RorligaKostnader:
@@ -153,14 +183,14 @@ class Avtal(FrystModell):
     kalla: str
     preliminar: bool = False
     period: Period
-    kostnader: tuple[Kostnad, ...] = Field(min_length=1)
-    kommunernas_andel: Decimal = Field(ge=0, le=100, description="procent av de fasta kostnaderna")
-    befolkningsdatum: date
-    nyckel: Nyckel = Nyckel.BEFOLKNING
-    fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
+    kostnader: tuple[Kostnad, ...] = Field(min_length=1, strict=False)
+    kommunernas_andel: Tal = Field(ge=0, le=100, description="procent av de fasta kostnaderna")
+    befolkningsdatum: Datum
+    nyckel: Nyckel = Field(default=Nyckel.BEFOLKNING, strict=False)
+    fast_andel: Tal = Field(default=Decimal("0.3"), ge=0, le=1)
     fakturering: Fakturering
     rorliga_kostnader: RorligaKostnader | None = None
-    villkor: tuple[str, ...] = ()
+    villkor: tuple[str, ...] = Field(default=(), strict=False)
 
     @model_validator(mode="after")
     def _hela_kronor(self) -> Avtal:
@@ -219,10 +249,10 @@ class Roll(FrystModell):
 
     id: str = Field(pattern=r"^[a-z_]+$")
     namn: str
-    tjanst: Decimal = Field(ge=0, description="heltidsekvivalenter")
-    kostnad_per_tjanst: int = Field(ge=0, description="kr per heltid och år i basåret")
+    tjanst: Tal = Field(ge=0, le=100, description="heltidsekvivalenter")
+    kostnad_per_tjanst: int = Field(ge=0, le=MAX_BELOPP, description="kr per heltid och år i basåret")
     fran: str = Field(description="första månad rollen kostar, ÅÅÅÅ-MM")
-    komponenter: dict[str, int] | None = Field(
+    komponenter: dict[str, Annotated[int, Field(ge=0, le=MAX_BELOPP)]] | None = Field(
         default=None, description="valfri uppdelning av kostnad_per_tjanst: lön, OH, resor, utrustning …"
     )
 
@@ -258,20 +288,20 @@ class Yrkesresa(FrystModell):
 class Bemanning(FrystModell):
     """Hur bemanningen växer med varje Yrkesresa som lanseras efter basåret."""
 
-    per_resa: Decimal = Field(ge=0, le=5, description="extra tjänst per ny resa")
+    per_resa: Tal = Field(ge=0, le=5, description="extra tjänst per ny resa")
     roll: str = Field(description="rollen vars kostnad per tjänst gäller för den extra bemanningen")
 
 
 class KantAr(FrystModell):
     """Ett år med beslutad fast kostnad (före basåret)."""
 
-    fast_kostnad: int = Field(ge=0)
+    fast_kostnad: int = Field(ge=0, le=MAX_BELOPP)
     kalla: str
 
 
 class Finansiering(FrystModell):
-    region: Decimal = Field(ge=0, le=100, description="procent")
-    kommuner: Decimal = Field(ge=0, le=100, description="procent")
+    region: Tal = Field(ge=0, le=100, description="procent")
+    kommuner: Tal = Field(ge=0, le=100, description="procent")
 
     @model_validator(mode="after")
     def _hundra(self) -> Finansiering:
@@ -281,9 +311,9 @@ class Finansiering(FrystModell):
 
 
 class Rorliga(FrystModell):
-    avgift_per_deltagardag: int = Field(ge=0)
-    till_pott_per_deltagardag: int = Field(ge=0)
-    deltagardagar_per_1000_invanare_och_resa: Decimal = Field(ge=0)
+    avgift_per_deltagardag: int = Field(ge=0, le=1_000_000)
+    till_pott_per_deltagardag: int = Field(ge=0, le=1_000_000)
+    deltagardagar_per_1000_invanare_och_resa: Tal = Field(ge=0, le=1000)
     utbildardagar: Literal["deltagardagar", "befolkning", "lika"] = "deltagardagar"
     aktivitetsfil: str | None = Field(
         default=None, description="CSV kommunkod,ar,deltagardagar,utbildardagar; ersätter härledda värden"
@@ -309,19 +339,19 @@ class Befolkningsantagande(FrystModell):
 
 
 class Nyckelval(FrystModell):
-    nyckel: Nyckel = Nyckel.BEFOLKNING
-    fast_andel: Decimal = Field(default=Decimal("0.3"), ge=0, le=1)
-    vikter: dict[str, Decimal] | None = None
+    nyckel: Nyckel = Field(default=Nyckel.BEFOLKNING, strict=False)
+    fast_andel: Tal = Field(default=Decimal("0.3"), ge=0, le=1)
+    vikter: dict[str, Annotated[Tal, Field(ge=0, le=10**9)]] | None = None
 
 
 class Samverkan(FrystModell):
-    besparing: Decimal = Field(default=Decimal(0), ge=0, le=1, description="andel av fasta kostnaden")
+    besparing: Tal = Field(default=Decimal(0), ge=0, le=1, description="andel av fasta kostnaden")
     fran_ar: int = Field(default=2026, ge=FORSTA_AR, le=SISTA_AR)
 
 
 class Intervall(FrystModell):
-    lag: Decimal
-    hog: Decimal
+    lag: Tal = Field(ge=-1000, le=1000)
+    hog: Tal = Field(ge=-1000, le=1000)
 
     @model_validator(mode="after")
     def _ordning(self) -> Intervall:
@@ -357,15 +387,15 @@ class Antaganden(FrystModell):
     beskrivning: str
     lan: str = Field(default="20", pattern=r"^\d{2}$")
     basar: int = Field(ge=FORSTA_AR, le=SISTA_AR)
-    roller: tuple[Roll, ...] = Field(min_length=1)
+    roller: tuple[Roll, ...] = Field(min_length=1, strict=False)
     kanda_ar: dict[int, KantAr] = Field(default_factory=dict)
-    indexering: Decimal | dict[int, Decimal] = Field(description="årlig uppräkning från basåret")
+    indexering: Tal | dict[int, Tal] = Field(description="årlig uppräkning från basåret")
     finansiering: dict[int, Finansiering] = Field(min_length=1)
-    yrkesresor: tuple[Yrkesresa, ...] = ()
+    yrkesresor: tuple[Yrkesresa, ...] = Field(default=(), strict=False)
     bemanning: Bemanning
     rorliga: Rorliga
     befolkning: Befolkningsantagande = Befolkningsantagande()
-    befolkningsdatum: dict[int, date] = Field(default_factory=dict)
+    befolkningsdatum: dict[int, Datum] = Field(default_factory=dict)
     befolkning_ar_fore: int = Field(default=2, ge=0, le=5)
     nyckel: Nyckelval = Nyckelval()
     nyckel_per_ar: dict[int, Nyckelval] = Field(default_factory=dict)

@@ -61,7 +61,9 @@ def largest_remainder(belopp: int, vikter: Sequence[int | Fraction], ordning: Se
     if belopp < 0:
         raise AnalysError(f"Beloppet måste vara 0 eller större, inte {belopp}.")
     if belopp > MAX_BELOPP:
-        raise AnalysError(f"Beloppet {belopp} kr är orimligt stort; högst {MAX_BELOPP} kr kan fördelas.")
+        raise AnalysError(
+            f"Beloppet {belopp} kr är orimligt stort; högst {MAX_BELOPP:,} kr kan fördelas.".replace(",", " ")
+        )
     if len(vikter) != len(ordning):
         raise ValueError("vikter och ordning måste vara lika långa")
     if len(set(ordning)) != len(ordning):

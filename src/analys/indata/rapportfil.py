@@ -28,7 +28,7 @@ class Rapportpost(FrystModell):
 
 
 class Rapportfil(FrystModell):
-    rapporter: tuple[Rapportpost, ...] = Field(min_length=1)
+    rapporter: tuple[Rapportpost, ...] = Field(min_length=1, strict=False)
 
 
 @dataclass(frozen=True)

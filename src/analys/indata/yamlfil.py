@@ -1,21 +1,226 @@
-"""YAML-filer in i frysta, validerade parameterobjekt, med svenska felmeddelanden.
+"""YAML-filer (avtal, antaganden, scenarier, rapportfilen) in i frysta, kontrollerade objekt.
 
 Ett fel nämner alltid filen och nyckeln, t.ex.
 ``data/avtal/2024.yaml: kostnader → post 2 → belopp: ska vara ett heltal (fick '180 tkr')``.
+
+Läsaren bygger på ruamel.yaml (YAML 1.2, bara händelseströmmen) och tolkar själv varje värde,
+så att inget blir något annat än det ser ut som:
+
+- dubbla nycklar, ankare och alias (``&x``, ``*x``) och taggar (``!!float``) avvisas;
+- ``true``/``false`` är de enda sanningsvärdena; ``yes``, ``on`` och ``True`` förblir text (och
+  avvisas där ett sanningsvärde krävs);
+- heltal skrivs med siffror: ``030``, ``0o30``, ``0x1e`` och ``1_000`` avvisas med förklaring,
+  ``1:30`` förblir text (ingen sexagesimal tolkning);
+- decimaltal blir exakta `Decimal` (``0.1`` är exakt en tiondel), aldrig flyttal; ``.inf`` och
+  ``.nan`` förblir text;
+- datum är bara ``ÅÅÅÅ-MM-DD``, ett datum som finns i kalendern, mellan 1900 och 2100;
+- filen får vara högst 1 MB och nästlad högst 20 nivåer.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from analys.fel import AnalysError
 from analys.indata.paths import visningsvag
 
 M = TypeVar("M", bound=BaseModel)
+
+MAX_STORLEK = 1_000_000  # byte
+MAX_DJUP = 20
+MAX_TALTECKEN = 40
+
+_HELTAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
+_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NOLLA_FORST = re.compile(r"[-+]?0[0-9]+")
+_ANNAN_BAS = re.compile(r"[-+]?0[oOxXbB][0-9a-fA-F_]+")
+_UNDERSTRECK = re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?")
+
+
+class _YamlFel(Exception):
+    def __init__(self, rad: int | None, kolumn: int | None, text: str) -> None:
+        super().__init__(text)
+        self.rad, self.kolumn, self.text = rad, kolumn, text
+
+
+def _plats_i_fil(mark) -> tuple[int | None, int | None]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+
+
+def _skalar(varde: str, stil: str | None, mark) -> Any:
+    """Ett skalärt värde: citerat är alltid text; okomtecknat tolkas strikt (se modulens text)."""
+    if stil is not None:  # '…', "…", | eller >
+        return varde
+    t = varde.strip()
+    if t in ("", "~", "null"):
+        return None
+    if t == "true":
+        return True
+    if t == "false":
+        return False
+    if len(t) > MAX_TALTECKEN and re.fullmatch(r"[-+0-9.eE_]+", t):
+        raise _YamlFel(*_plats_i_fil(mark), f"talet har {len(t)} tecken; så stora tal används inte här")
+    if _NOLLA_FORST.fullmatch(t):
+        raise _YamlFel(
+            *_plats_i_fil(mark),
+            f"'{t}': ett tal får inte börja med 0 (skriv {int(t)}, eller \"{t}\" inom citattecken om det är en kod)",
+        )
+    if _ANNAN_BAS.fullmatch(t):
+        raise _YamlFel(*_plats_i_fil(mark), f"'{t}': skriv talet med vanliga siffror (bas 10)")
+    if _UNDERSTRECK.fullmatch(t):
+        raise _YamlFel(*_plats_i_fil(mark), f"'{t}': skriv talet utan understreck, t.ex. {t.replace('_', '')}")
+    if _HELTAL.fullmatch(t):
+        return int(t)
+    if _DECIMAL.fullmatch(t):
+        try:
+            return Decimal(t)
+        except InvalidOperation:  # pragma: no cover - regexen släpper bara igenom giltiga tal
+            raise _YamlFel(*_plats_i_fil(mark), f"'{t}' är inget tal") from None
+    if _DATUM.fullmatch(t):
+        try:
+            d = date.fromisoformat(t)
+        except ValueError:
+            raise _YamlFel(*_plats_i_fil(mark), f"{t} är inget datum som finns i kalendern") from None
+        if not 1900 <= d.year <= 2100:
+            raise _YamlFel(*_plats_i_fil(mark), f"{t}: datum ska ligga mellan 1900 och 2100")
+        return d
+    return varde
+
+
+def _bygg(handelser) -> Any:
+    """Värdet ur ruamel.yamls händelser, med kontrollerna ovan."""
+    from ruamel.yaml import events as ev
+
+    stack: list[list] = []  # [behållare, väntande nyckel, nyckelns markering]
+    resultat: Any = None
+    dokument = 0
+    klar = False
+
+    def lagg_till(varde: Any, mark) -> None:
+        nonlocal resultat, klar
+        if not stack:
+            resultat, klar = varde, True
+            return
+        topp = stack[-1]
+        if isinstance(topp[0], list):
+            topp[0].append(varde)
+            return
+        if topp[1] is _INGEN:
+            if isinstance(varde, dict | list):
+                raise _YamlFel(*_plats_i_fil(mark), "en nyckel ska vara ett enkelt värde")
+            if varde in topp[0]:
+                raise _YamlFel(*_plats_i_fil(mark), f"nyckeln '{varde}' står två gånger")
+            topp[1], topp[2] = varde, mark
+        else:
+            topp[0][topp[1]] = varde
+            topp[1] = _INGEN
+
+    for h in handelser:
+        mark = getattr(h, "start_mark", None)
+        if isinstance(h, ev.DocumentStartEvent):
+            dokument += 1
+            if dokument > 1:
+                raise _YamlFel(*_plats_i_fil(mark), "filen ska innehålla ett enda YAML-dokument")
+            continue
+        if isinstance(h, ev.AliasEvent):
+            raise _YamlFel(*_plats_i_fil(mark), f"alias (*{h.anchor}) används inte; skriv ut värdet")
+        if getattr(h, "anchor", None):
+            raise _YamlFel(*_plats_i_fil(mark), f"ankare (&{h.anchor}) används inte; skriv ut värdet")
+        tagg = getattr(h, "tag", None)
+        if isinstance(h, ev.ScalarEvent | ev.MappingStartEvent | ev.SequenceStartEvent) and tagg is not None:
+            if not (isinstance(h, ev.ScalarEvent) and tagg in ("tag:yaml.org,2002:str", "!!str")):
+                raise _YamlFel(*_plats_i_fil(mark), f"taggen {tagg} används inte")
+        if isinstance(h, ev.ScalarEvent):
+            stil = h.style if tagg is None else "'"
+            lagg_till(_skalar(h.value, stil, mark), mark)
+        elif isinstance(h, ev.MappingStartEvent | ev.SequenceStartEvent):
+            if len(stack) >= MAX_DJUP:
+                raise _YamlFel(*_plats_i_fil(mark), f"filen är nästlad djupare än {MAX_DJUP} nivåer")
+            stack.append([{} if isinstance(h, ev.MappingStartEvent) else [], _INGEN, None])
+        elif isinstance(h, ev.MappingEndEvent | ev.SequenceEndEvent):
+            behallare = stack.pop()[0]
+            lagg_till(behallare, mark)
+    return resultat if klar else None
+
+
+class _Ingen:
+    pass
+
+
+_INGEN = _Ingen()
+
+
+def parse_yaml(text: str, kalla: str) -> Any:
+    """Tolka YAML-text strikt (se modulens text); fel nämner `kalla`, rad och kolumn."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _bygg(list(YAML(typ="safe", pure=True).parse(text)))
+    except _YamlFel as e:
+        var = f" rad {e.rad}, kolumn {e.kolumn}" if e.rad else ""
+        raise AnalysError(f"{kalla}{var}: {e.text}.") from None
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        var = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
+        raise AnalysError(f"{kalla}{var}: filen är inte giltig YAML ({_problem(e)}).") from None
+    except YAMLError:
+        raise AnalysError(f"{kalla}: filen är inte giltig YAML.") from None
+    except RecursionError:  # pragma: no cover - djupet begränsas ovan
+        raise AnalysError(f"{kalla}: filen är nästlad för djupt.") from None
+
+
+def _problem(e) -> str:
+    problem = str(getattr(e, "problem", "") or "")
+    oversatt = {
+        "mapping values are not allowed here": "ett kolon där det inte får stå ett; citera texten",
+        "could not find expected ':'": "ett kolon saknas efter en nyckel",
+        "found character '\\t' that cannot start any token": "tabbtecken används inte för indrag; använd mellanslag",
+        "expected <block end>, but found '-'": "indraget för en listpost stämmer inte",
+    }
+    for en, sv in oversatt.items():
+        if problem.startswith(en):
+            return sv
+    return "indraget, ett kolon eller ett citattecken stämmer inte"
+
+
+def read_yaml(path: Path) -> Any:
+    """Läs en YAML-fil; saknad fil, fel sorts fil eller syntaxfel blir ett svenskt fel."""
+    path = Path(path)
+    if path.is_dir():
+        raise AnalysError(f"{path} är en mapp; ange en YAML-fil.")
+    if not path.is_file():
+        raise AnalysError(f"Filen {path} finns inte.")
+    if path.stat().st_size > MAX_STORLEK:
+        raise AnalysError(
+            f"{visningsvag(path)}: filen är {path.stat().st_size} byte; en YAML-fil här får vara högst {MAX_STORLEK}."
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AnalysError(f"{visningsvag(path)}: filen är inte sparad som UTF-8.") from None
+    if "\x00" in text:
+        raise AnalysError(f"{visningsvag(path)}: filen innehåller nolltecken; den är ingen textfil.")
+    return parse_yaml(text, visningsvag(path))
+
+
+def _visa(v: Any) -> str:
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, date):
+        return v.isoformat()
+    text = repr(v)
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _plats(loc: tuple[int | str, ...], data: Any = None) -> str:
@@ -35,14 +240,14 @@ def _beskriv(fel: dict[str, Any]) -> str:
     typ = fel["type"]
     ctx = fel.get("ctx") or {}
     fick = fel.get("input")
-    fick_text = f" (fick {fick!r})" if typ not in ("missing", "extra_forbidden") else ""
+    fick_text = f" (fick {_visa(fick)})" if typ not in ("missing", "extra_forbidden") else ""
     if typ == "missing":
         return "saknas; nyckeln är obligatorisk"
     if typ == "extra_forbidden":
         return "okänd nyckel (stavfel?)"
     if typ in ("int_parsing", "int_type", "int_from_float"):
         return "ska vara ett heltal" + fick_text
-    if typ in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+    if typ in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"):
         return "ska vara ett tal" + fick_text
     if typ in ("greater_than_equal", "greater_than"):
         tecken = "minst" if typ == "greater_than_equal" else "större än"
@@ -54,13 +259,15 @@ def _beskriv(fel: dict[str, Any]) -> str:
         return f"får vara {tecken} {grans}" + fick_text
     if typ.startswith("date") or typ.startswith("datetime"):
         return "ska vara ett datum ÅÅÅÅ-MM-DD" + fick_text
-    if typ == "enum" or typ == "literal_error":
+    if typ in ("enum", "literal_error"):
         forvantat = str(ctx.get("expected", "")).replace(" or ", " eller ")
         return f"ska vara ett av: {forvantat}" + fick_text
     if typ in ("bool_parsing", "bool_type"):
         return "ska vara true eller false" + fick_text
     if typ in ("string_type",):
-        return "ska vara text" + fick_text
+        return "ska vara text (inom citattecken om den ser ut som ett tal)" + fick_text
+    if typ == "string_pattern_mismatch":
+        return "har fel form" + fick_text
     if typ in ("list_type", "tuple_type"):
         return "ska vara en lista" + fick_text
     if typ in ("dict_type", "model_type", "model_attributes_type"):
@@ -76,21 +283,6 @@ def validation_error_text(e: ValidationError, kalla: str, data: Any = None) -> s
     """Pydantic-fel som svensk text: ett fel per rad, med filen och nyckeln."""
     rader = [f"{kalla}: {_plats(f['loc'], data)}: {_beskriv(f)}" for f in e.errors()]
     return "\n".join(rader)
-
-
-def read_yaml(path: Path) -> Any:
-    """Läs en YAML-fil; saknad fil eller syntaxfel blir ett svenskt fel."""
-    path = Path(path)
-    if not path.is_file():
-        raise AnalysError(f"Filen {path} finns inte.")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        var = f" rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else ""
-        raise AnalysError(f"{visningsvag(path)}{var}: filen är inte giltig YAML.") from None
-    except UnicodeDecodeError:
-        raise AnalysError(f"{visningsvag(path)}: filen är inte sparad som UTF-8.") from None
 
 
 def validate(data: Any, model: type[M], kalla: str) -> M:

@@ -473,3 +473,9 @@ class Underlag:
     fakturor: pd.DataFrame  # kommunkod, kommun, fakturadatum, belopp, avser
     kalla: str
     kommuner: pd.DataFrame  # länets kommuner vid avtalets befolkningsdatum: kommunkod, kommun
+    ej_rapporterat: tuple[str, ...] = ()  # utfallsposter utan belopp: "lon 2024" …
+
+    @property
+    def tom(self) -> bool:
+        """Inget är ifyllt: ingen aktivitet, inget utfall och inga fakturor."""
+        return self.aktivitet.empty and self.utfall.empty and self.fakturor.empty

@@ -7,8 +7,8 @@ kolumn.
 
 from __future__ import annotations
 
-import csv
 import difflib
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -30,56 +30,116 @@ KOLUMNER = {
 BLADNAMN = {"aktivitet": "Aktivitet", "utfall": "Utfall", "fakturor": "Fakturor"}
 
 
+SUFFIX_RAD = {
+    ".xlsm": "är en makroaktiverad arbetsbok (.xlsm); spara den som Excel-arbetsbok (.xlsx) och försök igen",
+    ".xls": "är i Excels gamla format (.xls); spara den som Excel-arbetsbok (.xlsx) och försök igen",
+    ".ods": "är ett OpenDocument-kalkylark (.ods); spara det som Excel-arbetsbok (.xlsx) och försök igen",
+    ".csv": "är en enskild CSV-fil; ange mappen med aktivitet.csv, utfall.csv och fakturor.csv",
+}
+MAX_HELTAL = 10**12
+
+
 def _plats(kalla: str, blad: str, rad: int, kolumn: str | None = None) -> str:
     var = f"{kalla}, blad {BLADNAMN[blad]}" if kalla.endswith(".xlsx") else f"{kalla}/{blad}.csv"
     return f"{var}, rad {rad}" + (f", kolumn {kolumn}" if kolumn else "")
 
 
+def _las_xlsx(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
+    """Bladens rader ur mallen. Formler måste ha sparade värden; sammanslagna celler och dolda
+    rader med innehåll godtas inte (de gör det otydligt vad som räknas)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb_varden = load_workbook(path, data_only=True)
+        wb_formler = load_workbook(path, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+        raise AnalysError(
+            f"{kalla}: kan inte läsas som Excelarbetsbok ({type(e).__name__}); spara den som .xlsx i Excel."
+        ) from None
+    except Exception as e:  # openpyxl kastar många sorters fel för trasiga filer
+        raise AnalysError(f"{kalla}: kan inte läsas som Excelarbetsbok ({type(e).__name__}).") from None
+    ut: dict[str, list[tuple[int, list]]] = {}
+    for blad, kolumner in KOLUMNER.items():
+        if BLADNAMN[blad] not in wb_varden.sheetnames:
+            raise AnalysError(f"{kalla}: bladet {BLADNAMN[blad]} saknas; använd mallen från `analys mall`.")
+        ws, wf = wb_varden[BLADNAMN[blad]], wb_formler[BLADNAMN[blad]]
+        rubrik = [
+            str(ws.cell(row=1, column=j).value or "").strip() for j in range(1, len(kolumner) + 1)
+        ]
+        if rubrik != kolumner:
+            raise AnalysError(
+                f"{kalla}, blad {BLADNAMN[blad]}, rad 1: rubrikerna ska vara {', '.join(kolumner)} "
+                f"(fick {', '.join(r for r in rubrik if r) or 'inga'}); ändra inte mallens rubrikrad."
+            )
+        for omrade in ws.merged_cells.ranges:
+            if omrade.max_row >= 2 and omrade.min_col <= len(kolumner):
+                raise AnalysError(
+                    f"{kalla}, blad {BLADNAMN[blad]}: cellerna {omrade.coord} är sammanslagna; dela upp dem "
+                    "(Start → Sammanfoga och centrera → Dela upp celler) så att varje rad har egna värden."
+                )
+        rader = []
+        dolda = []
+        for i in range(2, ws.max_row + 1):
+            varden = []
+            for j in range(1, len(kolumner) + 1):
+                v = ws.cell(row=i, column=j).value
+                formel = wf.cell(row=i, column=j).value
+                if isinstance(formel, str) and formel.startswith("=") and v is None:
+                    raise AnalysError(
+                        f"{_plats(kalla, blad, i, kolumner[j - 1])}: cellen är en formel ({formel[:40]}) utan sparat "
+                        "värde. Öppna filen i Excel eller LibreOffice och spara den, så att värdet sparas."
+                    )
+                varden.append(v.strip() if isinstance(v, str) else v)
+            if not any(v not in (None, "") for v in varden):
+                continue
+            if ws.row_dimensions[i].hidden:
+                dolda.append(i)
+            rader.append((i, varden))
+        if dolda:
+            raise AnalysError(
+                f"{kalla}, blad {BLADNAMN[blad]}: rad {', '.join(map(str, dolda))} är dold men har innehåll. "
+                "Visa raden om den ska räknas, eller ta bort den."
+            )
+        ut[blad] = rader
+    return ut
+
+
+def _las_csv_mapp(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
+    from analys.indata.csvfil import Kolumn, las_csv
+
+    ut: dict[str, list[tuple[int, list]]] = {}
+    finns = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
+    for blad, kolumner in KOLUMNER.items():
+        fil = path / f"{blad}.csv"
+        if not fil.is_file():
+            hittade = f" Mappen har {', '.join(finns)}." if finns else " Mappen har inga CSV-filer."
+            raise AnalysError(
+                f"{kalla}: {blad}.csv saknas. Mappen ska ha aktivitet.csv, utfall.csv och fakturor.csv; "
+                f"en fil med bara rubrikraden betyder att inget är rapporterat än.{hittade}"
+            )
+        rader = las_csv(
+            fil, [Kolumn(k, "text", kravs=False) for k in kolumner], krav_rader=False, namn=f"{kalla}/{blad}.csv"
+        )
+        ut[blad] = [(r.rad, [r.varden[k] for k in kolumner]) for r in rader]
+    return ut
+
+
 def _las_blad(path: Path) -> tuple[dict[str, list[tuple[int, list]]], str]:
     """Rader per blad som (radnummer, värden). Rubrikraden kontrolleras här."""
-    ut: dict[str, list[tuple[int, list]]] = {}
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, data_only=True, read_only=True)
-        except Exception as e:
-            raise AnalysError(f"{path}: kan inte läsas som Excelarbetsbok ({type(e).__name__}).") from None
-        for blad, kolumner in KOLUMNER.items():
-            if BLADNAMN[blad] not in wb.sheetnames:
-                raise AnalysError(f"{path}: bladet {BLADNAMN[blad]} saknas; använd mallen från `analys mall`.")
-            rader = list(wb[BLADNAMN[blad]].iter_rows(values_only=True))
-            rubrik = [str(v).strip() if v is not None else "" for v in (rader[0] if rader else [])]
-            rubrik = rubrik[: len(kolumner)]
-            if rubrik != kolumner:
-                raise AnalysError(
-                    f"{path}, blad {BLADNAMN[blad]}, rad 1: rubrikerna ska vara {', '.join(kolumner)} "
-                    f"(fick {', '.join(rubrik) or 'inga'}); ändra inte mallens rubrikrad."
-                )
-            ut[blad] = [
-                (i, list(r[: len(kolumner)]) + [None] * (len(kolumner) - len(r)))
-                for i, r in enumerate(rader[1:], start=2)
-                if any(v not in (None, "") for v in r)
-            ]
-        return ut, visningsvag(path)
+    kalla = visningsvag(path) if path.exists() else str(path)
     if path.is_dir():
-        for blad, kolumner in KOLUMNER.items():
-            fil = path / f"{blad}.csv"
-            if not fil.is_file():
-                ut[blad] = []
-                continue
-            rader = list(csv.reader(fil.read_text(encoding="utf-8-sig").splitlines()))
-            if not rader or [c.strip() for c in rader[0]] != kolumner:
-                raise AnalysError(
-                    f"{fil}, rad 1: rubrikraden ska vara {','.join(kolumner)} "
-                    f"(fick {','.join(rader[0]) if rader else 'ingen'})."
-                )
-            ut[blad] = [
-                (i, [c.strip() or None for c in r] + [None] * (len(kolumner) - len(r)))
-                for i, r in enumerate(rader[1:], start=2)
-                if any(c.strip() for c in r)
-            ]
-        return ut, visningsvag(path)
+        return _las_csv_mapp(path, kalla), kalla
+    if path.suffix.lower() in SUFFIX_RAD:
+        raise AnalysError(f"Underlaget {kalla} {SUFFIX_RAD[path.suffix.lower()]}.")
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        return _las_xlsx(path, kalla), kalla
+    if path.is_file():
+        raise AnalysError(
+            f"Underlaget {kalla} är varken en Excelmall (.xlsx) eller en mapp med CSV-filer; "
+            "skapa mallen med `analys mall`."
+        )
     raise AnalysError(f"Underlaget {path} finns inte (ange en ifylld mall .xlsx eller en mapp med CSV-filer).")
 
 
@@ -88,16 +148,21 @@ def _heltal(v, plats: str, tillat_tomt: bool = False) -> int | None:
         if tillat_tomt:
             return None
         raise AnalysError(f"{plats}: värde saknas; ange ett heltal ≥ 0.")
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, float) and v.is_integer() and abs(v) <= MAX_HELTAL:
         v = int(v)
     if isinstance(v, str):
-        t = v.replace(" ", "").replace("\u00a0", "")
+        t = v.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        if len(t) > 16:
+            raise AnalysError(f"{plats}: talet '{v[:20]}…' är orimligt stort; ange ett heltal ≥ 0.")
         if t.lstrip("-").isdigit():
             v = int(t)
     if not isinstance(v, int) or isinstance(v, bool):
-        raise AnalysError(f"{plats}: '{v}' är inte ett heltal; ange ett heltal ≥ 0.")
+        text = v.isoformat() if isinstance(v, date) else v
+        raise AnalysError(f"{plats}: '{text}' är inte ett heltal; ange ett heltal ≥ 0.")
     if v < 0:
         raise AnalysError(f"{plats}: {v} är negativt; ange ett heltal ≥ 0.")
+    if v > MAX_HELTAL:
+        raise AnalysError(f"{plats}: {v} är orimligt stort; högst {MAX_HELTAL:,}.".replace(",", " "))
     return v
 
 
@@ -105,13 +170,16 @@ def _datum(v, plats: str) -> date:
     from datetime import datetime
 
     if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    try:
-        return date.fromisoformat(str(v).strip())
-    except ValueError:
-        raise AnalysError(f"{plats}: '{v}' är inget datum; ange ÅÅÅÅ-MM-DD.") from None
+        v = v.date()
+    if not isinstance(v, date):
+        text = str(v).strip()
+        try:
+            v = date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            v = None
+        if v is None:
+            raise AnalysError(f"{plats}: '{text[:30]}' är inget datum; ange ÅÅÅÅ-MM-DD.")
+    return v
 
 
 def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
@@ -142,7 +210,11 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
 
 
 def read_underlag(path: Path, avtal: Avtal) -> Underlag:
-    """Läs och kontrollera ett ifyllt underlag för ett avtal (Excelmall eller CSV-mapp)."""
+    """Läs och kontrollera ett ifyllt underlag för ett avtal (Excelmall eller CSV-mapp).
+
+    Mallen får vara delvis ifylld: en aktivitetsrad utan dagar och en utfallsrad utan belopp är
+    "inte rapporterat än" och räknas inte (de listas i `Underlag.ej_rapporterat`).
+    """
     path = resolve(path)
     blad, kalla = _las_blad(path)
     kommuner = load_befolkning(avtal.lan, avtal.befolkningsdatum)[["kommunkod", "kommun"]]
@@ -161,6 +233,10 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
     sedda: dict[tuple, int] = {}
     for rad, v in blad["aktivitet"]:
         p = _plats(kalla, "aktivitet", rad)
+        deltagare = _heltal(v[4], p + ", kolumn deltagardagar", True)
+        utbildare = _heltal(v[5], p + ", kolumn utbildardagar", True)
+        if deltagare is None and utbildare is None:
+            continue  # inte rapporterat än
         kod, namn = _kommun(v[0], v[1], kommuner, p)
         ar = kontrollera_ar(v[2], p + ", kolumn ar")
         resa = str(v[3]).strip() if v[3] not in (None, "") else ""
@@ -171,18 +247,10 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
                 f"{', ' + resa if resa else ''}); slå ihop raderna eller ange yrkesresa."
             )
         sedda[nyckel] = rad
-        akt.append(
-            (
-                kod,
-                namn,
-                ar,
-                resa,
-                _heltal(v[4], p + ", kolumn deltagardagar", True) or 0,
-                _heltal(v[5], p + ", kolumn utbildardagar", True) or 0,
-            )
-        )
+        akt.append((kod, namn, ar, resa, deltagare or 0, utbildare or 0))
 
-    utf = []
+    utf, ej = [], []
+    sedda = {}
     for rad, v in blad["utfall"]:
         p = _plats(kalla, "utfall", rad)
         ar = kontrollera_ar(v[0], p + ", kolumn ar")
@@ -191,21 +259,38 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
             raise AnalysError(
                 f"{p}, kolumn kostnadspost: '{v[1]}' är ingen kostnadspost; välj bland {', '.join(KOSTNADSPOSTER)}."
             )
-        utf.append((ar, post, _heltal(v[2], p + ", kolumn belopp"), str(v[3] or "")))
+        belopp = _heltal(v[2], p + ", kolumn belopp", True)
+        if belopp is None:
+            ej.append(f"{post} {ar}")
+            continue
+        utf.append((ar, post, belopp, str(v[3] or "")))
 
     fakt = []
+    sedda = {}
+    forsta = avtal.period.fran.replace(year=avtal.period.fran.year - 1)
+    sista = avtal.period.till.replace(year=avtal.period.till.year + 1)
     for rad, v in blad["fakturor"]:
         p = _plats(kalla, "fakturor", rad)
         kod, namn = _kommun(v[0], v[1], kommuner, p)
-        fakt.append(
-            (
-                kod,
-                namn,
-                _datum(v[2], p + ", kolumn fakturadatum"),
-                _heltal(v[3], p + ", kolumn belopp"),
-                str(v[4] or ""),
+        datum = _datum(v[2], p + ", kolumn fakturadatum") if v[2] not in (None, "") else None
+        if datum is None:
+            raise AnalysError(f"{p}, kolumn fakturadatum: värde saknas; ange fakturans datum ÅÅÅÅ-MM-DD.")
+        if not forsta <= datum <= sista:
+            raise AnalysError(
+                f"{p}, kolumn fakturadatum: {datum.isoformat()} ligger långt från avtalets period "
+                f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}; en faktura för avtalet "
+                f"ska vara daterad {forsta.isoformat()}–{sista.isoformat()}."
             )
-        )
+        belopp = _heltal(v[3], p + ", kolumn belopp")
+        avser = str(v[4] or "")
+        nyckel = (kod, datum, belopp, avser)
+        if nyckel in sedda:
+            raise AnalysError(
+                f"{p}: samma faktura som rad {sedda[nyckel]} ({namn}, {datum.isoformat()}, {belopp} kr); "
+                "ta bort den ena raden, eller skriv i kolumnen avser vad som skiljer dem."
+            )
+        sedda[nyckel] = rad
+        fakt.append((kod, namn, datum, belopp, avser))
 
     return Underlag(
         aktivitet=pd.DataFrame(akt, columns=KOLUMNER["aktivitet"]).astype(
@@ -215,6 +300,7 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
         fakturor=pd.DataFrame(fakt, columns=KOLUMNER["fakturor"]).astype({"belopp": "int64"}),
         kalla=kalla,
         kommuner=kommuner.reset_index(drop=True),
+        ej_rapporterat=tuple(ej),
     )
 
 
@@ -224,40 +310,33 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
 def read_aktivitet(path: Path, kommunkoder: tuple[str, ...]) -> pd.DataFrame:
     """Kostnadsmodellens aktivitetsfil (CSV ``kommunkod,ar,deltagardagar,utbildardagar``): planerade
     eller utfallna dagar per kommun och år, som ersätter modellens härledda värden."""
-    if not path.is_file():
-        raise AnalysError(f"Aktivitetsfilen {visningsvag(path)} finns inte.")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rubrik = ["kommunkod", "ar", "deltagardagar", "utbildardagar"]
-    if list(df.columns) != rubrik:
-        raise AnalysError(
-            f"Aktivitetsfilen {visningsvag(path)} rad 1: rubrikraden ska vara '{','.join(rubrik)}', "
-            f"inte '{','.join(df.columns)}'."
-        )
-    for i, r in df.iterrows():
-        if r["kommunkod"] not in kommunkoder:
+    from analys.indata.csvfil import Kolumn, las_csv
+
+    kolumner = [
+        Kolumn("kommunkod", "kommunkod"),
+        Kolumn("ar", "heltal", min=1900, max=2100, alias=("år",)),
+        Kolumn("deltagardagar", "heltal", min=0, max=10**7),
+        Kolumn("utbildardagar", "heltal", min=0, max=10**7),
+    ]
+    namn = f"Aktivitetsfilen {visningsvag(path)}"
+    rader = las_csv(path, kolumner, namn=namn)
+    sedda: dict[tuple[str, int], int] = {}
+    for r in rader:
+        kod, ar = r.varden["kommunkod"], r.varden["ar"]
+        if kod not in kommunkoder:
             raise AnalysError(
-                f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}: kommunkoden '{r['kommunkod']}' finns "
-                "inte bland länets kommuner."
+                f"{namn}, rad {r.rad}: kommunkoden '{kod}' finns inte bland länets kommuner ({', '.join(kommunkoder)})."
             )
-        for kol in ("ar", "deltagardagar", "utbildardagar"):
-            if not r[kol].isdigit():
-                raise AnalysError(
-                    f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}, kolumn {kol}: '{r[kol]}' är inte ett heltal ≥ 0."
-                )
+        if (kod, ar) in sedda:
+            raise AnalysError(f"{namn}, rad {r.rad}: kommun {kod} år {ar} står också på rad {sedda[(kod, ar)]}.")
+        sedda[(kod, ar)] = r.rad
+    df = pd.DataFrame([r.varden for r in rader], columns=[k.namn for k in kolumner])
     df[["ar", "deltagardagar", "utbildardagar"]] = df[["ar", "deltagardagar", "utbildardagar"]].astype("int64")
-    dubbel = df.duplicated(["kommunkod", "ar"])
-    if dubbel.any():
-        i = int(dubbel.idxmax())
-        raise AnalysError(
-            f"Aktivitetsfilen {visningsvag(path)} rad {i + 2}: kommun {df['kommunkod'][i]} år {df['ar'][i]} "
-            "står på mer än en rad."
-        )
     for ar, grupp in df.groupby("ar"):
         saknas = sorted(set(kommunkoder) - set(grupp["kommunkod"]))
         if saknas:
             raise AnalysError(
-                f"Aktivitetsfilen {visningsvag(path)}: år {ar} saknar kommunerna {', '.join(saknas)}; "
-                "ett år i filen ska ha alla länets kommuner."
+                f"{namn}: år {ar} saknar kommunerna {', '.join(saknas)}; ett år i filen ska ha alla länets kommuner."
             )
     return df
 
@@ -272,47 +351,36 @@ def read_vikter(
 
     Semikolon som avgränsare med decimalkomma (som Excel sparar på svenska) går också bra.
     Varje kommun i `kommunkoder` som inte är undantagen ska finnas exakt en gång; vikterna ska
-    vara tal ≥ 0.
+    vara tal från 0 till 1 000 000 000.
     """
+    from analys.indata.csvfil import Kolumn, las_csv
+
     path = Path(path)
-    if not path.is_file():
-        raise AnalysError(f"Viktfilen {path} finns inte.")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise AnalysError(f"Viktfilen {path} är inte sparad som UTF-8.") from None
-    rader = [r for r in text.splitlines() if r.strip()]
-    if not rader:
-        raise AnalysError(f"Viktfilen {path} är tom; första raden ska vara 'kommunkod,vikt'.")
-    avgransare = ";" if ";" in rader[0] else ","
-    lasare = csv.reader(rader, delimiter=avgransare)
-    rubrik = [c.strip().lower() for c in next(lasare)]
-    if rubrik != ["kommunkod", "vikt"]:
-        raise AnalysError(
-            f"Viktfilen {path} rad 1: rubrikraden ska vara 'kommunkod,vikt', inte '{avgransare.join(rubrik)}'."
-        )
+    namn = f"Viktfilen {path}"
+    rader = las_csv(path, [Kolumn("kommunkod", "text"), Kolumn("vikt", "text")], namn=namn)
     vikter: dict[str, Decimal] = {}
-    for nr, falt in enumerate(lasare, start=2):
-        if len(falt) != 2:
-            raise AnalysError(f"Viktfilen {path} rad {nr}: förväntade två fält (kommunkod och vikt), fick {len(falt)}.")
-        kod, vikt_text = falt[0].strip(), falt[1].strip()
+    for r in rader:
+        nr, kod, vikt_text = r.rad, r.varden["kommunkod"], r.varden["vikt"]
         if kod not in kommunkoder:
             raise AnalysError(
-                f"Viktfilen {path} rad {nr}: kommunkoden '{kod}' finns inte bland länets kommuner "
+                f"{namn}, rad {nr}: kommunkoden '{kod[:20]}' finns inte bland länets kommuner "
                 f"({', '.join(kommunkoder)})."
             )
         if kod in vikter:
-            raise AnalysError(f"Viktfilen {path} rad {nr}: kommunkod {kod} står på mer än en rad.")
+            raise AnalysError(f"{namn}, rad {nr}: kommunkod {kod} står på mer än en rad.")
+        t = vikt_text.replace(",", ".").replace(" ", "").replace("\u00a0", "")
         try:
-            vikt = Decimal(vikt_text.replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
+            vikt = Decimal(t) if len(t) <= 30 and re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", t) else Decimal("NaN")
+        except InvalidOperation:  # pragma: no cover
             vikt = Decimal("NaN")
         if not vikt.is_finite():
-            raise AnalysError(f"Viktfilen {path} rad {nr}: vikten '{vikt_text}' är inget tal; ange ett tal ≥ 0.")
+            raise AnalysError(f"{namn}, rad {nr}: vikten '{vikt_text[:30]}' är inget tal; ange ett tal ≥ 0.")
         if vikt < 0:
-            raise AnalysError(f"Viktfilen {path} rad {nr}: vikten {vikt_text} är negativ; ange ett tal ≥ 0.")
+            raise AnalysError(f"{namn}, rad {nr}: vikten {vikt_text} är negativ; ange ett tal ≥ 0.")
+        if vikt > 10**9:
+            raise AnalysError(f"{namn}, rad {nr}: vikten {vikt_text} är orimligt stor; högst 1 000 000 000.")
         vikter[kod] = vikt
     saknas = [k for k in kommunkoder if k not in vikter and k not in exkludera]
     if saknas:
-        raise AnalysError(f"Viktfilen {path} saknar vikter för kommunerna {', '.join(saknas)}.")
+        raise AnalysError(f"{namn} saknar vikter för kommunerna {', '.join(saknas)}.")
     return tuple(vikter.items())

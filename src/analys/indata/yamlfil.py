@@ -134,9 +134,9 @@ def _bygg(handelser) -> Any:
         if getattr(h, "anchor", None):
             raise _YamlFel(*_plats_i_fil(mark), f"ankare (&{h.anchor}) används inte; skriv ut värdet")
         tagg = getattr(h, "tag", None)
-        if isinstance(h, ev.ScalarEvent | ev.MappingStartEvent | ev.SequenceStartEvent) and tagg is not None:
-            if not (isinstance(h, ev.ScalarEvent) and tagg in ("tag:yaml.org,2002:str", "!!str")):
-                raise _YamlFel(*_plats_i_fil(mark), f"taggen {tagg} används inte")
+        sann_text = isinstance(h, ev.ScalarEvent) and tagg in ("tag:yaml.org,2002:str", "!!str")
+        if isinstance(h, ev.ScalarEvent | ev.MappingStartEvent | ev.SequenceStartEvent) and tagg and not sann_text:
+            raise _YamlFel(*_plats_i_fil(mark), f"taggen {tagg} används inte")
         if isinstance(h, ev.ScalarEvent):
             stil = h.style if tagg is None else "'"
             lagg_till(_skalar(h.value, stil, mark), mark)

@@ -242,7 +242,7 @@ def run_faktura(args: argparse.Namespace) -> int:
     from analys.indata import varden
     from analys.rapporter import faktura
 
-    _check_output(args)
+    _check_output(args, (_fil(args.avtal), args.underlag))
     fakturadatum = varden.datum(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
     return _write_output(args, faktura.kommandoutdata(args.format, args.ut, args.avtal, fakturadatum, args.underlag))
 
@@ -267,21 +267,27 @@ def run_scenario(args: argparse.Namespace) -> int:
     if args.lista:
         sys.stdout.write(scenarier.lista(args.antaganden, args.scenarier))
         return 0
-    _check_output(args)
+    _check_output(args, (args.antaganden, args.scenarier))
     text = scenarier.kommandoutdata(
         args.format, args.ut, args.scenario, args.fran, args.till, args.antaganden, args.scenarier
     )
     return _write_output(args, text)
 
 
-def _check_output(args: argparse.Namespace) -> None:
-    """Före räkningen: xlsx kräver --ut, och en befintlig fil skrivs bara över med --skriv-over."""
+def _check_output(args: argparse.Namespace, indata: tuple = ()) -> None:
+    """Före räkningen: xlsx kräver --ut; --ut får inte vara en indatafil eller ligga bland indata,
+    och en befintlig fil skrivs bara över med --skriv-over."""
     from analys.rapporter.filer import check_writable
 
     if args.format == "xlsx" and args.ut is None:
         raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
     if args.ut is not None:
-        check_writable(args.ut, args.skriv_over)
+        check_writable(args.ut, args.skriv_over, indata)
+
+
+def _fil(namn: str | None) -> str | None:
+    """--avtal som fil (inte ett år), för kontrollen att --ut inte skriver över den."""
+    return namn if namn and Path(namn).suffix in (".yaml", ".yml") else None
 
 
 def _write_output(args: argparse.Namespace, text: str | None) -> int:
@@ -301,7 +307,7 @@ def run_fordelning(args: argparse.Namespace) -> int:
     from analys.indata import varden
     from analys.rapporter import fordelning
 
-    _check_output(args)
+    _check_output(args, (_fil(args.avtal), args.vikter))
     text = fordelning.kommandoutdata(
         args.format,
         args.ut,
@@ -329,8 +335,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"analys: fel: {e}", file=sys.stderr)
         return e.exit_code
     except OSError as e:
+        from analys.fel import os_fel_text
+
         fil = f" {e.filename}" if e.filename else ""
-        print(f"analys: fel: kunde inte läsa eller skriva{fil}: {e.strerror or e}", file=sys.stderr)
+        print(f"analys: fel: kunde inte läsa eller skriva{fil}: {os_fel_text(e)}.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("analys: avbrutet.", file=sys.stderr)

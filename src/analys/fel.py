@@ -32,3 +32,36 @@ class ExterntFel(AnalysError):
     """
 
     exit_code = 1
+
+
+_OS_FEL = {
+    "ENOENT": "filen eller mappen finns inte",
+    "EACCES": "behörighet saknas",
+    "EPERM": "åtgärden är inte tillåten",
+    "ENOSPC": "disken är full",
+    "EDQUOT": "diskkvoten är slut",
+    "EROFS": "filsystemet är skrivskyddat",
+    "EISDIR": "det är en mapp, inte en fil",
+    "ENOTDIR": "en del av sökvägen är ingen mapp",
+    "EEXIST": "finns redan",
+    "ENAMETOOLONG": "namnet är för långt",
+    "EBUSY": "används av ett annat program",
+    "ETXTBSY": "används av ett annat program",
+    "ENOTEMPTY": "mappen är inte tom",
+    "EXDEV": "kan inte flyttas mellan olika diskar",
+    "ELOOP": "för många symboliska länkar i sökvägen",
+    "EIO": "läs- eller skrivfel på disken",
+    "EMFILE": "för många öppna filer",
+}
+
+
+def os_fel_text(e: OSError) -> str:
+    """Ett fel från operativsystemet på svenska (aldrig systemets engelska text).
+
+    >>> os_fel_text(FileNotFoundError(2, "No such file or directory"))
+    'filen eller mappen finns inte'
+    """
+    import errno
+
+    namn = errno.errorcode.get(e.errno or 0, "")
+    return _OS_FEL.get(namn, f"fel från operativsystemet ({namn or 'okänt'})")

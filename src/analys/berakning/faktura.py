@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from analys.begrepp import Avtal
+from analys.fel import AnalysError
 
 
 def compute_fakturor(
@@ -18,6 +19,14 @@ def compute_fakturor(
 
     Kolumner: kommunkod, kommun, avser, belopp, fakturadatum, forfallodatum, referens.
     """
+    forsta = avtal.period.fran.replace(year=avtal.period.fran.year - 1)
+    sista = avtal.period.till.replace(year=avtal.period.till.year + 1)
+    if not forsta <= fakturadatum <= sista:
+        raise AnalysError(
+            f"Fakturadatum {fakturadatum.isoformat()} ligger långt från avtalets period "
+            f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}; ange ett datum "
+            f"{forsta.isoformat()}–{sista.isoformat()} (--fakturadatum)."
+        )
     forfaller = avtal.fakturering.forfallodatum(fakturadatum)
     rader = []
     for r in fordelning.itertuples():

@@ -100,6 +100,13 @@ def build_underlag(
         elif tuple(bef["kommunkod"]) != koder:
             raise AnalysError(f"Länets kommuner är inte desamma {fran} och {y}; välj ett senare startår.")
         val = a.nyckel_ar(y)
+        if val.vikter:
+            okanda = sorted(set(val.vikter) - set(koder))
+            if okanda:
+                raise AnalysError(
+                    f"Nyckelns vikter för {y} gäller kommunkoder som inte finns i länet: {', '.join(okanda)} "
+                    f"(länets kommuner: {', '.join(koder)})."
+                )
         vikt = tuple((k, v) for k, v in val.vikter.items()) if val.vikter else None
         exakt = andelar(bef, Fordelningsnyckel(nyckel=val.nyckel, fast_andel=val.fast_andel, vikter=vikt))
         vikter.append(heltalsvikter([exakt[k] for k in koder]))

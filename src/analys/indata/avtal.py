@@ -17,8 +17,12 @@ def avtal_dir() -> Path:
 def find_avtal(namn: str) -> Path:
     """Avtalsfilen för ett namn: ett år (``2024`` → ``data/avtal/2024.yaml``) eller en sökväg."""
     kandidat = Path(namn)
+    if kandidat.is_dir():
+        raise AnalysError(f"--avtal {namn} är en mapp; ange ett år (t.ex. 2024) eller en avtalsfil (.yaml).")
     if kandidat.suffix in (".yaml", ".yml"):
         return kandidat
+    if kandidat.suffix or "/" in namn:
+        raise AnalysError(f"--avtal {namn}: ange ett år (t.ex. 2024) eller en avtalsfil som slutar på .yaml.")
     path = avtal_dir() / f"{namn}.yaml"
     if not path.is_file():
         finns = sorted(p.stem for p in avtal_dir().glob("*.yaml"))

@@ -55,15 +55,21 @@ def parse_datum(varde: str | int | date) -> date:
     analys.fel.AnalysError: Ogiltigt befolkningsdatum '30/6': ange ett år ...
     """
     if isinstance(varde, date):
-        return varde
-    text = str(varde).strip()
-    if re.fullmatch(r"\d{4}", text):
-        return date(int(text), 12, 31)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
+        d = varde
+    else:
+        text = str(varde).strip()
+        d = None
+        if re.fullmatch(r"\d{4}", text):
+            d = date(max(int(text), 1), 12, 31)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                d = date.fromisoformat(text)
+            except ValueError:
+                d = None
+    if d is not None and 1900 <= d.year <= 2100:
+        return d
+    if d is not None:
+        raise AnalysError(f"Befolkningsdatum {d.isoformat()}: året ska ligga mellan 1900 och 2100.")
     raise AnalysError(
         f"Ogiltigt befolkningsdatum '{varde}': ange ett år (t.ex. 2020 för 31 december 2020) "
         "eller ett datum ÅÅÅÅ-MM-DD (t.ex. 2023-06-30)."
@@ -135,6 +141,77 @@ def hamtade_mappar() -> list[Path]:
     )
 
 
+def _bild_fel(mapp: Path, lanskod: str, text: str) -> AnalysError:
+    return AnalysError(
+        f"Ögonblicksbilden {visningsvag(mapp)} används inte: {text} Ta bort mappen, eller hämta på nytt med "
+        f"`analys hamta-befolkning --lan {lanskod}` (och ta sedan bort den gamla mappen)."
+    )
+
+
+def verifiera_hamtning(mapp: Path, fil: str = "folkmangd.csv") -> str:
+    """Kontrollera att en fil i en ögonblicksbild är den som hämtades: SHA-256 enligt mappens
+    metadata.yaml. Returnerar länskoden."""
+    from analys.indata.paths import sha256
+    from analys.indata.yamlfil import read_yaml
+
+    m = re.search(r"-(\d{2})(-\d+)?$", mapp.name)
+    lanskod = m.group(1) if m else "NN"
+    meta_fil = mapp / "metadata.yaml"
+    if not meta_fil.is_file():
+        raise _bild_fel(mapp, lanskod, "metadata.yaml saknas, så det går inte att se att siffrorna är SCB:s.")
+    try:
+        meta = read_yaml(meta_fil)
+    except AnalysError as e:
+        raise _bild_fel(mapp, lanskod, f"metadata.yaml går inte att läsa ({e}).") from None
+    filer = meta.get("filer") if isinstance(meta, dict) else None
+    if not isinstance(filer, dict) or not isinstance(filer.get(fil), str):
+        raise _bild_fel(mapp, lanskod, f"metadata.yaml anger ingen SHA-256 för {fil}.")
+    if sha256(mapp / fil) != filer[fil]:
+        raise _bild_fel(
+            mapp, lanskod, f"{fil} har ändrats efter hämtningen (SHA-256 stämmer inte med metadata.yaml)."
+        )
+    return lanskod
+
+
+def _las_hamtning(mapp: Path, kommuner: pd.DataFrame) -> pd.DataFrame:
+    """En ögonblicksbild, kontrollerad som vid hämtningen: SHA-256, länets kommuner exakt en gång
+    per datum, namnen som i kommunlistan, positiva heltal."""
+    from analys.indata.csvfil import Kolumn, las_csv
+
+    lanskod = verifiera_hamtning(mapp)
+    kolumner = [
+        Kolumn("kommunkod", "kommunkod"),
+        Kolumn("kommun"),
+        Kolumn("lanskod"),
+        Kolumn("datum", "datum"),
+        Kolumn("folkmangd", "heltal", min=1, max=10**8),
+        Kolumn("kalla"),
+    ]
+    try:
+        rader = las_csv(mapp / "folkmangd.csv", kolumner, namn=visningsvag(mapp / "folkmangd.csv"))
+    except AnalysError as e:
+        raise _bild_fel(mapp, lanskod, f"{e}") from None
+    df = pd.DataFrame([r.varden for r in rader], columns=[k.namn for k in kolumner])
+    lanets = kommuner[kommuner["lanskod"] == lanskod].set_index("kommunkod")["kommun"]
+    fel_lan = sorted(set(df["lanskod"]) - {lanskod}) or sorted(set(df["kommunkod"]) - set(lanets.index))
+    if fel_lan:
+        raise _bild_fel(mapp, lanskod, f"den gäller län {lanskod} men har rader för {', '.join(fel_lan)}.")
+    fel_namn = df[df["kommun"] != df["kommunkod"].map(lanets)]
+    if not fel_namn.empty:
+        r = fel_namn.iloc[0]
+        raise _bild_fel(mapp, lanskod, f"kommun {r['kommunkod']} heter '{r['kommun']}', inte {lanets[r['kommunkod']]}.")
+    for datum, grupp in df.groupby("datum"):
+        dubbel = sorted(grupp.loc[grupp["kommunkod"].duplicated(), "kommunkod"])
+        saknas = sorted(set(lanets.index) - set(grupp["kommunkod"]))
+        if dubbel or saknas:
+            vad = f"kommun {', '.join(dubbel)} står mer än en gång" if dubbel else f"kommun {', '.join(saknas)} saknas"
+            raise _bild_fel(mapp, lanskod, f"{vad} för {datum.isoformat()}.")
+    df["datum"] = [d.isoformat() for d in df["datum"]]
+    df["folkmangd"] = df["folkmangd"].astype("int64")
+    df["kalla"] = f"{visningsvag(mapp / 'folkmangd.csv')}: " + df["kalla"]
+    return df
+
+
 @cache
 def load_befolkning_alla() -> pd.DataFrame:
     """Hela den medföljande befolkningstabellen, validerad, i långt format.
@@ -159,10 +236,7 @@ def load_befolkning_alla() -> pd.DataFrame:
     # Hämtat från SCB (`analys hamta-befolkning`): senaste ögonblicksbilden går före allt annat.
     hamtat = []
     for mapp in hamtade_mappar():
-        fil = mapp / "folkmangd.csv"
-        h = _read_csv(fil, _DALARNA_KOLUMNER)
-        h["folkmangd"] = _check_folkmangd(h, fil)
-        h["kalla"] = f"{visningsvag(fil)}: " + h["kalla"]
+        h = _las_hamtning(mapp, kommuner.reset_index())
         h["_ordning"] = len(hamtat)
         hamtat.append(h)
     if hamtat:
@@ -300,20 +374,24 @@ def _avrunda(x: Fraction) -> int:
 
 @cache
 def _read_prognos(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise AnalysError(f"Prognosfilen {visningsvag(path)} finns inte.")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if list(df.columns) != ["kommunkod", "ar", "folkmangd"]:
-        raise AnalysError(
-            f"Prognosfilen {visningsvag(path)} rad 1: rubrikraden ska vara 'kommunkod,ar,folkmangd', "
-            f"inte '{','.join(df.columns)}'."
-        )
-    for i, r in df.iterrows():
-        if not r["ar"].isdigit() or not r["folkmangd"].isdigit() or int(r["folkmangd"]) <= 0:
-            raise AnalysError(
-                f"Prognosfilen {visningsvag(path)} rad {i + 2}: år och folkmängd ska vara positiva heltal "
-                f"(fick {r['ar']!r}, {r['folkmangd']!r})."
-            )
+    from analys.indata.csvfil import Kolumn, las_csv
+
+    if path.parent.parent.name == "hamtat" and (path.parent / "metadata.yaml").is_file():
+        verifiera_hamtning(path.parent, path.name)
+    namn = f"Prognosfilen {visningsvag(path)}"
+    kolumner = [
+        Kolumn("kommunkod", "kommunkod"),
+        Kolumn("ar", "heltal", min=1900, max=2100, alias=("år",)),
+        Kolumn("folkmangd", "heltal", min=1, max=10**8),
+    ]
+    rader = las_csv(path, kolumner, namn=namn)
+    sedda: dict[tuple[str, int], int] = {}
+    for r in rader:
+        k = (r.varden["kommunkod"], r.varden["ar"])
+        if k in sedda:
+            raise AnalysError(f"{namn}, rad {r.rad}: kommun {k[0]} år {k[1]} står också på rad {sedda[k]}.")
+        sedda[k] = r.rad
+    df = pd.DataFrame([r.varden for r in rader], columns=["kommunkod", "ar", "folkmangd"])
     df["ar"] = df["ar"].astype(int)
     df["folkmangd"] = df["folkmangd"].astype("int64")
     return df

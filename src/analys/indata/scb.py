@@ -40,6 +40,7 @@ import pandas as pd
 from analys.fel import AnalysError, ExterntFel
 
 BAS_URL = "https://statistikdatabasen.scb.se/api/v2"
+MAX_SVAR = 50_000_000  # byte; 150 000 celler i JSON-stat2 är några megabyte
 TOTALKODER = ("SC", "TotSA", "TotSa", "tot", "1+2", "totalt", "TOT")
 
 
@@ -168,9 +169,11 @@ class ScbClient:
                 raise ScbError(f"SCB svarade med serverfel {svar.status_code} efter {self.max_forsok} försök ({url}).")
             if svar.status_code >= 400:
                 raise ScbError(f"SCB avvisade frågan ({svar.status_code}) för {url}: {_felmeddelande(svar)}")
+            if len(svar.content) > MAX_SVAR:
+                raise ScbError(f"SCB:s svar från {url} var {len(svar.content)} byte; högst {MAX_SVAR} väntas.")
             try:
                 return svar.content, json.loads(svar.content), svar.url
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ScbError(f"SCB:s svar från {url} var inte giltig JSON.") from None
         raise ScbError(f"SCB svarade inte som väntat ({url}).")  # pragma: no cover
 
@@ -219,8 +222,27 @@ def _felmeddelande(svar) -> str:
 def _check_jsonstat(d: Any, vad: str) -> None:
     if not isinstance(d, dict) or not {"id", "size", "dimension"} <= set(d):
         raise ScbError(f"SCB:s svar ({vad}) har inte formen JSON-stat2 (id, size, dimension saknas).")
-    if len(d["id"]) != len(d["size"]) or any(k not in d["dimension"] for k in d["id"]):
+    ids, size, dim = d["id"], d["size"], d["dimension"]
+    if (
+        not isinstance(ids, list)
+        or not isinstance(size, list)
+        or not isinstance(dim, dict)
+        or not all(isinstance(k, str) for k in ids)
+        or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 1_000_000 for n in size)
+    ):
+        raise ScbError(f"SCB:s svar ({vad}) är trasigt: id, size eller dimension har fel form.")
+    if len(ids) != len(size) or any(k not in dim for k in ids):
         raise ScbError(f"SCB:s svar ({vad}) är trasigt: dimensionerna stämmer inte med id och size.")
+    for k in ids:
+        kat = dim[k].get("category") if isinstance(dim[k], dict) else None
+        index = kat.get("index") if isinstance(kat, dict) else None
+        if not (
+            isinstance(index, dict)
+            and all(isinstance(c, str) and isinstance(i, int) and not isinstance(i, bool) for c, i in index.items())
+        ) and not (isinstance(index, list) and all(isinstance(c, str) for c in index)):
+            raise ScbError(f"SCB:s svar ({vad}) är trasigt: dimensionen {k} saknar kategorier.")
+        if not isinstance(kat.get("label", {}), dict):
+            raise ScbError(f"SCB:s svar ({vad}) är trasigt: dimensionen {k} har fel form på etiketterna.")
 
 
 # --- urval ur metadata ----------------------------------------------------------------------------
@@ -311,6 +333,8 @@ def parse_data(svar: dict, tabell: str) -> pd.DataFrame:
             v = varden[a * steg[ri] + b * steg[ti]]
             if v is None:
                 raise ScbError(f"{tabell}: värde saknas för {region} {period}.")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v < 10**8 or v != int(v):
+                raise ScbError(f"{tabell}: värdet för {region} {period} är inte en folkmängd ({str(v)[:30]!r}).")
             namn = re.sub(r"^\d{2,4}\s+", "", str(etiketter.get(region, region)))
             rader.append((region, namn, period, int(v)))
     return pd.DataFrame(rader, columns=["kommunkod", "kommun", "period", "folkmangd"])
@@ -324,6 +348,7 @@ class Hamtning:
     mapp: Path
     rader: int
     tabeller: tuple[str, ...]
+    dubbla: int = 0  # månadssiffror för 31 december som årstabellen redan gav
 
 
 def _period_datum(period: str, typ: str) -> date:
@@ -413,6 +438,13 @@ def fetch(
     alla = pd.concat(tabeller, ignore_index=True)
     prognos = alla[alla["tabell"] == "TAB6008"]
     alla = alla[alla["tabell"] != "TAB6008"]
+    # December som månad (TAB5444/TAB6471) och 31 december (TAB638/TAB5557) är samma datum; då
+    # gäller årstabellen, SCB:s officiella siffra för 31 december. Varje datum finns en gång.
+    alla = alla.assign(_ar=alla["tabell"].isin(["TAB638", "TAB5557"]))
+    fore = len(alla)
+    alla = alla.sort_values("_ar", ascending=False, kind="stable").drop_duplicates(["kommunkod", "datum"])
+    alla = alla.drop(columns="_ar")
+    dubbla = fore - len(alla)
 
     namn = f"{nu.strftime('%Y-%m-%dT%H%M%S')}-{lanskod}"
     hamtat_dir.mkdir(parents=True, exist_ok=True)
@@ -454,7 +486,7 @@ def fetch(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Hamtning(mal, len(ut) + len(prognos), tuple(per_tabell))
+    return Hamtning(mal, len(ut) + len(prognos), tuple(per_tabell), dubbla)
 
 
 def hamta(lanskod: str, fran: int | None, till: int | None, manader: list[str], prognos: bool) -> str:
@@ -478,4 +510,7 @@ def hamta(lanskod: str, fran: int | None, till: int | None, manader: list[str], 
         h = fetch(lanskod, perioder, befolkning_dir() / "hamtat")
     except ScbError as e:
         raise ScbError(f"{e} De medföljande siffrorna används som förut; inget under data/ har ändrats.") from None
-    return f"Hämtade {h.rader} siffror för {lan_namn(lanskod)} ({', '.join(h.tabeller)}) till {visningsvag(h.mapp)}/."
+    text = f"Hämtade {h.rader} siffror för {lan_namn(lanskod)} ({', '.join(h.tabeller)}) till {visningsvag(h.mapp)}/."
+    if h.dubbla:
+        text += f" {h.dubbla} månadssiffror för 31 december sparades inte: där gäller årstabellen."
+    return text

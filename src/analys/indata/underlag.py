@@ -54,12 +54,15 @@ def _las_xlsx(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
     try:
         wb_varden = load_workbook(path, data_only=True)
         wb_formler = load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise AnalysError(
-            f"{kalla}: kan inte läsas som Excelarbetsbok ({type(e).__name__}); spara den som .xlsx i Excel."
+            f"{kalla}: kan inte läsas som Excelarbetsbok; filen är trasig eller ingen .xlsx. Öppna den i "
+            "Excel och spara den som Excel-arbetsbok (.xlsx)."
         ) from None
-    except Exception as e:  # openpyxl kastar många sorters fel för trasiga filer
-        raise AnalysError(f"{kalla}: kan inte läsas som Excelarbetsbok ({type(e).__name__}).") from None
+    except Exception:  # openpyxl kastar många sorters fel för trasiga filer
+        raise AnalysError(
+            f"{kalla}: kan inte läsas som Excelarbetsbok; öppna den i Excel och spara den som .xlsx."
+        ) from None
     ut: dict[str, list[tuple[int, list]]] = {}
     for blad, kolumner in KOLUMNER.items():
         if BLADNAMN[blad] not in wb_varden.sheetnames:

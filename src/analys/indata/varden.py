@@ -16,6 +16,8 @@ def belopp(text: str) -> int:
     1030000
     """
     t = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
+    if len(t) > 20 and re.fullmatch(r"-?\d+", t):
+        raise AnalysError(f"Ogiltigt belopp: {len(t)} siffror är orimligt många; högst 1 000 000 000 000 kr.")
     if not re.fullmatch(r"-?\d+", t):
         raise AnalysError(f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'.")
     varde = int(t)
@@ -43,14 +45,20 @@ def lanskod(text: str) -> str:
     """Länskod med två siffror ('3' → '03'); okänd länskod ger ett fel som listar de giltiga."""
     from analys.indata.befolkning import lan_namn
 
-    kod = text.strip().zfill(2) if text.strip().isdigit() else text.strip()
+    kod = text.strip().zfill(2) if text.strip().isdigit() else text.strip()[:20]
     lan_namn(kod)
     return kod
 
 
 def datum(text: str, flagga: str) -> date:
-    """Ett datum ÅÅÅÅ-MM-DD; felet nämner flaggan."""
+    """Ett datum ÅÅÅÅ-MM-DD mellan 1900 och 2100; felet nämner flaggan."""
+    t = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        d = date.fromisoformat(t) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t) else None
     except ValueError:
-        raise AnalysError(f"Ogiltigt datum i {flagga} '{text}': ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.") from None
+        d = None
+    if d is None:
+        raise AnalysError(f"Ogiltigt datum i {flagga} '{text[:40]}': ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.")
+    if not 1900 <= d.year <= 2100:
+        raise AnalysError(f"Ogiltigt datum i {flagga} '{t}': året ska ligga mellan 1900 och 2100.")
+    return d

@@ -132,6 +132,6 @@ def skriv(avtal: str, ut: Path, skriv_over: bool = False) -> None:
     """`analys mall`: kontrollera filnamnet, läs avtalet och skriv mallen."""
     if ut.suffix.lower() != ".xlsx":
         raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {ut.name}).")
-    check_writable(ut, skriv_over)
+    check_writable(ut, skriv_over, [avtal if Path(avtal).suffix in (".yaml", ".yml") else None])
     a, _ = load_avtal(avtal)
     write_mall(a, ut)

@@ -324,11 +324,19 @@ def run_fordelning(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
+    from analys.fel import Avbrott
+
+    def sigterm(signum, frame):
+        raise Avbrott(143)
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 0
+    fore = signal.signal(signal.SIGTERM, sigterm)
     try:
         return args.run(args)
     except AnalysError as e:
@@ -340,8 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         fil = f" {e.filename}" if e.filename else ""
         print(f"analys: fel: kunde inte läsa eller skriva{fil}: {os_fel_text(e)}.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("analys: avbrutet.", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Avbrott) as e:
+        kod = e.exit_code if isinstance(e, Avbrott) else 130
+        vad = "Ctrl-C" if kod == 130 else "SIGTERM"
+        print(f"analys: avbrutet ({vad}); inget som redan var klart har ändrats.", file=sys.stderr)
+        return kod
     except BrokenPipeError:
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, fore)

@@ -65,3 +65,11 @@ def os_fel_text(e: OSError) -> str:
 
     namn = errno.errorcode.get(e.errno or 0, "")
     return _OS_FEL.get(namn, f"fel från operativsystemet ({namn or 'okänt'})")
+
+
+class Avbrott(Exception):
+    """Användaren avbröt (Ctrl-C, slutkod 130) eller processen ombads sluta (SIGTERM, 143)."""
+
+    def __init__(self, kod: int) -> None:
+        super().__init__("avbrutet")
+        self.exit_code = kod

@@ -19,8 +19,8 @@ def data_dir() -> Path:
 
 
 def notebook_dir() -> Path:
-    """Notebooks som rapporterna körs från."""
-    return PROJEKTROT / "notebooks"
+    """Notebooks som rapporterna körs från (`ANALYS_NOTEBOOKS` eller `<projektrot>/notebooks`)."""
+    return Path(os.environ.get("ANALYS_NOTEBOOKS", PROJEKTROT / "notebooks"))
 
 
 def reports_dir() -> Path:

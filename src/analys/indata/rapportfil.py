@@ -19,10 +19,12 @@ from analys.indata.befolkning import load_kommuner
 from analys.indata.paths import data_dir, notebook_dir, visningsvag
 from analys.indata.yamlfil import read_yaml, validate
 
+RESERVERADE = ("ut_dir", "rapportnamn")  # sätts av körningen, aldrig av rapportfilen
+
 
 class Rapportpost(FrystModell):
-    namn: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    notebook: str
+    namn: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")
+    notebook: str = Field(pattern=r"^[A-Za-z0-9_-]+\.ipynb$", description="en notebook i notebooks/, bara filnamnet")
     parametrar: dict[str, Any] = Field(default_factory=dict)
     for_varje_kommun: str | None = Field(default=None, pattern=r"^\d{2}$")
 
@@ -64,6 +66,26 @@ def notebook_parameters(path: Path) -> list[str]:
     raise AnalysError(f"{visningsvag(path)} saknar en cell med taggen 'parameters'.")
 
 
+def _notebookvarden(parametrar: dict[str, Any]) -> dict[str, Any]:
+    """Parametrarna som vanliga Python-värden för notebookens parametercell (exakta decimaltal
+    som text, datum som ÅÅÅÅ-MM-DD)."""
+    from datetime import date
+    from decimal import Decimal
+
+    def om(v: Any) -> Any:
+        if isinstance(v, Decimal):
+            return float(v) if v == v.normalize() and abs(v) < 10**15 else str(v)
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, dict):
+            return {k: om(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [om(x) for x in v]
+        return v
+
+    return {k: om(v) for k, v in parametrar.items()}
+
+
 def load_korningar(path: Path | None = None) -> list[Korning]:
     """Körningarna i rapportfilen, med `for_varje_kommun` utvecklat till en körning per kommun."""
     path = Path(path) if path else data_dir() / "rapporter.yaml"
@@ -73,15 +95,24 @@ def load_korningar(path: Path | None = None) -> list[Korning]:
         nb = notebook_dir() / post.notebook
         if not nb.is_file():
             raise AnalysError(f"{visningsvag(path)}: {post.namn}: notebooken {post.notebook} finns inte i notebooks/.")
+        if nb.resolve().parent != notebook_dir().resolve():
+            raise AnalysError(f"{visningsvag(path)}: {post.namn}: notebooken {post.notebook} ligger inte i notebooks/.")
+        reserverade = sorted(set(post.parametrar) & set(RESERVERADE))
+        if reserverade:
+            raise AnalysError(
+                f"{visningsvag(path)}: {post.namn}: parametern {', '.join(reserverade)} sätts av analys rapport "
+                "(rapporterna skrivs alltid i reports/); ta bort den ur rapportfilen."
+            )
         if post.for_varje_kommun:
             kommuner = load_kommuner()
             lan = kommuner[kommuner["lanskod"] == post.for_varje_kommun]
             if lan.empty:
                 raise AnalysError(f"{visningsvag(path)}: {post.namn}: okänd länskod '{post.for_varje_kommun}'.")
             for kod, kommun in zip(lan["kommunkod"], lan["kommun"], strict=True):
-                korningar.append(Korning(f"{post.namn}-{slug(kommun)}", nb, {**post.parametrar, "kommunkod": kod}))
+                parametrar = {**_notebookvarden(post.parametrar), "kommunkod": kod}
+                korningar.append(Korning(f"{post.namn}-{slug(kommun)}", nb, parametrar))
         else:
-            korningar.append(Korning(post.namn, nb, dict(post.parametrar)))
+            korningar.append(Korning(post.namn, nb, _notebookvarden(post.parametrar)))
     namn = [k.namn for k in korningar]
     dubbel = sorted({n for n in namn if namn.count(n) > 1})
     if dubbel:

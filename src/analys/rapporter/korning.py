@@ -2,26 +2,47 @@
 
 Varje körning ger `reports/<namn>/`: den körda notebooken (`<namn>.ipynb`), en fristående
 HTML-rapport utan kod (`<namn>.html`) och arbetsboken som notebooken skriver (`<namn>.xlsx`).
-Allt skrivs först i en tillfällig mapp; en befintlig rapport ersätts först när den nya är
-komplett. En körning som misslyckas stoppar inte de andra; sammanfattningen sist säger vilka
-som misslyckades och varför.
+
+Körningen tål avbrott:
+
+- arbetsprocesserna skriver bara i egna tillfälliga mappar (`.<namn>.tmp-…`); huvudprocessen
+  byter in en färdig rapport med ett enda namnbyte (`renameat2` med RENAME_EXCHANGE), så en
+  rapportmapp är alltid antingen den gamla eller den nya, aldrig halvfärdig;
+- Ctrl-C (SIGINT) eller SIGTERM: inget fler byts in, arbetsprocesser och kärnor stoppas, de
+  tillfälliga mapparna tas bort och slutkoden blir 130 respektive 143;
+- dör huvudprocessen avslutas arbetsprocesserna (PR_SET_PDEATHSIG) och deras kärnor (kärnan
+  ser att dess förälder är borta); nästa körning städar det som blev kvar;
+- en låsfil (`reports/.analys-rapport.lock`, flock) gör att en andra körning samtidigt säger
+  ifrån i stället för att krocka;
+- dör en arbetsprocess mitt i en rapport sägs det med rapportens namn, och övriga körs klart.
+
+En körning som misslyckas stoppar inte de andra; sammanfattningen sist säger vilka som
+misslyckades och varför. Slutkoden är 2 om någon rapport föll på fel i indata, annars 1 om
+någon misslyckades.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import uuid
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from analys.fel import AnalysError
+from analys.fel import AnalysError, Avbrott, ExterntFel
 from analys.indata.paths import notebook_dir, reports_dir
 from analys.indata.rapportfil import Korning, load_korningar, notebook_parameters
+from analys.rapporter.filer import kontrollera_utmapp
+
+LASFIL = ".analys-rapport.lock"
 
 
 @dataclass(frozen=True)
@@ -30,6 +51,8 @@ class Utfall:
     ok: bool
     sekunder: float
     fel: str = ""
+    indatafel: bool = False  # felet ligger i användarens indata (slutkod 2)
+    mapp: str = ""  # den färdiga rapportens tillfälliga mapp, att byta in
 
 
 def export_html(nb_path: Path, html_path: Path, titel: str) -> None:
@@ -129,17 +152,39 @@ def _numrera(path: Path) -> None:
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def _arbetare_start() -> None:
+    """I varje arbetsprocess: Ctrl-C hanteras av huvudprocessen; SIGTERM stoppar kärnan; dör
+    huvudprocessen får arbetsprocessen SIGTERM (Linux)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _arbetare_stopp)
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # huvudprocessen dog redan innan inställningen gjordes
+            os._exit(143)
+
+
+def _arbetare_stopp(signum, frame) -> None:  # pragma: no cover - körs i arbetsprocessen
+    km = _KARNA
+    with contextlib.suppress(Exception):
+        proc = getattr(getattr(km, "provisioner", None), "process", None)
+        if proc is not None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    os._exit(143)
+
+
 def run_one(korning: Korning, ut: Path) -> Utfall:
-    """Kör en rapport. Körs i en egen process; fel blir ett `Utfall` med orsaken."""
+    """Kör en rapport i en tillfällig mapp bredvid målet. Körs i en arbetsprocess; fel blir ett
+    `Utfall` med orsaken. Huvudprocessen byter in mappen (`byt_in`)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
-    ut.mkdir(parents=True, exist_ok=True)
-    tillfallig = ut / f".{korning.namn}.tmp-{os.getpid()}"
-    if tillfallig.exists():
-        shutil.rmtree(tillfallig)
-    tillfallig.mkdir()
+    tillfallig = ut / f".{korning.namn}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tillfallig.mkdir(parents=True)
+    klar = False
     try:
         kanda = notebook_parameters(korning.notebook)
         okanda = sorted(set(korning.parametrar) - set(kanda))
@@ -165,24 +210,100 @@ def run_one(korning: Korning, ut: Path) -> Utfall:
         export_html(tillfallig / f"{korning.namn}.ipynb", tillfallig / f"{korning.namn}.html", korning.namn)
         if not (tillfallig / f"{korning.namn}.xlsx").is_file():
             raise AnalysError(f"notebooken skrev ingen arbetsbok {korning.namn}.xlsx")
-        mal = ut / korning.namn
-        gammal = ut / f".{korning.namn}.gammal-{os.getpid()}"
-        if mal.exists():
-            os.replace(mal, gammal)
-        os.replace(tillfallig, mal)
-        if gammal.exists():
-            shutil.rmtree(gammal)
-        return Utfall(korning.namn, True, time.perf_counter() - start)
+        klar = True
+        return Utfall(korning.namn, True, time.perf_counter() - start, mapp=str(tillfallig))
     except PapermillExecutionError as e:
-        fel = e.evalue if e.ename == "AnalysError" else f"{e.ename}: {e.evalue}"
-        return Utfall(korning.namn, False, time.perf_counter() - start, fel)
-    except AnalysError as e:
+        indata = e.ename == "AnalysError"
+        fel = e.evalue if e.ename in ("AnalysError", "ScbError", "ExterntFel") else f"{e.ename}: {e.evalue}"
+        return Utfall(korning.namn, False, time.perf_counter() - start, fel, indatafel=indata)
+    except ExterntFel as e:
         return Utfall(korning.namn, False, time.perf_counter() - start, str(e))
+    except AnalysError as e:
+        return Utfall(korning.namn, False, time.perf_counter() - start, str(e), indatafel=True)
     except Exception as e:  # en trasig körning får inte stoppa de andra
         return Utfall(korning.namn, False, time.perf_counter() - start, f"{type(e).__name__}: {e}")
     finally:
-        if tillfallig.exists():
+        if not klar and tillfallig.exists():
             shutil.rmtree(tillfallig, ignore_errors=True)
+
+
+# --- att byta in en färdig rapport ------------------------------------------------------------
+
+
+def _byt_plats(a: Path, b: Path) -> bool:
+    """Byt plats på två mappar i ett enda systemanrop (Linux renameat2, RENAME_EXCHANGE)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        funktion = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return funktion(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def byt_in(ny: Path, mal: Path) -> None:
+    """Ersätt `mal` med den färdiga mappen `ny` så att `mal` aldrig är halvfärdig.
+
+    Där RENAME_EXCHANGE saknas (andra system och filsystem) blir det två namnbyten med en
+    mellanmapp `.<namn>.gammal-…`, som nästa körning lägger tillbaka om något avbröt dem.
+    """
+    blockera = {signal.SIGINT, signal.SIGTERM}
+    gamla = signal.pthread_sigmask(signal.SIG_BLOCK, blockera)
+    try:
+        if not mal.exists():
+            os.rename(ny, mal)
+            return
+        if _byt_plats(ny, mal):
+            shutil.rmtree(ny, ignore_errors=True)  # `ny` har nu den gamla rapporten
+            return
+        gammal = mal.parent / f".{mal.name}.gammal-{os.getpid()}"
+        os.rename(mal, gammal)
+        os.rename(ny, mal)
+        shutil.rmtree(gammal, ignore_errors=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, gamla)
+
+
+def stada(ut: Path) -> None:
+    """Det som en avbruten körning lämnade: tillfälliga mappar tas bort, och en gammal rapport
+    som flyttats undan men inte ersatts läggs tillbaka."""
+    for p in ut.glob(".*.tmp-*"):
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+    for p in ut.glob(".*.gammal-*"):
+        m = re.fullmatch(r"\.(.+)\.gammal-\d+", p.name)
+        if m and p.is_dir() and not (ut / m.group(1)).exists():
+            os.rename(p, ut / m.group(1))
+        elif p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def las(ut: Path):
+    """Bara en körning åt gången skriver i `ut` (flock; släpps när processen avslutas, hur den än slutar)."""
+    import fcntl
+
+    fil = ut / LASFIL
+    fd = os.open(fil, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            annan = os.pread(fd, 32, 0).decode(errors="replace").strip() or "okänd"
+            raise ExterntFel(
+                f"En annan körning av analys rapport (process {annan}) skriver redan i {ut}; "
+                "vänta tills den är klar och försök igen."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+# --- körningen --------------------------------------------------------------------------------
 
 
 def _stapel(klara: int, totalt: int, bredd: int = 24) -> str:
@@ -190,23 +311,76 @@ def _stapel(klara: int, totalt: int, bredd: int = 24) -> str:
     return "[" + "#" * fyllt + "-" * (bredd - fyllt) + f"] {klara}/{totalt}"
 
 
+def _stoppa_processer(sekunder: float = 2.0) -> None:
+    """Stoppa alla processer som den här processen startat (arbetsprocesser och deras kärnor)."""
+    import psutil
+
+    barn = psutil.Process().children(recursive=True)
+    for p in barn:
+        with contextlib.suppress(psutil.Error):
+            p.terminate()
+    _, kvar = psutil.wait_procs(barn, timeout=sekunder)
+    for p in kvar:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    psutil.wait_procs(kvar, timeout=1.0)
+
+
+def _dog(namn: str) -> Utfall:
+    return Utfall(
+        namn,
+        False,
+        0.0,
+        "arbetsprocessen som körde rapporten avslutades oväntat (t.ex. slut på minne eller stoppad utifrån); "
+        f"övriga rapporter påverkas inte. Kör om den med: analys rapport --bara {namn}",
+    )
+
+
 def run_all(korningar: list[Korning], ut: Path | None = None, jobb: int | None = None, strom=None) -> list[Utfall]:
     """Kör alla rapporter parallellt (`jobb` processer, standard antalet kärnor) med en
-    förloppsrad per klar rapport."""
+    förloppsrad per klar rapport; byter in varje färdig rapport i `ut`."""
     strom = strom or sys.stderr
     ut = ut or reports_dir()
+    ut.mkdir(parents=True, exist_ok=True)
     jobb = max(1, min(jobb or os.cpu_count() or 1, len(korningar) or 1))
-    utfall: list[Utfall] = []
-    with ProcessPoolExecutor(max_workers=jobb) as pool:
-        framtid = {pool.submit(run_one, k, ut): k for k in korningar}
-        for f in as_completed(framtid):
-            u = f.result()
-            utfall.append(u)
-            status = "klar" if u.ok else "MISSLYCKADES"
-            tid = f"{u.sekunder:.1f}".replace(".", ",")
-            print(f"{_stapel(len(utfall), len(korningar))}  {u.namn}: {status} ({tid} s)", file=strom, flush=True)
+    utfall: dict[str, Utfall] = {}
+
+    def klar(u: Utfall) -> None:
+        if u.ok:
+            byt_in(Path(u.mapp), ut / u.namn)
+        utfall[u.namn] = u
+        status = "klar" if u.ok else "MISSLYCKADES"
+        tid = f"{u.sekunder:.1f}".replace(".", ",")
+        print(f"{_stapel(len(utfall), len(korningar))}  {u.namn}: {status} ({tid} s)", file=strom, flush=True)
+
+    kvar = list(korningar)
+    pool = ProcessPoolExecutor(max_workers=jobb, initializer=_arbetare_start)
+    try:
+        framtid: dict[Future, Korning] = {pool.submit(run_one, k, ut): k for k in kvar}
+        try:
+            for f in as_completed(framtid):
+                klar(f.result())
+        except BrokenProcessPool:
+            # En arbetsprocess dog. Kör det som återstår en i taget, så att den som dör syns.
+            pool.shutdown(wait=False, cancel_futures=True)
+            for k in [k for k in kvar if k.namn not in utfall]:
+                pool = ProcessPoolExecutor(max_workers=1, initializer=_arbetare_start)
+                try:
+                    klar(pool.submit(run_one, k, ut).result())
+                except BrokenProcessPool:
+                    klar(_dog(k.namn))
+                finally:
+                    pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _stoppa_processer()
+        pool.shutdown(wait=False, cancel_futures=True)
+        stada(ut)
+        raise
+    pool.shutdown(wait=True)
     ordning = {k.namn: i for i, k in enumerate(korningar)}
-    return sorted(utfall, key=lambda u: ordning[u.namn])
+    return sorted(utfall.values(), key=lambda u: ordning[u.namn])
 
 
 def summary(utfall: list[Utfall], ut: Path, sekunder: float) -> str:
@@ -219,6 +393,13 @@ def summary(utfall: list[Utfall], ut: Path, sekunder: float) -> str:
         rader.append(f"{len(fel)} misslyckades:")
         rader += [f"  {u.namn}: {u.fel}" for u in fel]
     return "\n".join(rader)
+
+
+def slutkod(utfall: list[Utfall]) -> int:
+    """0 om allt gick; 2 om någon rapport föll på fel i indata; annars 1."""
+    if all(u.ok for u in utfall):
+        return 0
+    return 2 if any(u.indatafel for u in utfall if not u.ok) else 1
 
 
 def kor(
@@ -237,8 +418,8 @@ def kor(
             par = ", ".join(f"{n}={v!r}" for n, v in k.parametrar.items())
             print(f"{k.namn}  ({k.notebook.name}; {par})")
         return 0
-    if jobb is not None and jobb < 1:
-        raise AnalysError(f"--jobb måste vara minst 1 (fick {jobb}).")
+    if jobb is not None and not 1 <= jobb <= 64:
+        raise AnalysError(f"--jobb måste vara mellan 1 och 64 (fick {jobb}).")
     if bara:
         valda = [k for k in korningar if any(k.namn == b or k.namn.startswith(b + "-") for b in bara)]
         okanda = [b for b in bara if not any(k.namn == b or k.namn.startswith(b + "-") for k in korningar)]
@@ -246,7 +427,27 @@ def kor(
             raise AnalysError(f"Rapporten '{okanda[0]}' finns inte. Rapporter: {', '.join(k.namn for k in korningar)}.")
         korningar = valda
     ut = ut or reports_dir()
-    start = time.perf_counter()
-    utfall = run_all(korningar, ut, jobb, strom)
-    print(summary(utfall, ut, time.perf_counter() - start), file=strom)
-    return 0 if all(u.ok for u in utfall) else 1
+    kontrollera_utmapp(ut)
+    ut.mkdir(parents=True, exist_ok=True)
+    with las(ut):
+        stada(ut)
+        start = time.perf_counter()
+        with avbrott_som_undantag():
+            utfall = run_all(korningar, ut, jobb, strom)
+        print(summary(utfall, ut, time.perf_counter() - start), file=strom)
+    return slutkod(utfall)
+
+
+@contextlib.contextmanager
+def avbrott_som_undantag():
+    """Ctrl-C och SIGTERM blir `Avbrott` (slutkod 130 och 143) i huvudprocessen."""
+
+    def hanterare(signum, frame):
+        raise Avbrott(130 if signum == signal.SIGINT else 143)
+
+    fore = {s: signal.signal(s, hanterare) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in fore.items():
+            signal.signal(s, h)

@@ -265,7 +265,10 @@ def test_bad_weights_file(cli, tmp_path, rader, meddelande):
 def test_weights_file_with_wrong_header(cli, tmp_path):
     fil = vikter(tmp_path, [f"{k},1" for k in DALARNA], rubrik="kod,andel")
     r = cli(*BAS, "--belopp", "1000", "--nyckel", "egen", "--vikter", str(fil))
-    assert r.rc == 2 and "rad 1: rubrikraden ska vara kommunkod,vikt (med komma, semikolon eller tabb), inte 'kod,andel'" in r.err
+    assert (
+        r.rc == 2
+        and "rad 1: rubrikraden ska vara kommunkod,vikt (med komma, semikolon eller tabb), inte 'kod,andel'" in r.err
+    )
 
 
 def test_missing_weights_file(cli, tmp_path):

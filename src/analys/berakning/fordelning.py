@@ -62,7 +62,7 @@ def largest_remainder(belopp: int, vikter: Sequence[int | Fraction], ordning: Se
         raise AnalysError(f"Beloppet måste vara 0 eller större, inte {belopp}.")
     if belopp > MAX_BELOPP:
         raise AnalysError(
-            f"Beloppet {belopp} kr är orimligt stort; högst {MAX_BELOPP:,} kr kan fördelas.".replace(",", " ")
+            f"Beloppet {belopp} kr är orimligt stort; högst {f'{MAX_BELOPP:,}'.replace(',', ' ')} kr kan fördelas."
         )
     if len(vikter) != len(ordning):
         raise ValueError("vikter och ordning måste vara lika långa")

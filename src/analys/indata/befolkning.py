@@ -167,9 +167,7 @@ def verifiera_hamtning(mapp: Path, fil: str = "folkmangd.csv") -> str:
     if not isinstance(filer, dict) or not isinstance(filer.get(fil), str):
         raise _bild_fel(mapp, lanskod, f"metadata.yaml anger ingen SHA-256 för {fil}.")
     if sha256(mapp / fil) != filer[fil]:
-        raise _bild_fel(
-            mapp, lanskod, f"{fil} har ändrats efter hämtningen (SHA-256 stämmer inte med metadata.yaml)."
-        )
+        raise _bild_fel(mapp, lanskod, f"{fil} har ändrats efter hämtningen (SHA-256 stämmer inte med metadata.yaml).")
     return lanskod
 
 

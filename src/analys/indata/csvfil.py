@@ -72,6 +72,9 @@ def avkoda(data: bytes, namn: str) -> tuple[str, str]:
         kodning = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         kodning = "utf-16"
+    elif len(data) >= 4 and data.count(0) * 3 >= len(data):
+        # UTF-16 utan BOM: varannan byte är noll för latinska tecken.
+        kodning = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
     else:
         try:
             return data.decode("utf-8"), "utf-8"
@@ -216,9 +219,7 @@ def las_csv(
                     " Ett tal med decimalkomma delar raden när komma också skiljer kolumnerna: använd "
                     "semikolon som avgränsare, decimalpunkt, eller citattecken runt talet."
                 )
-            raise AnalysError(
-                f"{namn}, rad {nr}: väntade {len(rubrik)} fält ({forvantat}), fick {len(falt)}.{tips}"
-            )
+            raise AnalysError(f"{namn}, rad {nr}: väntade {len(rubrik)} fält ({forvantat}), fick {len(falt)}.{tips}")
         varden = {k.namn: tolka(f, k, f"{namn}, rad {nr}, kolumn {k.namn}") for k, f in zip(rubrik, falt, strict=True)}
         for k in kolumner:
             varden.setdefault(k.namn, None)

@@ -37,6 +37,7 @@ SUFFIX_RAD = {
     ".csv": "är en enskild CSV-fil; ange mappen med aktivitet.csv, utfall.csv och fakturor.csv",
 }
 MAX_HELTAL = 10**12
+_MAX_TEXT = "1 000 000 000 000"
 
 
 def _plats(kalla: str, blad: str, rad: int, kolumn: str | None = None) -> str:
@@ -68,9 +69,7 @@ def _las_xlsx(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
         if BLADNAMN[blad] not in wb_varden.sheetnames:
             raise AnalysError(f"{kalla}: bladet {BLADNAMN[blad]} saknas; använd mallen från `analys mall`.")
         ws, wf = wb_varden[BLADNAMN[blad]], wb_formler[BLADNAMN[blad]]
-        rubrik = [
-            str(ws.cell(row=1, column=j).value or "").strip() for j in range(1, len(kolumner) + 1)
-        ]
+        rubrik = [str(ws.cell(row=1, column=j).value or "").strip() for j in range(1, len(kolumner) + 1)]
         if rubrik != kolumner:
             raise AnalysError(
                 f"{kalla}, blad {BLADNAMN[blad]}, rad 1: rubrikerna ska vara {', '.join(kolumner)} "
@@ -151,7 +150,9 @@ def _heltal(v, plats: str, tillat_tomt: bool = False) -> int | None:
         if tillat_tomt:
             return None
         raise AnalysError(f"{plats}: värde saknas; ange ett heltal ≥ 0.")
-    if isinstance(v, float) and v.is_integer() and abs(v) <= MAX_HELTAL:
+    if isinstance(v, float) and v.is_integer():
+        if abs(v) > MAX_HELTAL:
+            raise AnalysError(f"{plats}: {v:g} är orimligt stort; högst {_MAX_TEXT}.")
         v = int(v)
     if isinstance(v, str):
         t = v.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
@@ -165,7 +166,7 @@ def _heltal(v, plats: str, tillat_tomt: bool = False) -> int | None:
     if v < 0:
         raise AnalysError(f"{plats}: {v} är negativt; ange ett heltal ≥ 0.")
     if v > MAX_HELTAL:
-        raise AnalysError(f"{plats}: {v} är orimligt stort; högst {MAX_HELTAL:,}.".replace(",", " "))
+        raise AnalysError(f"{plats}: {v} är orimligt stort; högst {_MAX_TEXT}.")
     return v
 
 

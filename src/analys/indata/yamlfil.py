@@ -280,8 +280,18 @@ def _beskriv(fel: dict[str, Any]) -> str:
 
 
 def validation_error_text(e: ValidationError, kalla: str, data: Any = None) -> str:
-    """Pydantic-fel som svensk text: ett fel per rad, med filen och nyckeln."""
-    rader = [f"{kalla}: {_plats(f['loc'], data)}: {_beskriv(f)}" for f in e.errors()]
+    """Pydantic-fel som svensk text: ett fel per rad och nyckel, med filen och nyckeln.
+
+    Där ett värde får ha flera former (t.ex. ett tal eller en tabell per år) säger pydantic ett
+    fel per form; här visas bara det första, och formernas namn hålls borta från nyckelvägen.
+    """
+    rader, sedda = [], set()
+    for f in e.errors():
+        loc = tuple(p for p in f["loc"] if not (isinstance(p, str) and ("[" in p or "(" in p)))
+        if loc in sedda:
+            continue
+        sedda.add(loc)
+        rader.append(f"{kalla}: {_plats(loc, data)}: {_beskriv(f)}")
     return "\n".join(rader)
 
 

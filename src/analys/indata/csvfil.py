@@ -56,14 +56,14 @@ class Csvrad:
 
 
 def normalisera_rubrik(text: str) -> str:
-    """Rubrik utan skillnad på stora och små bokstäver, å/ä/ö och mellanslag.
+    """Rubrik utan skillnad på stora och små bokstäver, å/ä/ö, mellanslag, bindestreck och understreck.
 
-    >>> normalisera_rubrik(" År "), normalisera_rubrik("Kommun-kod"), normalisera_rubrik("Deltagardagar")
-    ('ar', 'kommun_kod', 'deltagardagar')
+    >>> normalisera_rubrik(" År "), normalisera_rubrik("Kommun-kod"), normalisera_rubrik("Deltagar_dagar")
+    ('ar', 'kommunkod', 'deltagardagar')
     """
     t = unicodedata.normalize("NFKD", text.replace("\ufeff", "").strip().casefold())
     t = "".join(c for c in t if not unicodedata.combining(c))
-    return re.sub(r"[\s\-]+", "_", t)
+    return re.sub(r"[\s\-_]+", "", t)
 
 
 def avkoda(data: bytes, namn: str) -> tuple[str, str]:

@@ -1,0 +1,189 @@
+"""`analys rapport` avbruten på riktigt: Ctrl-C, SIGTERM, en dödad huvudprocess, en andra körning
+samtidigt och en arbetsprocess som dör. Varje test startar en riktig körning i en egen process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROT = Path(__file__).resolve().parents[1]
+
+
+def starta(*argv: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "analys", "rapport", *argv],
+        cwd=ROT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # egen processgrupp, som en körning i en terminal
+        env={**os.environ, **(env or {})},
+    )
+
+
+def vanta_pa(villkor, sekunder: float = 90) -> None:
+    slut = time.monotonic() + sekunder
+    while time.monotonic() < slut:
+        if villkor():
+            return
+        time.sleep(0.1)
+    raise AssertionError("villkoret uppfylldes inte i tid")
+
+
+def klara(ut: Path) -> set[str]:
+    return {p.name for p in ut.iterdir() if p.is_dir() and not p.name.startswith(".")} if ut.exists() else set()
+
+
+def komplett(mapp: Path) -> bool:
+    namn = mapp.name
+    return all((mapp / f"{namn}{s}").is_file() for s in (".html", ".ipynb", ".xlsx"))
+
+
+def ogonblick(ut: Path) -> dict[str, str]:
+    return {
+        p.relative_to(ut).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in ut.rglob("*") if p.is_file()
+    }
+
+
+def efterlevande(barn: list[psutil.Process]) -> list[int]:
+    levande = []
+    for b in barn:
+        try:
+            if b.is_running() and b.status() != psutil.STATUS_ZOMBIE:
+                levande.append(b.pid)
+        except psutil.NoSuchProcess:
+            pass
+    return levande
+
+
+def test_ctrl_c_stops_everything_quickly_keeps_reports_and_blocks_a_second_run(tmp_path):
+    ut = tmp_path / "reports"
+    fore = starta("--bara", "kommunblad-ludvika", "--ut", str(ut))
+    assert fore.wait(timeout=120) == 0, fore.stderr.read()
+    gamla = {k: v for k, v in ogonblick(ut).items() if k.startswith("kommunblad-ludvika/")}
+    assert len(gamla) == 3
+
+    p = starta("--bara", "kommunblad", "--ut", str(ut))
+    vanta_pa(lambda: len(klara(ut)) >= 3)  # minst två nya klara, fler på gång
+    andra = subprocess.run(
+        [sys.executable, "-m", "analys", "rapport", "--bara", "fordelning-2024", "--ut", str(ut)],
+        cwd=ROT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert andra.returncode == 1
+    assert "En annan körning av analys rapport" in andra.stderr and "Traceback" not in andra.stderr
+    barn = psutil.Process(p.pid).children(recursive=True)
+    assert len(barn) >= 2  # arbetsprocesser och deras kärnor
+
+    start = time.monotonic()
+    os.killpg(p.pid, signal.SIGINT)  # Ctrl-C i terminalen går till hela gruppen
+    _, err = p.communicate(timeout=30)
+    tid = time.monotonic() - start
+    assert p.returncode == 130, err
+    assert tid < 5, tid
+    assert "avbrutet (Ctrl-C)" in err and "Traceback" not in err
+    time.sleep(0.5)
+    assert efterlevande(barn) == []
+    assert not [q.name for q in ut.iterdir() if ".tmp-" in q.name or ".gammal-" in q.name]
+    for mapp in ut.iterdir():
+        if mapp.is_dir():
+            assert komplett(mapp), mapp.name
+    # Ludvika kom sist i ordningen och hann inte köras om: den är orörd.
+    assert {k: v for k, v in ogonblick(ut).items() if k.startswith("kommunblad-ludvika/")} == gamla
+
+
+def test_sigterm_ends_with_143_and_stops_workers(tmp_path):
+    ut = tmp_path / "reports"
+    p = starta("--bara", "kommunblad", "--ut", str(ut))
+    vanta_pa(lambda: len(klara(ut)) >= 1)
+    barn = psutil.Process(p.pid).children(recursive=True)
+    start = time.monotonic()
+    p.send_signal(signal.SIGTERM)  # bara huvudprocessen, som när ett system stänger av tjänsten
+    _, err = p.communicate(timeout=30)
+    assert p.returncode == 143, err
+    assert time.monotonic() - start < 5
+    time.sleep(0.5)
+    assert efterlevande(barn) == []
+    assert not [q.name for q in ut.iterdir() if ".tmp-" in q.name]
+
+
+def test_killed_parent_leaves_nothing_the_next_run_does_not_clean(tmp_path):
+    ut = tmp_path / "reports"
+    p = starta("--bara", "kommunblad", "--ut", str(ut))
+    vanta_pa(lambda: len(psutil.Process(p.pid).children(recursive=True)) >= 4)  # 2 arbetare, 2 kärnor
+    vanta_pa(lambda: any(".tmp-" in q.name for q in ut.iterdir()))
+    barn = psutil.Process(p.pid).children(recursive=True)
+    p.kill()
+    p.wait()
+    vanta_pa(lambda: efterlevande(barn) == [], sekunder=10)
+    nasta = starta("--bara", "kommunblad-falun", "--ut", str(ut))
+    _, err = nasta.communicate(timeout=120)
+    assert nasta.returncode == 0, err
+    assert not [q.name for q in ut.iterdir() if ".tmp-" in q.name or ".gammal-" in q.name]
+    assert komplett(ut / "kommunblad-falun")
+
+
+def test_a_worker_that_dies_is_named_and_the_others_finish(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(ROT / "notebooks", notebooks)
+    doda = {
+        "cells": [
+            {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "ut_dir = '.'\nrapportnamn = 'x'",
+             "outputs": [], "execution_count": None},
+            {"cell_type": "code", "metadata": {}, "source": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
+             "outputs": [], "execution_count": None},
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    (notebooks / "doda.ipynb").write_text(json.dumps(doda), encoding="utf-8")
+    config = tmp_path / "rapporter.yaml"
+    config.write_text(
+        "rapporter:\n"
+        '  - {namn: fordelning-2024, notebook: fordelning.ipynb, parametrar: {avtal: "2024"}}\n'
+        "  - {namn: doda, notebook: doda.ipynb}\n"
+        '  - {namn: fordelning-2022, notebook: fordelning.ipynb, parametrar: {avtal: "2022"}}\n',
+        encoding="utf-8",
+    )
+    ut = tmp_path / "reports"
+    p = starta("--config", str(config), "--ut", str(ut), env={"ANALYS_NOTEBOOKS": str(notebooks)})
+    _, err = p.communicate(timeout=180)
+    assert p.returncode == 1, err
+    assert "doda: arbetsprocessen som körde rapporten avslutades oväntat" in err
+    assert "analys rapport --bara doda" in err
+    assert "2 av 3 rapporter klara" in err and "Traceback" not in err and "BrokenProcessPool" not in err
+    assert komplett(ut / "fordelning-2024") and komplett(ut / "fordelning-2022")
+
+
+@pytest.mark.parametrize(
+    ("innehall", "meddelande"),
+    [
+        ("rapporter:\n  - {namn: x, notebook: ../notebooks/fordelning.ipynb}\n", "notebook: har fel form"),
+        ("rapporter:\n  - {namn: x, notebook: fordelning.ipynb, parametrar: {rapportnamn: ../y}}\n", "sätts av analys"),
+    ],
+)
+def test_report_file_cannot_run_or_write_outside(tmp_path, innehall, meddelande):
+    config = tmp_path / "rapporter.yaml"
+    config.write_text(innehall, encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "analys", "rapport", "--config", str(config), "--ut", str(tmp_path / "ut")],
+        cwd=ROT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and meddelande in r.stderr
+    assert not (tmp_path / "ut").exists() or not any((tmp_path / "ut").iterdir())

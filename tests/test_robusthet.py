@@ -1,0 +1,232 @@
+"""Läsarna tål vad som helst: godtyckliga bytes ger ett resultat eller ett svenskt `AnalysError`,
+aldrig något annat undantag och aldrig en hängning. Och filerna människor faktiskt har (Excels
+CSV på svenska, UTF-8 med BOM, UTF-16) ger samma resultat som en ren CSV."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analys.fel import AnalysError
+from analys.indata.avtal import load_avtal
+from analys.indata.csvfil import Kolumn, las_csv
+from analys.indata.scb import ScbError, parse_data
+from analys.indata.underlag import read_underlag, read_vikter
+from analys.indata.yamlfil import parse_yaml, read_yaml
+from analys.rapporter.faktura import fakturor
+from tests.conftest import DALARNA
+
+ROT = Path(__file__).resolve().parents[1]
+EXEMPEL = ROT / "data" / "exempel" / "uppfoljning-2024"
+TIDSGRANS = 2.0  # sekunder per inläsning, också för elaka indata
+KOLUMNER = [
+    Kolumn("kommunkod", "kommunkod"),
+    Kolumn("ar", "heltal", min=1900, max=2100),
+    Kolumn("vikt", "tal", min=0, max=10**9),
+    Kolumn("datum", "datum", kravs=False),
+    Kolumn("namn", kravs=False),
+]
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# Bytes som liknar riktiga filer (rubriker, avgränsare, tal, citattecken, BOM) och helt slumpade.
+nara_csv = st.lists(
+    st.sampled_from(
+        [
+            b"kommunkod;ar;vikt;datum;namn\n",
+            b"kommunkod,ar,vikt,datum,namn\r\n",
+            b"2080;2024;1,5;2024-02-30;Falun\n",
+            b'"2080","2024","1e999999999","",""\n',
+            b"\xef\xbb\xbf",
+            b"\xff\xfe",
+            b"\x00",
+            b";;;;\n",
+            b'"',
+            b"9" * 50,
+            "Älvdalen\n".encode("cp1252"),
+            b"\t",
+        ]
+    ),
+    max_size=40,
+).map(b"".join)
+nara_yaml = st.lists(
+    st.sampled_from(
+        [
+            "a: 1\n",
+            "a: &x [1, 2]\n",
+            "b: *x\n",
+            "- ",
+            "  ",
+            "[",
+            "{",
+            "]",
+            "}",
+            ": ",
+            "!!python/object:os.system\n",
+            "? [a]\n",
+            "c: 2024-02-30\n",
+            "d: 0o777\n",
+            "e: 1e99999\n",
+            "'",
+            '"',
+            "---\n",
+            "\t",
+            "%YAML 1.1\n",
+            "x: y: z\n",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+def _inom_tid(f) -> None:
+    start = time.perf_counter()
+    with contextlib.suppress(AnalysError):
+        f()
+    assert time.perf_counter() - start < TIDSGRANS
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=2000), nara_csv))
+def test_csv_reader_gives_a_result_or_a_swedish_error(tmp_path, data):
+    fil = tmp_path / "fil.csv"
+    fil.write_bytes(data)
+    _inom_tid(lambda: las_csv(fil, KOLUMNER, "Filen"))
+    _inom_tid(lambda: read_vikter(fil, list(DALARNA)))
+
+
+@FUZZ
+@given(text=st.one_of(st.text(max_size=500), nara_yaml))
+def test_yaml_reader_gives_a_result_or_a_swedish_error(text):
+    _inom_tid(lambda: parse_yaml(text, "fil.yaml"))
+
+
+@FUZZ
+@given(data=st.binary(max_size=3000))
+def test_yaml_file_reader_and_agreement_accept_any_bytes(tmp_path, data):
+    fil = tmp_path / "avtal.yaml"
+    fil.write_bytes(data)
+    _inom_tid(lambda: read_yaml(fil))
+    _inom_tid(lambda: load_avtal(str(fil)))
+
+
+json_varden = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda barn: st.lists(barn, max_size=4) | st.dictionaries(st.text(max_size=5), barn, max_size=4),
+    max_leaves=30,
+)
+
+
+@FUZZ
+@given(
+    svar=st.fixed_dictionaries(
+        {"id": json_varden, "size": json_varden, "dimension": json_varden, "value": json_varden, "role": json_varden}
+    )
+)
+def test_scb_parser_gives_a_result_or_an_scb_error(svar):
+    from analys.indata.scb import _check_jsonstat
+
+    start = time.perf_counter()
+    try:
+        _check_jsonstat(svar, "test")
+        parse_data(svar, "TAB")
+    except ScbError:
+        pass
+    assert time.perf_counter() - start < TIDSGRANS
+
+
+# --- filerna människor har ------------------------------------------------------------------------
+
+
+def _spara(kalla: Path, mal: Path, kodning: str, avgransare: str, decimalkomma: bool = False) -> None:
+    """Samma CSV-filer som Excel skulle spara dem: annan kodning, avgränsare och decimaltecken."""
+    import csv
+    import io
+
+    mal.mkdir()
+    for fil in kalla.glob("*.csv"):
+        rader = list(csv.reader(io.StringIO(fil.read_text(encoding="utf-8"))))
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=avgransare, lineterminator="\r\n")
+        for r in rader:
+            w.writerow([c.replace(".", ",") if decimalkomma else c for c in r])
+        (mal / fil.name).write_bytes(buf.getvalue().encode(kodning))
+
+
+@pytest.mark.parametrize(
+    ("kodning", "avgransare"),
+    [
+        ("cp1252", ";"),  # Excel på svenska: "CSV (semikolonavgränsad)"
+        ("cp1252", ","),
+        ("utf-8-sig", ";"),  # "CSV UTF-8"
+        ("utf-8-sig", ","),
+        ("utf-16", "\t"),  # "Unicode-text" (UTF-16 med BOM, tabbar)
+        ("utf-16", ";"),
+        ("utf-16-le", ";"),  # utan BOM
+    ],
+)
+def test_real_world_csv_exports_give_the_same_invoices(tmp_path, kodning, avgransare):
+    from datetime import date
+
+    avtal, _ = load_avtal("2024")
+    ren = fakturor(avtal, date(2024, 2, 15), read_underlag(EXEMPEL, avtal))
+    _spara(EXEMPEL, tmp_path / "export", kodning, avgransare)
+    u = read_underlag(tmp_path / "export", avtal)
+    assert fakturor(avtal, date(2024, 2, 15), u).equals(ren)
+    assert u.utfall.equals(read_underlag(EXEMPEL, avtal).utfall)
+
+
+@pytest.mark.parametrize(
+    ("kodning", "avgransare", "decimal"),
+    [("utf-8", ",", "."), ("cp1252", ";", ","), ("utf-8-sig", ";", ","), ("utf-16", "\t", ","), ("utf-16", ";", ".")],
+)
+def test_weights_in_every_format_give_the_same_weights(tmp_path, kodning, avgransare, decimal):
+    text = f"Kommunkod{avgransare}Vikt\r\n" + "".join(
+        f"{k}{avgransare}{i + 1}{decimal}5\r\n" for i, k in enumerate(DALARNA)
+    )
+    fil = tmp_path / "vikter.csv"
+    fil.write_bytes(text.encode(kodning))
+    ren = tmp_path / "ren.csv"
+    ren.write_text("kommunkod,vikt\n" + "".join(f"{k},{i + 1}.5\n" for i, k in enumerate(DALARNA)), encoding="utf-8")
+    assert read_vikter(fil, list(DALARNA)) == read_vikter(ren, list(DALARNA))
+
+
+def test_header_names_ignore_case_accents_and_spaces(tmp_path):
+    fil = tmp_path / "aktivitet.csv"
+    fil.write_text(
+        "Kommunkod ; År ; Deltagar-dagar ; UTBILDARDAGAR\n" + "".join(f"{k};2028;10;1\n" for k in DALARNA),
+        encoding="utf-8",
+    )
+    from analys.indata.underlag import read_aktivitet
+
+    df = read_aktivitet(fil, tuple(DALARNA))
+    assert list(df.columns) == ["kommunkod", "ar", "deltagardagar", "utbildardagar"]
+    assert df["deltagardagar"].sum() == 150
+
+
+def test_half_filled_template_is_valid_and_blank_costs_are_not_reported(tmp_path):
+    """Blanka utfallsrader betyder "inte rapporterat än", inte 0 kr; fakturan för den fasta
+    kostnaden går att ta fram från en helt tom mall."""
+    from datetime import date
+
+    from analys.rapporter.mall import write_mall
+
+    avtal, _ = load_avtal("2024")
+    write_mall(avtal, tmp_path / "mall.xlsx")
+    u = read_underlag(tmp_path / "mall.xlsx", avtal)
+    assert u.tom and u.aktivitet.empty and u.utfall.empty
+    assert len(u.ej_rapporterat) == 6
+    f = fakturor(avtal, date(2024, 2, 15), u)
+    assert len(f) == 15 and f["belopp"].sum() == 1_030_000
+
+
+def test_copied_example_folder_still_reads(tmp_path):
+    """Att kopiera exempelmappen och läsa den igen ger samma underlag (inget beror på sökvägen)."""
+    avtal, _ = load_avtal("2024")
+    shutil.copytree(EXEMPEL, tmp_path / "u")
+    assert read_underlag(tmp_path / "u", avtal).aktivitet.equals(read_underlag(EXEMPEL, avtal).aktivitet)

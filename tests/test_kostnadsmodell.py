@@ -208,9 +208,12 @@ def test_monte_carlo_with_no_uncertainty_equals_the_exact_engine():
         per_resa=Intervall(lag=Decimal("0.25"), hog=Decimal("0.25")),
     )
     a = a.model_copy(update={"osakerhet": punkt})
-    m = monte_carlo(a, modellunderlag(a, 2024, 2030), n=50, seed=1)
+    u = modellunderlag(a, 2024, 2030)
+    m = monte_carlo(a, u, n=50, seed=1)
     per_kommun, _ = berakna_scenario(a, "okning", 2024, 2030)
-    assert list(m["p10"]) == list(per_kommun["netto"]) == list(m["p90"])
+    assert list(m["p10"]) == list(per_kommun["fast_kostnad"]) == list(m["p90"])
+    netto = monte_carlo(a, u, n=50, seed=1, varde="netto")
+    assert list(netto["p50"]) == list(per_kommun["netto"])
 
 
 def test_float_and_exact_paths_agree_on_the_fixed_totals():
@@ -331,14 +334,16 @@ def test_bad_assumptions_give_swedish_errors_and_exit_2(cli, tmp_path, ersatt, m
 
 
 def test_bad_scenario_override_names_the_scenario(cli, tmp_path):
-    fil = skriv_antaganden(tmp_path, scenarier="dyr:\n  beskrivning: x\n  andringar:\n    bemanning: {per_resa: -1}\n")
+    fil = skriv_antaganden(
+        tmp_path, scenarier="dyr:\n  namn: Dyr\n  beskrivning: x\n  andringar:\n    bemanning: {per_resa: -1}\n"
+    )
     r = cli("scenario", "--antaganden", str(fil), "--scenario", "dyr", "--format", "csv")
     assert r.rc == 2
     assert "bas.yaml med scenariot dyr ur" in r.err and "bemanning → per_resa: ska vara minst 0" in r.err
 
 
 def test_unknown_scenario_key_in_scenario_file(cli, tmp_path):
-    fil = skriv_antaganden(tmp_path, scenarier="dyr:\n  beskrivning: x\n  andringer: {}\n")
+    fil = skriv_antaganden(tmp_path, scenarier="dyr:\n  namn: Dyr\n  beskrivning: x\n  andringer: {}\n")
     r = cli("scenario", "--antaganden", str(fil), "--scenario", "dyr")
     assert r.rc == 2 and "scenarier.yaml: dyr: andringer: okänd nyckel" in r.err
 
@@ -346,7 +351,7 @@ def test_unknown_scenario_key_in_scenario_file(cli, tmp_path):
 def test_new_scenario_in_a_few_lines(cli, tmp_path):
     from analys.indata.antaganden import antaganden_dir
 
-    extra = "\nlagre-index:\n  beskrivning: Indexering 2 % per år\n  andringar:\n    indexering: 0.02\n"
+    extra = "\nlagre-index:\n  namn: Lägre indexering\n  beskrivning: Indexering 2 % per år\n  andringar:\n    indexering: 0.02\n"
     fil = skriv_antaganden(tmp_path, scenarier=(antaganden_dir() / "scenarier.yaml").read_text() + extra)
     r = cli(
         "scenario",

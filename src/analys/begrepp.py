@@ -166,6 +166,7 @@ class Fakturering(FrystModell):
 class RorligaKostnader(FrystModell):
     avgift_per_deltagardag: int = Field(ge=0, le=1_000_000)
     till_pott_per_deltagardag: int = Field(ge=0, le=1_000_000)
+    kalla: str = Field(min_length=1, description="varifrån avgiften och pottandelen kommer")
 
     @model_validator(mode="after")
     def _pott_inom_avgift(self) -> RorligaKostnader:
@@ -310,11 +311,20 @@ class Finansiering(FrystModell):
         return self
 
 
+class Utbildare(FrystModell):
+    """Vilka kommuner som ställer upp med utbildare, och hur många utbildardagar per år var.
+    Potten betalas tillbaka efter dessa dagar (en aktivitetsfil går före för sina år)."""
+
+    kalla: str = Field(min_length=1, description="varifrån fördelningen kommer")
+    dagar: dict[str, Annotated[int, Field(ge=0, le=10**6)]] = Field(min_length=1)
+
+
 class Rorliga(FrystModell):
     avgift_per_deltagardag: int = Field(ge=0, le=1_000_000)
     till_pott_per_deltagardag: int = Field(ge=0, le=1_000_000)
+    kalla: str = Field(min_length=1, description="varifrån avgiften och pottandelen kommer")
     deltagardagar_per_1000_invanare_och_resa: Tal = Field(ge=0, le=1000)
-    utbildardagar: Literal["deltagardagar", "befolkning", "lika"] = "deltagardagar"
+    utbildare: Utbildare
     aktivitetsfil: str | None = Field(
         default=None, description="CSV kommunkod,ar,deltagardagar,utbildardagar; ersätter härledda värden"
     )
@@ -445,8 +455,9 @@ class Antaganden(FrystModell):
 
 
 class Scenario(FrystModell):
-    """Ett namngivet scenario: en beskrivning och de nycklar i basantagandena som ändras."""
+    """Ett namngivet scenario: namnet som visas, en beskrivning och de nycklar i basantagandena som ändras."""
 
+    namn: str = Field(min_length=1, max_length=40, description="namnet i rapporter, t.ex. Ökad bemanning")
     beskrivning: str
     andringar: dict[str, Any] = Field(default_factory=dict)
 

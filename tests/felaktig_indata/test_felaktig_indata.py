@@ -236,18 +236,19 @@ YAML_ANTAGANDEN = [
     ("lansering-fel-manad", ("start: 2026-09}", "start: 2026-13}"), None, "", "ska vara en månad ÅÅÅÅ-MM"),
     ("per-resa-negativ", ("per_resa: 0.1 ", "per_resa: -0.1 "), None, "", "per_resa: ska vara minst 0"),
     ("roll-okand", ("roll: samordnare ", "roll: chef "), None, "", "bemanning → roll: 'chef' är ingen av rollerna"),
-    ("kant-ar-tkr", ("fast_kostnad: 800000\n    kalla: \"PM 2021, punkt 2", "fast_kostnad: 800 tkr\n    kalla: \"PM 2021, punkt 2"),
+    ("kant-ar-tkr", ("fast_kostnad: 800000\n    kalla: \"ANTAGANDE", "fast_kostnad: 800 tkr\n    kalla: \"ANTAGANDE"),
      None, "", "fast_kostnad: ska vara ett heltal (fick '800 tkr')"),
     ("metod-okand", ("metod: senaste", "metod: gissning"), None, "", "metod: ska vara ett av"),
     ("prognos-utan-fil", ("metod: senaste", "metod: prognos"), None, "", "metoden prognos kräver prognosfil"),
     ("dubbel-nyckel-bas", ("basar: 2024", "basar: 2024\nbasar: 2025"), None, "", "nyckeln 'basar' står två gånger"),
-    ("scenario-alias", None, ("okning:\n  beskrivning:", "okning: &x\n  beskrivning:"), "", "ankare (&x) används inte"),
+    ("scenario-alias", None, ("okning:\n  namn:", "okning: &x\n  namn:"), "", "ankare (&x) används inte"),
     ("scenario-okand-nyckel", None, ("bemanning: {per_resa: 0.25}", "bemaning: {per_resa: 0.25}"), "",
      "bemaning: okänd nyckel"),
     ("scenario-negativa-vikter", None, None,
-     "\nvikter-neg:\n  beskrivning: x\n  andringar:\n    nyckel: {nyckel: egen, vikter: {'2080': -1}}\n",
+     "\nvikter-neg:\n  namn: X\n  beskrivning: x\n  andringar:\n    nyckel: {nyckel: egen, vikter: {'2080': -1}}\n",
      "nyckel → vikter → 2080: ska vara minst 0"),
-    ("scenario-namn", None, None, "\nÖkning:\n  beskrivning: x\n", "scenarionamnet 'Ökning' får bara innehålla"),
+    ("scenario-namn", None, None, "\nÖkning:\n  namn: Ökning\n  beskrivning: x\n", "scenarionamnet 'Ökning' får bara innehålla"),
+    ("scenario-utan-namn", None, None, "\nx:\n  beskrivning: x\n", "scenarier.yaml: x: namn: saknas"),
     ("osakerhet-baklanges", ("indexering: {lag: 0.015, hog: 0.045}", "indexering: {lag: 0.045, hog: 0.015}"), None, "",
      "hog (0.015) är mindre än lag (0.045)"),
 ]  # fmt: skip
@@ -256,7 +257,7 @@ for namn, bas, scen, extra, meddelande in YAML_ANTAGANDEN:
 
 
 @fall(
-    "yaml", "antaganden-vikter-utanfor-lanet", 2, "Nyckelns vikter för 2024 gäller kommunkoder som inte finns i länet"
+    "yaml", "antaganden-vikter-utanfor-lanet", 2, "Nyckelns vikter för 2025 gäller kommunkoder som inte finns i länet"
 )
 def _(m):
     vikter = ", ".join(f"'{k}': 1" for k in [*DALARNA, "1280"])

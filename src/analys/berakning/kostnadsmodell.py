@@ -20,12 +20,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from analys.begrepp import OSAKRA, Antaganden, Fordelningsnyckel, manadsindex, scb_tabell
+from analys.begrepp import OSAKRA, Antaganden, Avtal, Fordelningsnyckel, manadsindex, scb_tabell
 from analys.berakning.fordelning import andelar, heltalsvikter, largest_remainder_matrix
 from analys.fel import AnalysError
 
@@ -59,6 +60,12 @@ class Modellunderlag:
     andel: np.ndarray  # (Y, K) exakt andel som flyttal
     nyckel: tuple[str, ...]
     aktivitet: pd.DataFrame | None  # kommunkod, ar, deltagardagar, utbildardagar
+    avtal: tuple[Avtal | None, ...] = ()  # avtalet för året, där ett finns (då gäller avtalets belopp)
+    utbildarvikter: np.ndarray | None = None  # (K,) antagna utbildardagar per kommun och år
+
+    def slag(self, j: int) -> str:
+        """ "enligt avtal" för ett år med avtal, annars "beräknat" (ur antagandena)."""
+        return "enligt avtal" if self.avtal and self.avtal[j] is not None else "beräknat"
 
 
 def _frac(x: object) -> Fraction:
@@ -82,23 +89,48 @@ def _kolumn(v: object, n: int, exakt: bool, standard: object) -> np.ndarray:
     return np.broadcast_to(np.asarray(varde, dtype=float), (n,)).astype(float)
 
 
+def befolkningsdatum(a: Antaganden, ar: int, avtal: Mapping[int, Avtal] | None = None) -> date:
+    """Referensdatumet för årets fördelning: avtalets, där ett avtal finns, annars antagandenas."""
+    if avtal and ar in avtal:
+        return avtal[ar].befolkningsdatum
+    return a.befolkningsdatum_ar(ar)
+
+
 def build_underlag(
-    a: Antaganden, befolkning: Mapping[int, pd.DataFrame], aktivitet: pd.DataFrame | None = None
+    a: Antaganden,
+    befolkning: Mapping[int, pd.DataFrame],
+    aktivitet: pd.DataFrame | None = None,
+    avtal: Mapping[int, Avtal] | None = None,
 ) -> Modellunderlag:
     """Befolkning, fördelningsvikter och aktivitet för åren i `befolkning` (år → befolkningen som
-    årets fördelning bygger på, i åldersordning), utan att läsa något."""
+    årets fördelning bygger på, i åldersordning), utan att läsa något.
+
+    För år i `avtal` gäller avtalets fördelningsnyckel (och befolkningen ska vara den per avtalets
+    datum); för övriga år antagandenas nyckel.
+    """
+    avtal = dict(avtal or {})
     ar = tuple(sorted(befolkning))
     fran = ar[0]
     folk, datum, kalla, vikter, andel, nycklar = [], [], [], [], [], []
     koder: tuple[str, ...] = ()
     namn: tuple[str, ...] = ()
     for y in ar:
-        d = a.befolkningsdatum_ar(y)
+        d = befolkningsdatum(a, y, avtal)
         bef = befolkning[y].sort_values("kommunkod", ignore_index=True)
         if not koder:
             koder, namn = tuple(bef["kommunkod"]), tuple(bef["kommun"])
         elif tuple(bef["kommunkod"]) != koder:
             raise AnalysError(f"Länets kommuner är inte desamma {fran} och {y}; välj ett senare startår.")
+        if y in avtal:
+            nyckelobj = avtal[y].fordelningsnyckel()
+            exakt = andelar(bef, nyckelobj)
+            vikter.append(heltalsvikter([exakt[k] for k in koder]))
+            andel.append([float(exakt[k]) for k in koder])
+            folk.append(list(bef["folkmangd"]))
+            datum.append(d.isoformat())
+            kalla.append(f"SCB {scb_tabell(d)}")
+            nycklar.append(nyckelobj.nyckel.value)
+            continue
         val = a.nyckel_ar(y)
         if val.vikter:
             okanda = sorted(set(val.vikter) - set(koder))
@@ -116,6 +148,14 @@ def build_underlag(
         forsta = str(bef["kalla"].iloc[0])
         kalla.append(forsta if forsta.startswith(("framskrivning", "prognos")) else f"SCB {scb_tabell(d)}")
         nycklar.append(val.nyckel.value)
+    dagar = a.rorliga.utbildare.dagar
+    okanda = sorted(set(dagar) - set(koder))
+    if okanda:
+        raise AnalysError(
+            f"rorliga → utbildare → dagar: kommunkoderna {', '.join(okanda)} finns inte i länet "
+            f"(länets kommuner: {', '.join(koder)})."
+        )
+    utbildarvikter = np.array([int(dagar.get(k, 0)) for k in koder], dtype=np.int64)
     return Modellunderlag(
         ar=ar,
         kommunkod=koder,
@@ -127,6 +167,8 @@ def build_underlag(
         andel=np.array(andel, dtype=float),
         nyckel=tuple(nycklar),
         aktivitet=aktivitet,
+        avtal=tuple(avtal.get(y) for y in ar),
+        utbildarvikter=utbildarvikter,
     )
 
 
@@ -141,6 +183,7 @@ class Resultat:
     fast_kostnad: np.ndarray
     deltagardagar: np.ndarray
     rorlig_kostnad: np.ndarray
+    utbildardagar: np.ndarray
     pott: np.ndarray
     pott_tillbaka: np.ndarray
     netto: np.ndarray
@@ -205,8 +248,10 @@ def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int =
         man = _aktiva_manader(start, ar)
         del_ar = man.astype(object) * Fraction(1, 12) if exakt else man / 12
         aktiva = aktiva + del_ar
-        ny = (start >= 12 * (a.basar + 1))[:, None]
-        nya = nya + np.where(ny, del_ar, 0)
+        # Om resan är ny (efter basåret) avgörs av den planerade lanseringen: en försenad resa som
+        # basårets bemanning redan räknar med ger ingen extra tjänst, bara senare kursdagar.
+        if manadsindex(resa.start) >= 12 * (a.basar + 1):
+            nya = nya + del_ar
     extra_tj = per_resa[:, None] * nya
     kpt_extra = a.roll(a.bemanning.roll).kostnad_per_tjanst
     modell = (roller_kr + extra_tj * kpt_extra) * faktor[:, None] * idx
@@ -215,8 +260,12 @@ def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int =
     tjanster = tjanster + extra_tj
 
     fast_total = np.zeros((n, Y), dtype=np.int64)
+    avtalen = u.avtal or (None,) * Y
     for j, y in enumerate(ar):
-        if int(y) in a.kanda_ar:
+        if avtalen[j] is not None:
+            fast_total[:, j] = avtalen[j].total_kostnad
+            tjanster[:, j] = Fraction(avtalen[j].tjanster) if exakt else float(avtalen[j].tjanster)
+        elif int(y) in a.kanda_ar:
             fast_total[:, j] = a.kanda_ar[int(y)].fast_kostnad
         elif y < a.basar:
             raise AnalysError(
@@ -231,6 +280,10 @@ def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int =
         kommunernas_del = _avrunda(fast_total.astype(object) * kommun_procent[None, :] / 100, True)
     else:
         kommunernas_del = _avrunda(fast_total * kommun_procent.astype(float)[None, :] / 100, False)
+    kommunernas_del = np.asarray(kommunernas_del, dtype=np.int64)
+    for j in range(Y):
+        if avtalen[j] is not None:
+            kommunernas_del[:, j] = avtalen[j].belopp_kommuner
 
     K = len(u.kommunkod)
     fast_kostnad = np.empty((n, Y, K), dtype=np.int64)
@@ -247,11 +300,8 @@ def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int =
     else:
         dagar = _avrunda(rate[:, None, None] * (folk[None, :, :] / 1000) * aktiva[:, :, None], False)
     dagar = np.asarray(dagar, dtype=np.int64).reshape(n, Y, K)
-    utbildare = {
-        "deltagardagar": dagar,
-        "befolkning": np.broadcast_to(folk[None, :, :], (n, Y, K)),
-        "lika": np.ones((n, Y, K), dtype=np.int64),
-    }[a.rorliga.utbildardagar].copy()
+    utbildare = np.empty((n, Y, K), dtype=u.utbildarvikter.dtype)
+    utbildare[:] = u.utbildarvikter[None, None, :]
     if u.aktivitet is not None:
         pos = {k: i for i, k in enumerate(u.kommunkod)}
         for r in u.aktivitet.itertuples():
@@ -280,6 +330,7 @@ def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int =
         fast_kostnad=fast_kostnad,
         deltagardagar=dagar,
         rorlig_kostnad=rorlig,
+        utbildardagar=utbildare,
         pott=pott,
         pott_tillbaka=tillbaka,
         netto=netto,
@@ -289,17 +340,21 @@ def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int =
 def compute_scenario(a: Antaganden, scenario: str, u: Modellunderlag) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Ett scenario, exakt: (per kommun och år, per år).
 
-    Per kommun och år: scenario, ar, kommunkod, kommun, befolkningsdatum, folkmangd, andel,
-    fast_kostnad, deltagardagar, rorlig_kostnad, utbildardagar-fördelad pott (pott_tillbaka), netto.
-    Per år: scenario, ar, tjanster, aktiva_resor, fast_total, region_del, kommunernas_del,
-    deltagardagar, pott, befolkningsdatum, befolkningskalla, nyckel.
+    Per kommun och år: scenario, ar, slag ("enligt avtal" eller "beräknat"), kommunkod, kommun,
+    befolkningsdatum, folkmangd, andel, fast_kostnad (kommunens del av den fasta kostnaden),
+    deltagardagar och rorlig_kostnad (kursavgifter), utbildardagar och pott_tillbaka, netto.
+    Per år: scenario, ar, slag, avtal, tjanster, aktiva_resor, fast_total, region_del,
+    kommunernas_del, deltagardagar, utbildardagar, pott, befolkningsdatum, befolkningskalla, nyckel.
     """
     r = compute(a, u)
     Y, K = len(u.ar), len(u.kommunkod)
+    slag = [u.slag(j) for j in range(Y)]
+    avtal = [av.namn if av is not None else "" for av in (u.avtal or (None,) * Y)]
     per_kommun = pd.DataFrame(
         {
             "scenario": scenario,
             "ar": np.repeat(u.ar, K),
+            "slag": np.repeat(slag, K),
             "kommunkod": np.tile(u.kommunkod, Y),
             "kommun": np.tile(u.kommun, Y),
             "befolkningsdatum": np.repeat(u.befolkningsdatum, K),
@@ -308,6 +363,7 @@ def compute_scenario(a: Antaganden, scenario: str, u: Modellunderlag) -> tuple[p
             "fast_kostnad": r.fast_kostnad[0].reshape(-1),
             "deltagardagar": r.deltagardagar[0].reshape(-1),
             "rorlig_kostnad": r.rorlig_kostnad[0].reshape(-1),
+            "utbildardagar": np.asarray(r.utbildardagar[0], dtype=np.int64).reshape(-1),
             "pott_tillbaka": r.pott_tillbaka[0].reshape(-1),
             "netto": r.netto[0].reshape(-1),
         }
@@ -316,12 +372,15 @@ def compute_scenario(a: Antaganden, scenario: str, u: Modellunderlag) -> tuple[p
         {
             "scenario": scenario,
             "ar": u.ar,
+            "slag": slag,
+            "avtal": avtal,
             "tjanster": [float(x) for x in r.tjanster[0]],
             "aktiva_resor": [float(x) for x in r.aktiva_resor[0]],
             "fast_total": r.fast_total[0],
             "region_del": r.fast_total[0] - r.kommunernas_del[0],
             "kommunernas_del": r.kommunernas_del[0],
             "deltagardagar": r.deltagardagar[0].sum(axis=1),
+            "utbildardagar": np.asarray(r.utbildardagar[0], dtype=np.int64).sum(axis=1),
             "pott": r.pott[0],
             "befolkningsdatum": u.befolkningsdatum,
             "befolkningskalla": u.befolkningskalla,
@@ -360,10 +419,12 @@ def table_totaler_per_ar(per_kommun: pd.DataFrame) -> pd.DataFrame:
 # --- osäkerhet ---------------------------------------------------------------------------------
 
 
-def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None) -> pd.DataFrame:
-    """En parameter i taget på sitt låga och höga värde: effekt på varje kommuns netto år `ar`.
+def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None, varde: str = "fast_kostnad") -> pd.DataFrame:
+    """En parameter i taget på sitt låga och höga värde: effekt på varje kommuns belopp år `ar`
+    (`varde`: fast_kostnad, rorlig_kostnad, pott_tillbaka eller netto). Ett år med avtal ändras
+    aldrig: där är effekten 0.
 
-    Kolumner: parameter, etikett, lag, hog, kommunkod, kommun, netto_bas, netto_lag, netto_hog,
+    Kolumner: parameter, etikett, lag, hog, kommunkod, kommun, varde_bas, varde_lag, varde_hog,
     effekt_lag, effekt_hog. Sorterad så att den största effekten (summerad över kommunerna)
     kommer först, som i ett tornadodiagram.
     """
@@ -371,14 +432,14 @@ def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None) -> pd.D
     j = u.ar.index(ar) if ar in u.ar else None
     if j is None:
         raise AnalysError(f"Året {ar} ligger utanför {u.ar[0]}–{u.ar[-1]}.")
-    bas = compute(a, u).netto[0, j]
+    bas = getattr(compute(a, u), varde)[0, j]
     rader = []
     for namn, etikett in OSAKRA.items():
         iv = getattr(a.osakerhet, namn)
         if iv is None:
             continue
-        lag = compute(a, u, replace(Drag(), **{namn: iv.lag})).netto[0, j]
-        hog = compute(a, u, replace(Drag(), **{namn: iv.hog})).netto[0, j]
+        lag = getattr(compute(a, u, replace(Drag(), **{namn: iv.lag})), varde)[0, j]
+        hog = getattr(compute(a, u, replace(Drag(), **{namn: iv.hog})), varde)[0, j]
         for k in range(len(u.kommunkod)):
             rader.append(
                 (
@@ -402,13 +463,13 @@ def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None) -> pd.D
             "hog",
             "kommunkod",
             "kommun",
-            "netto_bas",
-            "netto_lag",
-            "netto_hog",
+            "varde_bas",
+            "varde_lag",
+            "varde_hog",
         ],
     )
-    df["effekt_lag"] = df["netto_lag"] - df["netto_bas"]
-    df["effekt_hog"] = df["netto_hog"] - df["netto_bas"]
+    df["effekt_lag"] = df["varde_lag"] - df["varde_bas"]
+    df["effekt_hog"] = df["varde_hog"] - df["varde_bas"]
     spann = df.groupby("parameter")[["effekt_lag", "effekt_hog"]].sum().abs().max(axis=1)
     df["_spann"] = df["parameter"].map(spann)
     return (
@@ -416,8 +477,11 @@ def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None) -> pd.D
     )
 
 
-def monte_carlo(a: Antaganden, u: Modellunderlag, n: int = 10_000, seed: int = 1) -> pd.DataFrame:
-    """Likformiga dragningar av de osäkra parametrarna → P10, P50, P90 av netto per kommun och år.
+def monte_carlo(
+    a: Antaganden, u: Modellunderlag, n: int = 10_000, seed: int = 1, varde: str = "fast_kostnad"
+) -> pd.DataFrame:
+    """Likformiga dragningar av de osäkra parametrarna → P10, P50, P90 per kommun och år av
+    `varde` (standard kommunens fasta kostnad). År med avtal har samma värde i alla dragningar.
 
     Samma frö ger samma resultat. Kolumner: ar, kommunkod, kommun, p10, p50, p90, medel.
     """
@@ -427,8 +491,8 @@ def monte_carlo(a: Antaganden, u: Modellunderlag, n: int = 10_000, seed: int = 1
         iv = getattr(a.osakerhet, namn)
         if iv is not None:
             varden[namn] = rng.uniform(float(iv.lag), float(iv.hog), size=n)
-    r = compute(a, u, Drag(**varden), n=n, exakt=False)
-    p10, p50, p90 = np.percentile(r.netto, [10, 50, 90], axis=0)
+    r = getattr(compute(a, u, Drag(**varden), n=n, exakt=False), varde)
+    p10, p50, p90 = np.percentile(r, [10, 50, 90], axis=0)
     Y, K = len(u.ar), len(u.kommunkod)
     return pd.DataFrame(
         {
@@ -438,6 +502,6 @@ def monte_carlo(a: Antaganden, u: Modellunderlag, n: int = 10_000, seed: int = 1
             "p10": np.rint(p10.reshape(-1)).astype(np.int64),
             "p50": np.rint(p50.reshape(-1)).astype(np.int64),
             "p90": np.rint(p90.reshape(-1)).astype(np.int64),
-            "medel": np.rint(r.netto.mean(axis=0).reshape(-1)).astype(np.int64),
+            "medel": np.rint(r.mean(axis=0).reshape(-1)).astype(np.int64),
         }
     )

@@ -42,3 +42,23 @@ def load_avtal(namn: str | Path) -> tuple[Avtal, Path]:
     """
     path = find_avtal(str(namn))
     return load_yaml_model(path, Avtal), path
+
+
+def avtal_for_lan(lanskod: str) -> dict[int, Avtal]:
+    """Länets avtal i data/avtal/, per år. Två avtal för samma år och län är ett fel.
+
+    >>> sorted(avtal_for_lan("20"))
+    [2022, 2024]
+    """
+    ut: dict[int, tuple[Avtal, Path]] = {}
+    for path in sorted(avtal_dir().glob("*.yaml")):
+        avtal, _ = load_avtal(path)
+        if avtal.lan != lanskod:
+            continue
+        if avtal.ar in ut:
+            raise AnalysError(
+                f"Två avtal gäller län {lanskod} år {avtal.ar}: {ut[avtal.ar][1].name} och {path.name}; "
+                "ta bort eller flytta det ena ur data/avtal/."
+            )
+        ut[avtal.ar] = (avtal, path)
+    return {ar: a for ar, (a, _) in ut.items()}

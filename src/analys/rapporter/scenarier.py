@@ -16,6 +16,7 @@ from analys.begrepp import FORSTA_AR, SISTA_AR, Antaganden
 from analys.berakning import kostnadsmodell as km
 from analys.fel import AnalysError
 from analys.indata.antaganden import antaganden_dir, load_antaganden, read_scenarier
+from analys.indata.avtal import avtal_for_lan
 from analys.indata.befolkning import befolkning_for_datum
 from analys.indata.paths import data_dir, visningsvag
 from analys.indata.underlag import read_aktivitet
@@ -40,17 +41,20 @@ CSV_KOLUMNER = [
 
 
 def modellunderlag(a: Antaganden, fran: int, till: int) -> km.Modellunderlag:
-    """Befolkningen för varje år `fran`–`till` (statistik eller framskrivning) och aktivitetsfilen
-    om antagandena anger en, samlade för kostnadsmodellen."""
+    """Befolkningen för varje år `fran`–`till` (statistik eller framskrivning), länets avtal i
+    data/avtal/ och aktivitetsfilen om antagandena anger en, samlade för kostnadsmodellen."""
     if till < fran:
         raise AnalysError(f"Slutåret {till} ligger före startåret {fran}.")
-    befolkning = {y: befolkning_for_datum(a.lan, a.befolkningsdatum_ar(y), a.befolkning) for y in range(fran, till + 1)}
+    avtal = {ar: av for ar, av in avtal_for_lan(a.lan).items() if fran <= ar <= till}
+    befolkning = {
+        y: befolkning_for_datum(a.lan, km.befolkningsdatum(a, y, avtal), a.befolkning) for y in range(fran, till + 1)
+    }
     aktivitet = None
     if a.rorliga.aktivitetsfil:
         path = Path(a.rorliga.aktivitetsfil)
         koder = tuple(befolkning[fran].sort_values("kommunkod")["kommunkod"])
         aktivitet = read_aktivitet(path if path.is_absolute() else data_dir().parent / path, koder)
-    return km.build_underlag(a, befolkning, aktivitet)
+    return km.build_underlag(a, befolkning, aktivitet, avtal)
 
 
 def berakna_scenario(a: Antaganden, scenario: str, fran: int, till: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -80,3 +80,26 @@ def datakatalog(tmp_path, monkeypatch):
     clear_cache()
     yield kopia
     clear_cache()
+
+
+@pytest.fixture(scope="session")
+def rapporter(tmp_path_factory):
+    """Hela standarduppsättningen (som `make reports`), en gång per testkörning."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if shutil.which("chromium") is None and not os.environ.get("CI"):
+        pytest.skip("Chromium är inte installerat (behövs för PDF-utskriften)")
+    ut = tmp_path_factory.mktemp("reports")
+    r = subprocess.run(
+        [sys.executable, "-m", "analys", "rapport", "--ut", str(ut)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Obs:" not in r.stderr, r.stderr  # alla PDF:er skrevs
+    return ut

@@ -40,7 +40,10 @@ def test_agreement_2024():
     ]
     assert avtal.belopp_kommuner == 1_030_000
     assert avtal.befolkningsdatum == date(2023, 6, 30)
-    assert avtal.fakturering.forfallodatum(date(2024, 2, 15)) == date(2024, 3, 16)
+    from analys.berakning.faktura import forfallodatum
+
+    # +30 dagar är lördag 16 mars; förfallodagen flyttas till nästa bankdag, måndag 18 mars.
+    assert forfallodatum(avtal, date(2024, 2, 15)) == date(2024, 3, 18)
     assert avtal.rorliga_kostnader.avgift_per_deltagardag == 850
     assert avtal.rorliga_kostnader.till_pott_per_deltagardag == 400
     assert avtal.period.fran == date(2024, 1, 1) and avtal.period.till == date(2024, 12, 31)

@@ -33,14 +33,13 @@ def test_memo_2022_table_as_csv(cli):
 def test_agreement_2024_table(cli):
     r = cli("fordelning", "--avtal", "2024")
     assert r.rc == 0, r.err
-    assert "Fördelning av 1 030 000 kr mellan 15 kommuner i Dalarnas län" in r.out
-    assert "Summa" in r.out and "1 030 000 kr" in r.out
+    assert "Fördelning enligt avtal: Regional samordning Yrkesresan och BBIC 2024, 15 kommuner" in r.out
+    assert "Belopp (enligt avtal)" in r.out
     summarad = next(rad for rad in r.out.splitlines() if "Summa" in rad)
     assert summarad.split() == ["Summa", "288", "375", "100,00", "%", "1", "030", "000", "kr"]
-    assert "Befolkningens referensdatum: 2023-06-30" in r.out
-    assert "SCB-tabell: TAB5444 Folkmängd per månad" in r.out
-    assert "data/avtal/2024.yaml" in r.out
-    assert "2084  Avesta           22 904    7,94 %     81 807 kr" in r.out
+    assert "Befolkning: Folkmängd 30 juni 2023 enligt SCB (tabell TAB5444 Folkmängd per månad)" in r.out
+    assert "data/avtal/2024.yaml" in r.out.split("Teknisk spårbarhet:")[1]
+    assert "2084  Avesta           22 904    7,94 %              81 807 kr" in r.out
 
 
 def test_agreement_2024_csv_sums_to_the_agreement(cli):
@@ -147,19 +146,21 @@ def test_xlsx_workbook(cli, tmp_path):
     r = cli("fordelning", "--avtal", "2022", "--format", "xlsx", "--ut", str(ut))
     assert r.rc == 0, r.err
     wb = load_workbook(ut)
-    assert wb.sheetnames == ["Fördelning", "Källor och antaganden"]
+    assert wb.sheetnames == ["Fördelning", "Källor"]
     ws = wb["Fördelning"]
-    assert [c.value for c in ws[5]] == ["Kommunkod", "Kommun", "Folkmängd", "Andel", "Belopp"]
+    assert [c.value for c in ws[5]] == ["Kommunkod", "Kommun", "Folkmängd", "Andel", "Belopp (enligt avtal)"]
     rader = {ws.cell(row=i, column=2).value: ws.cell(row=i, column=5).value for i in range(6, 21)}
     assert rader == {k: b for k, (_, b) in PM_2022_TABELL_1.items()}
+    assert ws["A6"].value == "2021" and ws["A6"].data_type == "s"  # kommunkoden är text
     assert ws["E6"].number_format == '#,##0 "kr"'
     assert ws["B21"].value == "Summa" and ws["E21"].value == "=SUM(E6:E20)"
     assert ws["D6"].value == "=C6/C$21"
     assert ws.freeze_panes == "A6"
-    kallor = {r[0].value: r[1].value for r in wb["Källor och antaganden"].iter_rows(min_row=2)}
-    assert kallor["Befolkningens referensdatum"] == "2020-12-31"
-    assert kallor["SCB-tabell"].startswith("TAB638")
-    assert kallor["Belopp att fördela"] == "400 000 kr"
+    cachat = load_workbook(ut, data_only=True)["Fördelning"]
+    assert cachat["E21"].value == 400_000 and cachat["C21"].value == 287_676  # formlerna har sparade värden
+    kallor = {r[0].value: r[1].value for r in wb["Källor"].iter_rows(min_row=4) if r[0].value}
+    assert kallor["Befolkning"].startswith("Folkmängd 31 december 2020 enligt SCB (tabell TAB638")
+    assert kallor["Belopp"].startswith("400 000 kr enligt avtal")
 
 
 def test_output_file_is_not_overwritten_without_permission(cli, tmp_path):

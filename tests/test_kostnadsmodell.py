@@ -262,9 +262,12 @@ def test_cli_list(cli):
 def test_cli_table(cli):
     r = cli("scenario", "--scenario", "samverkan")
     assert r.rc == 0, r.err
-    assert "Scenario samverkan:" in r.out and "Nettokostnad per kommun och år, kr" in r.out
-    assert "  2024: 2023-06-30, SCB TAB5444 Folkmängd per månad" in r.out
-    assert "Antaganden: data/antaganden/bas.yaml" in r.out
+    assert "Scenario Samverkan:" in r.out and "Fast kostnad per kommun och år, kr" in r.out
+    assert "2024: 1 030 000 kr för kommunerna (Regional samordning Yrkesresan och BBIC 2024)" in r.out
+    assert "2024: 30 juni 2023 enligt SCB (TAB5444)" in r.out
+    assert "Antaganden: data/antaganden/bas.yaml" in r.out.split("Teknisk spårbarhet:")[1]
+    underlag = next(rad for rad in r.out.splitlines() if rad.startswith("Underlag"))
+    assert underlag.split()[1:3] == ["enligt", "avtal"] and underlag.split()[3] == "beräknat"
 
 
 def test_cli_xlsx(cli, tmp_path):
@@ -274,12 +277,18 @@ def test_cli_xlsx(cli, tmp_path):
     r = cli("scenario", "--scenario", "bas", "okning", "--format", "xlsx", "--ut", str(ut))
     assert r.rc == 0, r.err
     wb = load_workbook(ut)
-    assert wb.sheetnames == ["bas", "okning", "Alla rader", "Per år", "Källor och antaganden"]
-    ws = wb["bas"]
-    assert ws["A5"].value == "Kommunkod" and ws["C5"].value == "2024"
+    assert wb.sheetnames == ["Fast kostnad per år", "Bas", "Ökad bemanning", "Alla rader", "Per år", "Källor"]
+    ws = wb["Bas"]
+    assert (
+        ws["A5"].value == "Kommunkod"
+        and ws["C5"].value == "2024 (enligt avtal)"
+        and ws["D5"].value == "2025 (beräknat)"
+    )
     assert ws["B21"].value == "Summa" and ws["C21"].value == "=SUM(C6:C20)"
-    kallor = {r[0].value: r[1].value for r in wb["Källor och antaganden"].iter_rows(min_row=2)}
-    assert "2024: 2023-06-30 (SCB TAB5444" in kallor["Befolkning per år (SCB)"]
+    assert load_workbook(ut, data_only=True)["Bas"]["C21"].value == 1_030_000
+    assert wb["Fast kostnad per år"]._charts  # ett linjediagram i Excel
+    kallor = {r[0].value: r[1].value for r in wb["Källor"].iter_rows(min_row=4) if r[0].value}
+    assert "2024: 30 juni 2023 enligt SCB (TAB5444)" in kallor["Befolkning"]
     assert "data/antaganden/bas.yaml (SHA-256 " in kallor["Antaganden"]
 
 

@@ -81,7 +81,8 @@ def test_invoice_csv_acceptance(cli):
     df, _ = build_fordelning(avtal="2024")
     assert [(d["kommunkod"], int(d["belopp"])) for d in rader] == list(zip(df["kommunkod"], df["belopp"], strict=True))
     assert {d["fakturadatum"] for d in rader} == {"2024-02-15"}
-    assert {d["forfallodatum"] for d in rader} == {"2024-03-16"}
+    # 2024-02-15 + 30 dagar = lördag 16 mars; förfallodagen flyttas till måndag 18 mars.
+    assert {d["forfallodatum"] for d in rader} == {"2024-03-18"}
     assert sum(int(d["belopp"]) for d in rader) == 1_030_000
 
 
@@ -102,6 +103,8 @@ def test_invoice_table_and_workbook(cli, tmp_path):
     assert (
         cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15", "--format", "xlsx", "--ut", str(ut)).rc == 0
     )
+    from datetime import datetime
+
     ws = load_workbook(ut)["Fakturor"]
     assert [c.value for c in ws[5]] == [
         "Kommunkod",
@@ -113,7 +116,8 @@ def test_invoice_table_and_workbook(cli, tmp_path):
         "Referens",
     ]
     assert ws["B21"].value == "Summa" and ws["D21"].value == "=SUM(D6:D20)"
-    assert ws["F6"].value == "2024-03-16" and ws["G6"].value == "2024-2021-F"
+    assert ws["F6"].value == datetime(2024, 3, 18) and ws["F6"].is_date  # ett riktigt datum i Excel
+    assert ws["E6"].value == datetime(2024, 2, 15) and ws["G6"].value == "2024-2021-F"
 
 
 @pytest.fixture
@@ -170,7 +174,7 @@ def test_template_layout_and_validation(mall):
     wb = load_workbook(mall)
     assert wb.sheetnames == ["Instruktioner", "Aktivitet", "Utfall", "Fakturor", "Summering"]
     akt = wb["Aktivitet"]
-    assert [c.value for c in akt[1]] == ["kommunkod", "kommun", "ar", "yrkesresa", "deltagardagar", "utbildardagar"]
+    assert [c.value for c in akt[1]] == ["Kommunkod", "Kommun", "År", "Yrkesresa", "Deltagardagar", "Utbildardagar"]
     assert [akt.cell(row=i, column=2).value for i in (2, 16)] == ["Vansbro", "Ludvika"]
     typer = {dv.type for dv in akt.data_validations.dataValidation}
     assert typer == {"whole"}
@@ -306,7 +310,7 @@ def test_changed_template_header_names_sheet_and_row(mall, tmp_path, cli):
     r = cli("faktura", "--avtal", "2024", "--underlag", str(tmp_path / "andrad.xlsx"))
     assert r.rc == 2
     assert (
-        "andrad.xlsx, blad Aktivitet, rad 1: rubrikerna ska vara kommunkod, kommun, ar, yrkesresa, deltagardagar"
+        "andrad.xlsx, blad Aktivitet, rad 1: rubrikerna ska vara Kommunkod, Kommun, År, Yrkesresa, Deltagardagar"
         in r.err
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -127,8 +127,10 @@ class Fordelningsinfo:
     avtal: str | None = None  # avtalets namn
     ar: int | None = None  # avtalsåret
     avtalsfil: str | None = None
+    avtalskalla: str | None = None  # avtalets källa, t.ex. "PM RD21/01390 …"
     vikterfil: str | None = None
     undantagna: tuple[str, ...] = ()  # "2039 Älvdalen"
+    slag: str = "beräknat"  # "enligt avtal" när belopp och fördelning är avtalets, utan ändringar
     version: str = __version__
     skapad: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
 
@@ -158,9 +160,6 @@ class Kostnad(FrystModell):
 class Fakturering(FrystModell):
     fakturerar: str
     betalningsvillkor_dagar: int = Field(default=30, ge=0, le=365)
-
-    def forfallodatum(self, fakturadatum: date) -> date:
-        return fakturadatum + timedelta(days=self.betalningsvillkor_dagar)
 
 
 class RorligaKostnader(FrystModell):
@@ -485,6 +484,7 @@ class Underlag:
     kalla: str
     kommuner: pd.DataFrame  # länets kommuner vid avtalets befolkningsdatum: kommunkod, kommun
     ej_rapporterat: tuple[str, ...] = ()  # utfallsposter utan belopp: "lon 2024" …
+    pahittat: bool = False  # underlaget är ett påhittat exempel (data/exempel/)
 
     @property
     def tom(self) -> bool:

@@ -102,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument(
         "--format",
-        choices=["tabell", "csv", "json", "xlsx"],
+        choices=["tabell", "csv", "excel-csv", "json", "xlsx"],
         default="tabell",
-        help="tabell (för läsning, standard), csv eller json (maskinläsbart), xlsx (arbetsbok, kräver --ut)",
+        help="tabell (för läsning, standard), csv eller json (maskinläsbart), excel-csv (för svensk Excel: "
+        "semikolon, decimalkomma, UTF-8 med BOM), xlsx (arbetsbok, kräver --ut)",
     )
     f.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     f.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
@@ -136,9 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--till", metavar="ÅR", type=int, default=2030, help="sista år (standard 2030)")
     s.add_argument(
         "--format",
-        choices=["tabell", "csv", "xlsx"],
+        choices=["tabell", "csv", "excel-csv", "xlsx"],
         default="tabell",
-        help="tabell (standard), csv (maskinläsbart) eller xlsx (kräver --ut)",
+        help="tabell (standard), csv (maskinläsbart), excel-csv (för svensk Excel) eller xlsx (kräver --ut)",
     )
     s.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     s.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
@@ -188,9 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fk.add_argument(
         "--format",
-        choices=["tabell", "csv", "xlsx"],
+        choices=["tabell", "csv", "excel-csv", "xlsx"],
         default="tabell",
-        help="tabell (standard), csv eller xlsx (kräver --ut)",
+        help="tabell (standard), csv (maskinläsbart), excel-csv (för svensk Excel) eller xlsx (kräver --ut)",
     )
     fk.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     fk.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")

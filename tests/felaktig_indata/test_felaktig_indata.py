@@ -518,7 +518,7 @@ MALLFALL = [
     ("formel-utan-varde", _formel, "blad Aktivitet, rad 5, kolumn deltagardagar: cellen är en formel (=2*5) utan sparat värde"),
     ("sammanslagna-celler", _sammanslagen, "blad Aktivitet: cellerna E5:E6 är sammanslagna"),
     ("dold-rad", _dold, "blad Aktivitet: rad 7 är dold men har innehåll"),
-    ("andrad-rubrik", _rubrik, "blad Aktivitet, rad 1: rubrikerna ska vara kommunkod, kommun, ar, yrkesresa, deltagardagar"),
+    ("andrad-rubrik", _rubrik, "blad Aktivitet, rad 1: rubrikerna ska vara Kommunkod, Kommun, År, Yrkesresa, Deltagardagar"),
     ("blad-saknas", _blad_saknas, "bladet Utfall saknas"),
     ("negativt", _negativ, "blad Aktivitet, rad 5, kolumn deltagardagar: -3 är negativt"),
     ("text-i-tal", _text, "blad Aktivitet, rad 5, kolumn deltagardagar: 'tio' är inte ett heltal"),

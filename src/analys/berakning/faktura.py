@@ -1,13 +1,59 @@
-"""Fakturaunderlag: en rad per kommun och belopp, med fakturadatum och förfallodatum."""
+"""Fakturaunderlag: en rad per kommun och belopp, med fakturadatum och förfallodatum.
+
+Förfallodatum = fakturadatum + avtalets betalningsvillkor, flyttat till nästa bankdag om det blir
+en lördag, söndag, allmän helgdag eller midsommar-, jul- eller nyårsafton (svenska helgdagar ur
+biblioteket holidays).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
 
 import pandas as pd
 
 from analys.begrepp import Avtal
 from analys.fel import AnalysError
+
+
+@cache
+def _helgdagar(ar: int) -> frozenset[date]:
+    import holidays
+
+    dagar = holidays.country_holidays("SE", years=ar, include_sundays=False, categories=("public", "de_facto"))
+    return frozenset(dagar)
+
+
+def ar_bankdag(d: date) -> bool:
+    """En vardag som inte är helgdag eller midsommar-, jul- eller nyårsafton.
+
+    >>> ar_bankdag(date(2024, 3, 16)), ar_bankdag(date(2024, 6, 21)), ar_bankdag(date(2024, 3, 18))
+    (False, False, True)
+    """
+    return d.weekday() < 5 and d not in _helgdagar(d.year)
+
+
+def nasta_bankdag(d: date) -> date:
+    """Dagen själv om den är en bankdag, annars nästa bankdag.
+
+    >>> nasta_bankdag(date(2024, 3, 16))  # lördag
+    datetime.date(2024, 3, 18)
+    >>> nasta_bankdag(date(2024, 12, 24))  # julafton, juldagen och annandag jul
+    datetime.date(2024, 12, 27)
+    """
+    while not ar_bankdag(d):
+        d += timedelta(days=1)
+    return d
+
+
+def forfallodatum(avtal: Avtal, fakturadatum: date) -> date:
+    """Fakturadatum + avtalets betalningsvillkor, flyttat till nästa bankdag.
+
+    >>> from analys.indata.avtal import load_avtal
+    >>> forfallodatum(load_avtal("2024")[0], date(2024, 2, 15))  # +30 dagar är lördag 16 mars
+    datetime.date(2024, 3, 18)
+    """
+    return nasta_bankdag(fakturadatum + timedelta(days=avtal.fakturering.betalningsvillkor_dagar))
 
 
 def compute_fakturor(
@@ -27,7 +73,7 @@ def compute_fakturor(
             f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}; ange ett datum "
             f"{forsta.isoformat()}–{sista.isoformat()} (--fakturadatum)."
         )
-    forfaller = avtal.fakturering.forfallodatum(fakturadatum)
+    forfaller = forfallodatum(avtal, fakturadatum)
     rader = []
     for r in fordelning.itertuples():
         rader.append(
@@ -64,6 +110,6 @@ def compute_fakturor(
                 )
     df = pd.DataFrame(rader, columns=["kommunkod", "kommun", "avser", "belopp", "referens"])
     df = df.sort_values(["kommunkod", "referens"], kind="stable", ignore_index=True)
-    df["fakturadatum"] = fakturadatum.isoformat()
-    df["forfallodatum"] = forfaller.isoformat()
+    df["fakturadatum"] = fakturadatum
+    df["forfallodatum"] = forfaller
     return df[["kommunkod", "kommun", "avser", "belopp", "fakturadatum", "forfallodatum", "referens"]]

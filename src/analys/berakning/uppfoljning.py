@@ -50,12 +50,11 @@ def compute_rorligt(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
 
 
 def compute_budget_utfall(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
-    """Utfall per kostnadspost mot budget. Budgeten är avtalets fasta kostnad (en summa; avtalet
-    delar den på roller, inte på poster); posterna visas med sitt utfall."""
+    """Utfall per kostnadspost: kostnadspost, utfall (hela kronor) och rapporterat (om posten har
+    något rapporterat belopp; annars är utfallet 0 men "ej rapporterat", inte noll kronor)."""
     utfall = underlag.utfall.groupby("kostnadspost")["belopp"].sum()
-    rader = [(POSTNAMN[p], int(utfall.get(p, 0))) for p in KOSTNADSPOSTER]
-    df = pd.DataFrame(rader, columns=["kostnadspost", "utfall"])
-    return df
+    rader = [(POSTNAMN[p], int(utfall.get(p, 0)), p in utfall.index) for p in KOSTNADSPOSTER]
+    return pd.DataFrame(rader, columns=["kostnadspost", "utfall", "rapporterat"])
 
 
 @dataclass(frozen=True)

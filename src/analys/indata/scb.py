@@ -223,6 +223,12 @@ def _check_jsonstat(d: Any, vad: str) -> None:
     if not isinstance(d, dict) or not {"id", "size", "dimension"} <= set(d):
         raise ScbError(f"SCB:s svar ({vad}) har inte formen JSON-stat2 (id, size, dimension saknas).")
     ids, size, dim = d["id"], d["size"], d["dimension"]
+    roll = d.get("role")
+    if roll is not None and not (
+        isinstance(roll, dict)
+        and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in roll.values())
+    ):
+        raise ScbError(f"SCB:s svar ({vad}) är trasigt: role har fel form.")
     if (
         not isinstance(ids, list)
         or not isinstance(size, list)
@@ -275,7 +281,7 @@ def _innehall(meta: dict, dim: str, tabell: str) -> str:
 
 def build_selection(meta: dict, tabell: str, lanskod: str, perioder: list[str]) -> dict[str, list[str]]:
     """Urvalet för länets kommuner och perioderna, med totalen för övriga variabler."""
-    roller = meta.get("role", {})
+    roller = meta.get("role") or {}
     tid = (roller.get("time") or ["Tid"])[0]
     matt = (roller.get("metric") or ["ContentsCode"])[0]
     urval: dict[str, list[str]] = {}
@@ -307,7 +313,9 @@ def parse_data(svar: dict, tabell: str) -> pd.DataFrame:
 
     Alla andra dimensioner ska ha exakt en kategori (totalen)."""
     ids, size = svar["id"], svar["size"]
-    tid = (svar.get("role", {}).get("time") or ["Tid"])[0]
+    tid = ((svar.get("role") or {}).get("time") or ["Tid"])[0]
+    if "Region" not in ids or tid not in ids:
+        raise ScbError(f"{tabell}: svaret saknar dimensionerna Region och {tid}.")
     for dim, n in zip(ids, size, strict=True):
         if dim not in ("Region", tid) and n != 1:
             raise ScbError(f"{tabell}: svaret har {n} värden för {dim}; väntade bara totalen.")
@@ -386,10 +394,10 @@ def fetch(
     for tabell, ps in per_tabell.items():
         meta = klient.metadata(tabell)
         if ps[0].typ == "prognos":
-            tid = (meta.get("role", {}).get("time") or ["Tid"])[0]
+            tid = ((meta.get("role") or {}).get("time") or ["Tid"])[0]
             ps = [Period("prognos", k, date(int(k), 12, 31)) for k in _kategorier(meta, tid)[0] if k.isdigit()]
         urval = build_selection(meta, tabell, lanskod, [p.kod for p in ps])
-        tid = (meta.get("role", {}).get("time") or ["Tid"])[0]
+        tid = ((meta.get("role") or {}).get("time") or ["Tid"])[0]
         # Högst maxDataCells celler per anrop: dela perioderna i bitar vid behov.
         per_anrop = max(1, int(klient.config().get("maxDataCells") or 150_000) // len(urval["Region"]))
         bitar = [urval[tid][i : i + per_anrop] for i in range(0, len(urval[tid]), per_anrop)]

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import KOSTNADSPOSTER, Avtal, Underlag
+from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal, Underlag
 from analys.fel import AnalysError
 from analys.indata.befolkning import load_befolkning
-from analys.indata.paths import resolve, visningsvag
+from analys.indata.paths import data_dir, resolve, visningsvag
 
 # Blad/fil → kolumner i den ordning mallen har dem. Rubrikerna får inte ändras.
 KOLUMNER = {
@@ -28,6 +28,27 @@ KOLUMNER = {
     "fakturor": ["kommunkod", "kommun", "fakturadatum", "belopp", "avser"],
 }
 BLADNAMN = {"aktivitet": "Aktivitet", "utfall": "Utfall", "fakturor": "Fakturor"}
+# Rubrikerna i mallen, som en person ser dem. Rubrikerna läses utan skillnad på stora och små
+# bokstäver och å/ä/ö, så både "År" och "ar" går bra; "Belopp (kr)" är detsamma som "belopp".
+MALLRUBRIKER = {
+    "aktivitet": ["Kommunkod", "Kommun", "År", "Yrkesresa", "Deltagardagar", "Utbildardagar"],
+    "utfall": ["År", "Kostnadspost", "Belopp (kr)", "Kommentar"],
+    "fakturor": ["Kommunkod", "Kommun", "Fakturadatum", "Belopp (kr)", "Avser"],
+}
+
+
+def _kostnadspost(v) -> str:
+    """Kostnadsposten som id ("lon") ur id:t eller namnet i mallen ("Lön", "OH (overhead)")."""
+    if v is None:
+        return ""
+    poster = {**{k: k for k in KOSTNADSPOSTER}, **{_rubrik_id(n): k for k, n in POSTNAMN.items()}}
+    return poster.get(_rubrik_id(v), "")
+
+
+def _rubrik_id(text: str) -> str:
+    from analys.indata.csvfil import normalisera_rubrik
+
+    return normalisera_rubrik(re.sub(r"\(kr\)", "", str(text or "")))
 
 
 SUFFIX_RAD = {
@@ -70,9 +91,9 @@ def _las_xlsx(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
             raise AnalysError(f"{kalla}: bladet {BLADNAMN[blad]} saknas; använd mallen från `analys mall`.")
         ws, wf = wb_varden[BLADNAMN[blad]], wb_formler[BLADNAMN[blad]]
         rubrik = [str(ws.cell(row=1, column=j).value or "").strip() for j in range(1, len(kolumner) + 1)]
-        if rubrik != kolumner:
+        if [_rubrik_id(r) for r in rubrik] != kolumner:
             raise AnalysError(
-                f"{kalla}, blad {BLADNAMN[blad]}, rad 1: rubrikerna ska vara {', '.join(kolumner)} "
+                f"{kalla}, blad {BLADNAMN[blad]}, rad 1: rubrikerna ska vara {', '.join(MALLRUBRIKER[blad])} "
                 f"(fick {', '.join(r for r in rubrik if r) or 'inga'}); ändra inte mallens rubrikrad."
             )
         for omrade in ws.merged_cells.ranges:
@@ -122,7 +143,13 @@ def _las_csv_mapp(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
                 f"en fil med bara rubrikraden betyder att inget är rapporterat än.{hittade}"
             )
         rader = las_csv(
-            fil, [Kolumn(k, "text", kravs=False) for k in kolumner], krav_rader=False, namn=f"{kalla}/{blad}.csv"
+            fil,
+            [
+                Kolumn(k, "text", kravs=False, alias=(m, f"{k} (kr)"))
+                for k, m in zip(kolumner, MALLRUBRIKER[blad], strict=True)
+            ],
+            krav_rader=False,
+            namn=f"{kalla}/{blad}.csv",
         )
         ut[blad] = [(r.rad, [r.varden[k] for k in kolumner]) for r in rader]
     return ut
@@ -258,10 +285,11 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
     for rad, v in blad["utfall"]:
         p = _plats(kalla, "utfall", rad)
         ar = kontrollera_ar(v[0], p + ", kolumn ar")
-        post = str(v[1]).strip().lower() if v[1] is not None else ""
+        post = _kostnadspost(v[1])
         if post not in KOSTNADSPOSTER:
             raise AnalysError(
-                f"{p}, kolumn kostnadspost: '{v[1]}' är ingen kostnadspost; välj bland {', '.join(KOSTNADSPOSTER)}."
+                f"{p}, kolumn kostnadspost: '{v[1]}' är ingen kostnadspost; välj bland "
+                f"{', '.join(POSTNAMN[k] for k in KOSTNADSPOSTER)}."
             )
         belopp = _heltal(v[2], p + ", kolumn belopp", True)
         if belopp is None:
@@ -305,6 +333,7 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
         kalla=kalla,
         kommuner=kommuner.reset_index(drop=True),
         ej_rapporterat=tuple(ej),
+        pahittat=(data_dir() / "exempel").resolve() in (path.resolve(), *path.resolve().parents),
     )
 
 

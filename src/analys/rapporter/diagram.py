@@ -1,13 +1,18 @@
-"""Diagram (matplotlib) för rapporterna: svenska etiketter, kronor med tusentalsavgränsare,
-läsbara i utskrift. matplotlib laddas först när ett diagram ritas."""
+"""Diagram (matplotlib) för rapporterna: svenska etiketter, kronor med tusentalsavgränsare, år med
+avtal märkta, och en svensk alt-text till varje diagram som säger vad det visar.
+
+Varje `fig_…` returnerar (figur, alt-text); `visa` lägger diagrammet i notebooken som en bild med
+alt-texten. matplotlib laddas först när ett diagram ritas.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from analys.rapporter.format import format_procent, format_tal
-
-FARGER = ["#1f5f8b", "#d9822b", "#3a8f5c", "#b23a48", "#6c5b9e", "#8c6d46", "#4b8fa8", "#999999"]
+from analys.rapporter.format import format_kr, format_procent, format_tal
+from analys.rapporter.tabeller import FARGER, figur
 
 
 def _plt():
@@ -34,11 +39,12 @@ def _plt():
     return plt
 
 
-def visa(fig) -> None:
-    """Visa ett diagram i notebooken och stäng det (ingen dubbelvisning, inget minnesläckage)."""
-    from IPython.display import display
+def visa(fig_alt, bildtext: str = "") -> None:
+    """Visa ett diagram i notebooken som en bild med alt-text, och stäng figuren."""
+    from IPython.display import HTML, display
 
-    display(fig)
+    fig, alt = fig_alt
+    display(HTML(figur(fig, alt, bildtext)))
     _plt().close(fig)
 
 
@@ -47,6 +53,11 @@ def _kr_axel(ax, axel: str = "y") -> None:
 
     f = FuncFormatter(lambda x, _: f"{format_tal(x)} kr")
     (ax.yaxis if axel == "y" else ax.xaxis).set_major_formatter(f)
+
+
+def _mkr(belopp: float) -> str:
+    """'1,03 miljoner kr' (eller kronor under en miljon)."""
+    return f"{format_tal(belopp / 1_000_000, 2)} miljoner kr" if abs(belopp) >= 1_000_000 else format_kr(int(belopp))
 
 
 def fig_fordelning(df: pd.DataFrame, titel: str):
@@ -60,10 +71,16 @@ def fig_fordelning(df: pd.DataFrame, titel: str):
     ax.set_title(titel)
     ax.set_xlabel("Belopp")
     _kr_axel(ax, "x")
-    ax.set_xlim(0, d["belopp"].max() * 1.22)
+    ax.set_xlim(0, d["belopp"].max() * 1.25)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
-    return fig
+    storst, minst = d.iloc[-1], d.iloc[0]
+    alt = (
+        f"Stapeldiagram: belopp per kommun för {len(d)} kommuner, sammanlagt {format_kr(int(d['belopp'].sum()))}. "
+        f"Störst {storst['kommun']} {format_kr(int(storst['belopp']))}, minst {minst['kommun']} "
+        f"{format_kr(int(minst['belopp']))}."
+    )
+    return fig, alt
 
 
 def fig_forandring(df: pd.DataFrame, titel: str):
@@ -81,124 +98,199 @@ def fig_forandring(df: pd.DataFrame, titel: str):
     ax.set_xlabel("Förändring mot föregående år")
     _kr_axel(ax, "x")
     lo, hi = min(0, d["forandring_kr"].min()), max(0, d["forandring_kr"].max())
-    marginal = (hi - lo) * 0.45 or 1
+    marginal = (hi - lo) * 0.5 or 1
     ax.set_xlim(lo - (marginal if lo < 0 else 0), hi + marginal)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
-    return fig
+    okar = int((d["forandring_kr"] > 0).sum())
+    alt = (
+        f"Stapeldiagram: förändring per kommun mot föregående år. {okar} av {len(d)} kommuner betalar mer; "
+        f"sammanlagt {'+' if d['forandring_kr'].sum() >= 0 else ''}{format_kr(int(d['forandring_kr'].sum()))}."
+    )
+    return fig, alt
 
 
-def fig_scenario_linjer(per_kommun: pd.DataFrame, titel: str = "Kommunernas sammanlagda nettokostnad per år"):
-    """En linje per scenario: summan av kommunernas netto per år."""
+def _markera_avtal(ax, ar: list[int], slag: Mapping[int, str]) -> None:
+    avtal = [a for a in ar if slag.get(a) == "enligt avtal"]
+    for a in avtal:
+        ax.axvspan(a - 0.35, a + 0.35, color="#1f5f8b", alpha=0.08, linewidth=0)
+    if avtal:
+        ax.text(
+            0.0,
+            -0.16,
+            f"Skuggat: år med avtal ({', '.join(map(str, avtal))}); övriga år är beräknade.",
+            transform=ax.transAxes,
+            fontsize=8.5,
+            color="#333",
+        )
+
+
+def fig_scenario_linjer(per_ar: pd.DataFrame, namn: Mapping[str, str]):
+    """En linje per scenario: kommunernas fasta kostnad per år; år med avtal skuggade."""
     plt = _plt()
-    tot = per_kommun.groupby(["scenario", "ar"], sort=False)["netto"].sum().reset_index()
-    fig, ax = plt.subplots(figsize=(9, 4.6))
-    for scenario, g in tot.groupby("scenario", sort=False):
-        ax.plot(g["ar"], g["netto"], marker="o", label=scenario, linewidth=2)
-    ax.set_title(titel)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    ar = sorted(per_ar["ar"].unique())
+    slag = dict(zip(per_ar["ar"], per_ar["slag"], strict=False))
+    for i, (scenario, g) in enumerate(per_ar.groupby("scenario", sort=False)):
+        ax.plot(g["ar"], g["kommunernas_del"], marker="o", label=namn.get(scenario, scenario), linewidth=2,
+                color=FARGER[i % len(FARGER)])  # fmt: skip
+    _markera_avtal(ax, ar, slag)
+    ax.set_title("Kommunernas fasta kostnad per år")
     ax.set_xlabel("År")
-    ax.set_ylabel("Netto för alla kommuner")
     _kr_axel(ax)
     ax.set_ylim(bottom=0)
-    ax.set_xticks(sorted(tot["ar"].unique()))
-    ax.legend(title="Scenario", frameon=False)
+    ax.set_xticks(ar)
+    ax.legend(title="Scenario", frameon=False, loc="lower right")
     fig.tight_layout()
-    return fig
+    fran, till = ar[0], ar[-1]
+    delar = []
+    for scenario, g in per_ar.groupby("scenario", sort=False):
+        g = g.set_index("ar")
+        delar.append(
+            f"{namn.get(scenario, scenario)} från {_mkr(g.loc[fran, 'kommunernas_del'])} till "
+            f"{_mkr(g.loc[till, 'kommunernas_del'])}"
+        )
+    alt = (
+        f"Linjediagram: kommunernas fasta kostnad per år {fran}–{till} i {per_ar['scenario'].nunique()} scenarier; "
+        + "; ".join(delar)
+        + "."
+    )
+    return fig, alt
 
 
-def fig_komponenter(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, scenario: str):
-    """Staplade kostnadskomponenter per år för ett scenario: kommunernas fasta del, regionens
-    fasta del, kursavgifter, och potten som går tillbaka (under nollan)."""
+def fig_komponenter(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, scenario: str, namn: str):
+    """Per år för ett scenario: kommunernas och regionens fasta kostnad, kursavgifterna och potten
+    som går tillbaka (under nollan). Avgifter och pott är alltid beräknade."""
     plt = _plt()
     k = per_kommun[per_kommun["scenario"] == scenario].groupby("ar")[["rorlig_kostnad", "pott_tillbaka"]].sum()
     a = per_ar[per_ar["scenario"] == scenario].set_index("ar")
     ar = list(a.index)
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    fig, ax = plt.subplots(figsize=(9, 5.0))
     b1 = a["kommunernas_del"].to_numpy()
     b2 = a["region_del"].to_numpy()
     b3 = k["rorlig_kostnad"].reindex(ar).to_numpy()
     ax.bar(ar, b1, label="Fast kostnad, kommunerna", color=FARGER[0])
     ax.bar(ar, b2, bottom=b1, label="Fast kostnad, regionen", color=FARGER[4])
-    ax.bar(ar, b3, bottom=b1 + b2, label="Kursavgifter", color=FARGER[1])
-    ax.bar(ar, -k["pott_tillbaka"].reindex(ar).to_numpy(), label="Pott tillbaka till kommunerna", color=FARGER[2])
+    ax.bar(ar, b3, bottom=b1 + b2, label="Kursavgifter (beräknade)", color=FARGER[1], hatch="//", edgecolor="white")
+    ax.bar(ar, -k["pott_tillbaka"].reindex(ar).to_numpy(), label="Pott tillbaka till kommuner med utbildare",
+           color=FARGER[2], hatch="..", edgecolor="white")  # fmt: skip
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_title(f"Kostnadskomponenter per år, scenario {scenario}")
+    _markera_avtal(ax, ar, dict(zip(ar, a["slag"], strict=True)))
+    ax.set_title(f"Kostnaderna per år, scenario {namn}")
     ax.set_xlabel("År")
     _kr_axel(ax)
     ax.set_xticks(ar)
-    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    ax.legend(frameon=False, fontsize=8.5, loc="upper left")
     fig.tight_layout()
-    return fig
+    alt = (
+        f"Stapeldiagram för scenariot {namn}, {ar[0]}–{ar[-1]}: kommunernas fasta kostnad "
+        f"{_mkr(b1[0])} → {_mkr(b1[-1])}, regionens del, beräknade kursavgifter {_mkr(b3[-1])} år {ar[-1]} "
+        f"och potten som går tillbaka till kommuner med utbildare."
+    )
+    return fig, alt
+
+
+def _intervall(parameter: str, lo: float, hi: float) -> str:
+    """De låga och höga värdena som en läsare förstår dem."""
+    if parameter in ("indexering", "samverkan_besparing"):
+        return f"{format_procent(lo, 1)} – {format_procent(hi, 1)}"
+    if parameter == "kostnad_per_tjanst_faktor":
+        return f"{format_procent(lo - 1, 0).replace('−', '−')} – +{format_procent(hi - 1, 0)} mot basen"
+    if parameter == "per_resa":
+        return f"{format_tal(lo, 2)} – {format_tal(hi, 2)} tjänst"
+    if parameter == "lansering_forskjutning_manader":
+        return f"{format_tal(lo)} till +{format_tal(hi)} månader"
+    return f"{format_tal(lo, 1)} – {format_tal(hi, 1)}"
 
 
 def fig_tornado(sens: pd.DataFrame, ar: int, kommun: str | None = None):
-    """Tornadodiagram: hur nettot år `ar` ändras när en parameter i taget sätts lågt/högt.
-    Summerat över kommunerna, eller för en kommun."""
+    """Tornadodiagram: hur kommunernas fasta kostnad år `ar` ändras när en parameter i taget sätts
+    lågt/högt. Summerat över kommunerna, eller för en kommun."""
     plt = _plt()
     d = sens if kommun is None else sens[sens["kommun"] == kommun]
     g = d.groupby(["parameter", "etikett", "lag", "hog"], sort=False)[["effekt_lag", "effekt_hog"]].sum().reset_index()
     g["spann"] = (g["effekt_hog"] - g["effekt_lag"]).abs()
     g = g.sort_values("spann")
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(g) + 1.6))
-    y = range(len(g))
+    fig, ax = plt.subplots(figsize=(9.5, 0.62 * len(g) + 1.8))
+    y = list(range(len(g)))
     ax.barh(y, g["effekt_lag"], color=FARGER[2], label="Lågt värde")
     ax.barh(y, g["effekt_hog"], color=FARGER[3], label="Högt värde")
     etiketter = [
-        f"{e}\n({format_tal(lo, 3 if abs(lo) < 1 else 0)} – {format_tal(hi, 3 if abs(hi) < 1 else 0)})"
-        for e, lo, hi in zip(g["etikett"], g["lag"], g["hog"], strict=True)
-    ]
-    ax.set_yticks(list(y), etiketter, fontsize=8.5)
+        f"{e} ({_intervall(p, lo, hi)})" for p, e, lo, hi in zip(g["parameter"], g["etikett"], g["lag"], g["hog"],
+                                                              strict=True)
+    ]  # fmt: skip
+    ax.set_yticks(y, etiketter, fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
     vem = "alla kommuner" if kommun is None else kommun
-    ax.set_title(f"Känslighet: nettokostnad {ar}, {vem}")
+    ax.set_title(f"Känslighet: fast kostnad {ar}, {vem}")
     ax.set_xlabel("Förändring mot basantagandet")
     _kr_axel(ax, "x")
+    ax.tick_params(axis="x", labelrotation=20)
     ax.grid(axis="y", visible=False)
     ax.legend(frameon=False, fontsize=9, loc="lower right")
     fig.tight_layout()
-    return fig
+    storst = g.iloc[-1]
+    alt = (
+        f"Tornadodiagram: hur kommunernas fasta kostnad {ar} ändras när en osäker parameter i taget sätts lågt "
+        f"eller högt. Störst betydelse har {storst['etikett'].lower()}: från "
+        f"{'+' if storst['effekt_lag'] >= 0 else ''}{format_kr(int(storst['effekt_lag']))} till "
+        f"{'+' if storst['effekt_hog'] >= 0 else ''}{format_kr(int(storst['effekt_hog']))}."
+    )
+    return fig, alt
 
 
-def fig_mc_band(mc: pd.DataFrame, bas: pd.DataFrame | None = None, kommun: str | None = None):
-    """Osäkerhetsband (P10–P90, median) för nettot per år: summerat eller för en kommun."""
+def fig_mc_band(mc: pd.DataFrame, per_ar: pd.DataFrame, scenario: str, namn: str):
+    """Osäkerhetsband (P10–P90, median) för kommunernas fasta kostnad per år; år med avtal har
+    inget band (de är fasta)."""
     plt = _plt()
-    d = mc if kommun is None else mc[mc["kommun"] == kommun]
-    # Percentiler summeras inte över kommuner; för länet används kommunernas summa per percentil
-    # som en approximation, och det sägs i rubriken.
-    g = d.groupby("ar")[["p10", "p50", "p90"]].sum()
-    fig, ax = plt.subplots(figsize=(9, 4.4))
+    g = mc.groupby("ar")[["p10", "p50", "p90"]].sum()
+    fig, ax = plt.subplots(figsize=(9, 4.6))
     ax.fill_between(g.index, g["p10"], g["p90"], alpha=0.25, color=FARGER[0], label="P10–P90")
     ax.plot(g.index, g["p50"], color=FARGER[0], linewidth=2, label="Median (P50)")
-    if bas is not None:
-        b = bas if kommun is None else bas[bas["kommun"] == kommun]
-        bb = b.groupby("ar")["netto"].sum()
-        ax.plot(bb.index, bb.values, color="black", linestyle="--", linewidth=1.2, label="Bas (exakt)")
-    vem = "alla kommuner (summa av kommunernas percentiler)" if kommun is None else kommun
-    ax.set_title(f"Osäkerhet i nettokostnaden, {vem}")
+    a = per_ar[per_ar["scenario"] == scenario].set_index("ar")
+    ax.plot(a.index, a["kommunernas_del"], color="black", linestyle="--", linewidth=1.2, label=f"{namn} (exakt)")
+    _markera_avtal(ax, list(g.index), dict(zip(a.index, a["slag"], strict=True)))
+    ax.set_title("Osäkerhet i kommunernas fasta kostnad")
     ax.set_xlabel("År")
     _kr_axel(ax)
     ax.set_ylim(bottom=0)
     ax.set_xticks(list(g.index))
-    ax.legend(frameon=False, loc="upper left")
+    ax.legend(frameon=False, loc="lower right")
     fig.tight_layout()
-    return fig
+    sista = g.index[-1]
+    alt = (
+        f"Osäkerhetsband för kommunernas fasta kostnad per år: år {sista} ligger den med 80 % sannolikhet "
+        f"mellan {_mkr(g.loc[sista, 'p10'])} och {_mkr(g.loc[sista, 'p90'])} (median {_mkr(g.loc[sista, 'p50'])}); "
+        "år med avtal är fasta."
+    )
+    return fig, alt
 
 
-def fig_kommun_scenarier(per_kommun: pd.DataFrame, kommunkod: str):
-    """En kommuns netto per år, en linje per scenario."""
+def fig_kommun_scenarier(per_kommun: pd.DataFrame, kommunkod: str, namn: Mapping[str, str]):
+    """En kommuns fasta kostnad per år, en linje per scenario; år med avtal skuggade."""
     plt = _plt()
     d = per_kommun[per_kommun["kommunkod"] == kommunkod]
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    for scenario, g in d.groupby("scenario", sort=False):
-        ax.plot(g["ar"], g["netto"], marker="o", label=scenario, linewidth=2)
-    ax.set_title(f"{d['kommun'].iloc[0]}: nettokostnad per år")
+    fig, ax = plt.subplots(figsize=(9, 4.4))
+    for i, (scenario, g) in enumerate(d.groupby("scenario", sort=False)):
+        ax.plot(g["ar"], g["fast_kostnad"], marker="o", label=namn.get(scenario, scenario), linewidth=2,
+                color=FARGER[i % len(FARGER)])  # fmt: skip
+    ar = sorted(d["ar"].unique())
+    _markera_avtal(ax, ar, dict(zip(d["ar"], d["slag"], strict=False)))
+    kommun = d["kommun"].iloc[0]
+    ax.set_title(f"{kommun}: fast kostnad per år")
     ax.set_xlabel("År")
     _kr_axel(ax)
     ax.set_ylim(bottom=0)
-    ax.set_xticks(sorted(d["ar"].unique()))
-    ax.legend(title="Scenario", frameon=False)
+    ax.set_xticks(ar)
+    ax.legend(title="Scenario", frameon=False, loc="lower right")
     fig.tight_layout()
-    return fig
+    sista = d[d["ar"] == ar[-1]]
+    alt = (
+        f"Linjediagram: {kommun}s fasta kostnad per år {ar[0]}–{ar[-1]} i {d['scenario'].nunique()} scenarier; "
+        f"år {ar[-1]} mellan {format_kr(int(sista['fast_kostnad'].min()))} och "
+        f"{format_kr(int(sista['fast_kostnad'].max()))}."
+    )
+    return fig, alt
 
 
 def fig_andel_och_befolkning(andel: pd.DataFrame, befolkning: pd.DataFrame, kommun: str):
@@ -206,7 +298,7 @@ def fig_andel_och_befolkning(andel: pd.DataFrame, befolkning: pd.DataFrame, komm
     plt = _plt()
     from matplotlib.ticker import FuncFormatter
 
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.9))
     a1.plot(andel["ar"], andel["andel"], marker="o", color=FARGER[0], linewidth=2)
     a1.yaxis.set_major_formatter(FuncFormatter(lambda x, _: format_procent(x, 2)))
     # Minst en procentenhet på axeln, så att små förändringar inte ser stora ut.
@@ -223,33 +315,49 @@ def fig_andel_och_befolkning(andel: pd.DataFrame, befolkning: pd.DataFrame, komm
     a2.set_xlabel("År")
     fig.suptitle(kommun, fontweight="bold")
     fig.tight_layout()
-    return fig
+    alt = (
+        f"Två linjediagram för {kommun}: andelen av kommunernas kostnad, från "
+        f"{format_procent(andel['andel'].iloc[0])} till {format_procent(andel['andel'].iloc[-1])}, och folkmängden "
+        f"31 december, från {format_tal(int(befolkning['folkmangd'].iloc[0]))} ({int(befolkning['ar'].iloc[0])}) till "
+        f"{format_tal(int(befolkning['folkmangd'].iloc[-1]))} ({int(befolkning['ar'].iloc[-1])})."
+    )
+    return fig, alt
 
 
 def fig_intakter_kostnader(resultat, utfall: pd.DataFrame):
-    """Två staplar: intäkter (fast finansiering, kursavgifter) och kostnader (utfall per post, pott)."""
+    """Två staplar: intäkter (fast finansiering enligt avtal, kursavgifter) och kostnader (utfall
+    per post, pott)."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(9, 4.6))
+    fig, ax = plt.subplots(figsize=(9, 4.8))
     botten = 0
-    for (namn, v), farg in zip(
-        [("Fast finansiering", resultat.fast_finansiering), ("Kursavgifter", resultat.avgifter)],
+    for (etikett, v), farg in zip(
+        [
+            ("Fast finansiering (enligt avtal)", resultat.fast_finansiering),
+            ("Kursavgifter (utfall)", resultat.avgifter),
+        ],
         FARGER[:2],
         strict=True,
     ):
-        ax.bar("Intäkter", v, bottom=botten, color=farg, label=namn)
+        ax.bar("Intäkter", v, bottom=botten, color=farg, label=etikett)
         botten += v
     botten = 0
     for i, r in enumerate(utfall.itertuples()):
         if r.utfall:
-            ax.bar("Kostnader", r.utfall, bottom=botten, color=FARGER[(i + 2) % len(FARGER)], label=r.kostnadspost)
+            ax.bar("Kostnader", r.utfall, bottom=botten, color=FARGER[(i + 2) % len(FARGER)],
+                   label=f"{r.kostnadspost} (utfall)")  # fmt: skip
             botten += r.utfall
-    ax.bar("Kostnader", resultat.pott_utbetald, bottom=botten, color="#bbbbbb", label="Pott till kommunerna")
+    ax.bar("Kostnader", resultat.pott_utbetald, bottom=botten, color="#999999", label="Pott till kommunerna")
     ax.set_title("Intäkter och kostnader")
     _kr_axel(ax)
     ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.grid(axis="x", visible=False)
     fig.tight_layout()
-    return fig
+    alt = (
+        f"Stapeldiagram: intäkter {format_kr(resultat.intakter)} (fast finansiering enligt avtal och kursavgifter) "
+        f"mot kostnader {format_kr(resultat.kostnader)} (utfall per kostnadspost och potten); resultat "
+        f"{'+' if resultat.resultat >= 0 else ''}{format_kr(resultat.resultat)}."
+    )
+    return fig, alt
 
 
 def fig_pott(rorligt: pd.DataFrame):
@@ -268,4 +376,9 @@ def fig_pott(rorligt: pd.DataFrame):
     ax.legend(frameon=False, loc="lower right")
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
-    return fig
+    utbildare = d[d["pott_tillbaka"] > 0]
+    alt = (
+        f"Stapeldiagram per kommun: kursavgifter (sammanlagt {format_kr(int(d['avgifter'].sum()))}) och pott tillbaka "
+        f"(sammanlagt {format_kr(int(d['pott_tillbaka'].sum()))}) till {len(utbildare)} kommuner med utbildare."
+    )
+    return fig, alt

@@ -1,34 +1,52 @@
-"""Excelarbetsböcker (openpyxl) att skicka vidare: ett blad per tabell, svenska talformat,
-fet rubrikrad som står kvar vid rullning, autofilter, summarad och andel som levande formler,
-utskrift liggande anpassad till sidbredd, och ett blad "Källor och antaganden".
+"""Excelarbetsböcker att skicka vidare (XlsxWriter): ett blad per tabell med svenska rubriker,
+summarader och andelar som formler med sparade värden, kolumner breda nog för summorna,
+utskrift på A4 med sidhuvud och "Sida x av y", och ett källblad på vanlig svenska.
 
 Talformat lagras i Excels språkoberoende kod (``#,##0 "kr"``, ``0.00%``); svensk Excel och
-LibreOffice visar dem som ``1 030 000 kr`` och ``7,94 %``.
+LibreOffice visar dem som ``1 030 000 kr`` och ``7,94 %``. Varje formel sparas med sitt värde,
+så att förhandsvisningar i e-post och mobil visar talen utan att räkna om.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from analys.rapporter.filer import write_atomic
+from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 
 FORMAT_KR = '#,##0 "kr"'
 FORMAT_HELTAL = "#,##0"
 FORMAT_PROCENT = "0.00%"
 FORMAT_DECIMAL = "0.00"
-RUBRIKRAD = 5  # rad 1–3: titel, undertitel, not; rad 5: kolumnrubriker
+FORMAT_DATUM = "yyyy-mm-dd"
+PAHITTAT = "PÅHITTAT EXEMPEL – inte verkliga siffror"
+BLA = "#DDE6F0"
+
+
+@dataclass(frozen=True)
+class Linjediagram:
+    """Ett linjediagram i Excel över bladets tabell: en linje per kolumn i `serier`, x = `x`."""
+
+    titel: str
+    x: str
+    serier: Sequence[str]
+    y_titel: str = "kr"
 
 
 @dataclass(frozen=True)
 class Blad:
-    """Ett blad: en tabell med format per kolumn.
+    """Ett blad: en tabell med svenska kolumnrubriker och format per kolumn.
 
     `andel` = (andelskolumn, talkolumn): andelen skrivs som formeln tal / summan av tal.
-    `summarad`: en rad "Summa" med SUM-formler under kolumnerna i `summera`.
+    `summera`: en rad "Summa" med SUM-formler under kolumnerna i `summera`.
+    `text`: kolumner som alltid är text (t.ex. Kommunkod, så att 2080 inte blir 2 080).
     """
 
     namn: str
@@ -40,96 +58,303 @@ class Blad:
     procent: Sequence[str] = ()
     heltal: Sequence[str] = ()
     decimal: Sequence[str] = ()
+    datum: Sequence[str] = ()
+    text: Sequence[str] = ("Kommunkod",)
     summera: Sequence[str] = ()
     andel: tuple[str, str] | None = None
     bredder: dict[str, float] = field(default_factory=dict)
+    diagram: Linjediagram | None = None
 
 
-def _styla_rubrik(ws, rad: int, antal: int) -> None:
-    from openpyxl.styles import Border, Font, PatternFill, Side
+@dataclass(frozen=True)
+class Kallor:
+    """Källorna till en utdata: först det en läsare behöver (på vanlig svenska), sedan den tekniska
+    spårbarheten (filer med SHA-256, parametrar, programversion, tidpunkt) i ett eget block."""
 
-    for kol in range(1, antal + 1):
-        c = ws.cell(row=rad, column=kol)
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="DDE6F0")
-        c.border = Border(bottom=Side(style="thin"))
+    vanliga: tuple[tuple[str, str], ...]
+    tekniska: tuple[tuple[str, str], ...] = ()
 
 
-def _skriv_blad(wb, blad: Blad) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+def _bladnamn(namn: str, tagna: set[str]) -> str:
+    ren = re.sub(r"[\[\]:*?/\\]", "-", namn).strip("'")[:31] or "Blad"
+    kandidat, n = ren, 2
+    while kandidat.lower() in tagna:
+        kandidat = f"{ren[:28]} {n}"
+        n += 1
+    tagna.add(kandidat.lower())
+    return kandidat
 
-    ws = wb.create_sheet(blad.namn[:31])
-    ws["A1"] = blad.titel
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = blad.undertitel
-    ws["A3"] = blad.not_text
+
+def _sidtext(text: str) -> str:
+    """Text i sidhuvud/sidfot: & betyder kod i Excel och skrivs &&."""
+    return text.replace("&", "&&")[:200]
+
+
+def _python(v):
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NaT:
+        return None
+    return v
+
+
+def _visad(v, kolumn: str, blad: Blad) -> str:
+    """Texten som cellen visar, för att räkna ut kolumnbredden."""
+    if v is None:
+        return ""
+    if kolumn in blad.kr and isinstance(v, int | float):
+        return format_kr(round(v))
+    if kolumn in blad.procent and isinstance(v, int | float):
+        return format_procent(float(v))
+    if kolumn in blad.heltal and isinstance(v, int | float):
+        return format_tal(round(v))
+    if kolumn in blad.decimal and isinstance(v, int | float):
+        return format_tal(float(v), 2)
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+class _Format:
+    def __init__(self, wb) -> None:
+        self.wb = wb
+        self._cache: dict[tuple, object] = {}
+
+    def __call__(self, **egenskaper):
+        nyckel = tuple(sorted(egenskaper.items()))
+        if nyckel not in self._cache:
+            self._cache[nyckel] = self.wb.add_format(egenskaper)
+        return self._cache[nyckel]
+
+
+def _talformat(kolumn: str, blad: Blad) -> str | None:
+    if kolumn in blad.kr:
+        return FORMAT_KR
+    if kolumn in blad.procent:
+        return FORMAT_PROCENT
+    if kolumn in blad.heltal:
+        return FORMAT_HELTAL
+    if kolumn in blad.decimal:
+        return FORMAT_DECIMAL
+    if kolumn in blad.datum:
+        return FORMAT_DATUM
+    return None
+
+
+def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat: bool, tagna: set[str]) -> None:
+    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+    ws = wb.add_worksheet(_bladnamn(blad.namn, tagna))
+    rad = 0
+    if pahittat:
+        ws.write_string(rad, 0, PAHITTAT, f(bold=True, font_color="#B00020", font_size=13))
+        rad += 1
+    ws.write_string(rad, 0, blad.titel, f(bold=True, font_size=14))
+    if blad.undertitel:
+        ws.write_string(rad + 1, 0, blad.undertitel)
+    if blad.not_text:
+        ws.write_string(rad + 2, 0, blad.not_text, f(italic=True))
+    rubrikrad = rad + 4
     kolumner = [str(k) for k in blad.df.columns]
-    bokstav = {k: get_column_letter(i) for i, k in enumerate(kolumner, start=1)}
-    forsta, sista = RUBRIKRAD + 1, RUBRIKRAD + len(blad.df)
+    forsta, sista = rubrikrad + 1, rubrikrad + len(blad.df)
     summarad = sista + 1 if blad.summera else None
-    format_for = {
-        **dict.fromkeys(blad.kr, FORMAT_KR),
-        **dict.fromkeys(blad.procent, FORMAT_PROCENT),
-        **dict.fromkeys(blad.heltal, FORMAT_HELTAL),
-        **dict.fromkeys(blad.decimal, FORMAT_DECIMAL),
-    }
-    for j, k in enumerate(kolumner, start=1):
-        c = ws.cell(row=RUBRIKRAD, column=j, value=k)
-        if k in format_for:
-            c.alignment = Alignment(horizontal="right")
-    _styla_rubrik(ws, RUBRIKRAD, len(kolumner))
-    for i, rad in enumerate(blad.df.itertuples(index=False), start=forsta):
-        for j, (k, v) in enumerate(zip(kolumner, rad, strict=True), start=1):
-            if blad.andel and k == blad.andel[0] and summarad:
-                tal = bokstav[blad.andel[1]]
-                v = f"={tal}{i}/{tal}${summarad}"
-            elif hasattr(v, "item"):
-                v = v.item()
-            c = ws.cell(row=i, column=j, value=v)
-            if k in format_for:
-                c.number_format = format_for[k]
-    if summarad:
-        ws.cell(row=summarad, column=min(2, len(kolumner)), value="Summa")
-        for k in blad.summera:
-            b = bokstav[k]
-            c = ws.cell(row=summarad, column=kolumner.index(k) + 1, value=f"=SUM({b}{forsta}:{b}{sista})")
-            c.number_format = format_for.get(k, "General")
-        for j in range(1, len(kolumner) + 1):
-            c = ws.cell(row=summarad, column=j)
-            c.font = Font(bold=True)
-            c.border = Border(top=Side(style="thin"))
-    ws.freeze_panes = ws.cell(row=forsta, column=1)
-    ws.auto_filter.ref = f"A{RUBRIKRAD}:{get_column_letter(len(kolumner))}{max(sista, RUBRIKRAD)}"
-    for k in kolumner:
-        langst = max([len(k), *(len(str(v)) for v in blad.df[k].head(200))]) if len(blad.df) else len(k)
-        ws.column_dimensions[bokstav[k]].width = blad.bredder.get(k, min(max(langst + 4, 10), 60))
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{RUBRIKRAD}:{RUBRIKRAD}"
+    bredd = {k: len(k) for k in kolumner}
+
+    for j, k in enumerate(kolumner):
+        tal = _talformat(k, blad) not in (None, FORMAT_DATUM)
+        ws.write_string(
+            rubrikrad,
+            j,
+            k,
+            f(bold=True, bg_color=BLA, bottom=1, text_wrap=True, valign="bottom", align="right" if tal else "left"),
+        )
+
+    varden = {k: [_python(v) for v in blad.df[k]] for k in kolumner}
+    summor: dict[str, float] = {}
+    for k in blad.summera:
+        summor[k] = sum(v for v in varden[k] if isinstance(v, int | float) and not isinstance(v, bool))
+
+    for i in range(len(blad.df)):
+        r = forsta + i
+        for j, k in enumerate(kolumner):
+            v = varden[k][i]
+            fmt = _talformat(k, blad)
+            cellformat = f(num_format=fmt) if fmt else None
+            if blad.andel and k == blad.andel[0] and summarad is not None:
+                talkol = xl_col_to_name(kolumner.index(blad.andel[1]))
+                taljare = varden[blad.andel[1]][i] or 0
+                namnare = summor.get(blad.andel[1]) or 0
+                ws.write_formula(r, j, f"={talkol}{r + 1}/{talkol}${summarad + 1}", cellformat,
+                                 taljare / namnare if namnare else 0)  # fmt: skip
+                bredd[k] = max(bredd[k], len(format_procent(taljare / namnare if namnare else 0)))
+                continue
+            if v is None:
+                ws.write_blank(r, j, None, cellformat)
+            elif k in blad.text or isinstance(v, str):
+                ws.write_string(r, j, str(v))
+            elif isinstance(v, datetime | date):
+                d = v if isinstance(v, datetime) else datetime(v.year, v.month, v.day)
+                ws.write_datetime(r, j, d, f(num_format=FORMAT_DATUM))
+            elif isinstance(v, bool):
+                ws.write_string(r, j, "ja" if v else "nej")
+            else:
+                ws.write_number(r, j, v, cellformat)
+            bredd[k] = max(bredd[k], len(_visad(v, k, blad)))
+
+    if summarad is not None:
+        fet = {"bold": True, "top": 1}
+        if "Kommun" in kolumner:
+            etikettkol = kolumner.index("Kommun")
+        else:
+            etikettkol = next((j for j, k in enumerate(kolumner) if k not in blad.summera and k not in blad.kr), 0)
+        for j, k in enumerate(kolumner):
+            fmt = _talformat(k, blad)
+            if k in blad.summera:
+                b = xl_col_to_name(j)
+                v = 1.0 if blad.andel and k == blad.andel[0] else summor.get(k, 0)
+                ws.write_formula(summarad, j, f"=SUM({b}{forsta + 1}:{b}{sista + 1})",
+                                 f(num_format=fmt or "General", **fet), v)  # fmt: skip
+                bredd[k] = max(bredd[k], len(_visad(v, k, blad)))
+            elif j == etikettkol:
+                ws.write_string(summarad, j, "Summa", f(**fet))
+            else:
+                ws.write_blank(summarad, j, None, f(**fet))
+
+    for j, k in enumerate(kolumner):
+        ws.set_column(j, j, blad.bredder.get(k, min(max(bredd[k] + 3, 9), 70)))
+    ws.set_row(rubrikrad, 32 if any(len(k) > 14 for k in kolumner) else None)
+    ws.freeze_panes(forsta, 0)
+    if len(blad.df):
+        ws.autofilter(rubrikrad, 0, sista, len(kolumner) - 1)
+
+    total_bredd = sum(blad.bredder.get(k, min(max(bredd[k] + 3, 9), 70)) for k in kolumner)
+    ws.set_paper(9)  # A4
+    if total_bredd > 95:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(rubrikrad)
+    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+    huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
+    ws.set_header(f"&L&8{_sidtext(huvud)}&R&8{_sidtext(referens)}")
+    ws.set_footer("&C&8Sida &P av &N")
+
+    if blad.diagram is not None and len(blad.df):
+        d = blad.diagram
+        chart = wb.add_chart({"type": "line"})
+        xkol = kolumner.index(d.x)
+        arknamn = ws.get_name().replace("'", "''")
+        for s in d.serier:
+            j = kolumner.index(s)
+            chart.add_series(
+                {
+                    "name": [ws.get_name(), rubrikrad, j],
+                    "categories": f"='{arknamn}'!{xl_rowcol_to_cell(forsta, xkol, True, True)}:"
+                    f"{xl_rowcol_to_cell(sista, xkol, True, True)}",
+                    "values": f"='{arknamn}'!{xl_rowcol_to_cell(forsta, j, True, True)}:"
+                    f"{xl_rowcol_to_cell(sista, j, True, True)}",
+                    "marker": {"type": "circle", "size": 5},
+                }
+            )
+        chart.set_title({"name": d.titel, "name_font": {"size": 12}})
+        chart.set_y_axis({"num_format": FORMAT_KR, "min": 0, "name": d.y_titel})
+        chart.set_x_axis({"name": d.x})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 760, "height": 380})
+        ws.insert_chart((summarad or sista) + 3, 0, chart)
 
 
-def write_workbook(blad: Sequence[Blad], kallor: Sequence[tuple[str, str]], path: Path, titel: str) -> None:
-    """Skriv en arbetsbok atomiskt: bladen i ordning, sist "Källor och antaganden"."""
-    from openpyxl import Workbook
+def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, pahittat: bool, tagna: set[str]) -> None:
+    ws = wb.add_worksheet(_bladnamn("Källor", tagna))
+    rad = 0
+    if pahittat:
+        ws.write_string(rad, 0, PAHITTAT, f(bold=True, font_color="#B00020", font_size=13))
+        rad += 1
+    ws.write_string(rad, 0, "Källor och antaganden", f(bold=True, font_size=14))
+    rad += 2
+    ws.write_string(rad, 0, "Uppgift", f(bold=True, bg_color=BLA, bottom=1))
+    ws.write_string(rad, 1, "Källa", f(bold=True, bg_color=BLA, bottom=1))
+    rubrik = rad
+    wrap = f(text_wrap=True, valign="top")
+    for rubrik_text, text in kallor.vanliga:
+        rad += 1
+        ws.write_string(rad, 0, rubrik_text, f(bold=True, valign="top"))
+        ws.write_string(rad, 1, str(text), wrap)
+    if kallor.tekniska:
+        rad += 3
+        ws.write_string(rad, 0, "Teknisk spårbarhet", f(bold=True, font_size=12))
+        rad += 1
+        ws.write_string(
+            rad,
+            0,
+            "För den som vill kontrollera exakt vilka filer och vilken programversion som användes.",
+            f(italic=True),
+        )
+        liten = f(text_wrap=True, valign="top", font_size=9, font_color="#444444")
+        for rubrik_text, text in kallor.tekniska:
+            rad += 1
+            ws.write_string(rad, 0, rubrik_text, f(valign="top", font_size=9, font_color="#444444"))
+            ws.write_string(rad, 1, str(text), liten)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 95)
+    ws.set_paper(9)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(rubrik)
+    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+    huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
+    ws.set_header(f"&L&8{_sidtext(huvud)}&R&8Källor")
+    ws.set_footer("&C&8Sida &P av &N")
+
+
+def write_workbook(
+    blad: Sequence[Blad],
+    kallor: Kallor | Sequence[tuple[str, str]],
+    path: Path,
+    titel: str,
+    referens: str = "",
+    pahittat: bool = False,
+) -> None:
+    """Skriv en arbetsbok atomiskt: bladen i ordning, sist "Källor".
+
+    `referens` står till höger i varje sidhuvud (t.ex. "Folkmängd 30 juni 2023"); med `pahittat`
+    står "PÅHITTAT EXEMPEL – inte verkliga siffror" överst på varje blad och i varje sidhuvud.
+    """
+    import xlsxwriter
 
     from analys import __version__
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    for b in blad:
-        _skriv_blad(wb, b)
-    ws = wb.create_sheet("Källor och antaganden")
-    ws["A1"], ws["B1"] = "Uppgift", "Värde"
-    _styla_rubrik(ws, 1, 2)
-    for i, (rubrik, text) in enumerate(kallor, start=2):
-        ws.cell(row=i, column=1, value=rubrik)
-        ws.cell(row=i, column=2, value=text)
-    ws.column_dimensions["A"].width = 32
-    ws.column_dimensions["B"].width = 110
-    ws.page_setup.orientation = "landscape"
-    wb.properties.title = titel
-    wb.properties.creator = f"analys {__version__}"
-    write_atomic(Path(path), lambda p: wb.save(p))
+    if not isinstance(kallor, Kallor):
+        kallor = Kallor(tuple(kallor))
+
+    def skriv(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(
+            str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        f = _Format(wb)
+        tagna: set[str] = set()
+        for b in blad:
+            _skriv_blad(wb, f, b, titel, referens, pahittat, tagna)
+        _skriv_kallor(wb, f, kallor, titel, pahittat, tagna)
+        wb.set_properties(
+            {
+                "title": f"{PAHITTAT}: {titel}" if pahittat else titel,
+                "author": f"analys {__version__}",
+                "comments": "Skapad av analys; formlerna har sparade värden.",
+            }
+        )
+        wb.close()
+
+    write_atomic(Path(path), skriv)
+
+
+def referens_text(datum: date, tabell: str = "") -> str:
+    """Sidhuvudets högra del: befolkningens referensdatum.
+
+    >>> referens_text(date(2023, 6, 30))
+    'Folkmängd 30 juni 2023 (SCB)'
+    """
+    return f"Folkmängd {format_datum(datum)} (SCB{', ' + tabell.split()[0] if tabell else ''})"

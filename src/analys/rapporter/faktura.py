@@ -14,7 +14,7 @@ from analys.berakning.faktura import compute_fakturor
 from analys.berakning.uppfoljning import compute_rorligt
 from analys.indata.avtal import load_avtal
 from analys.indata.underlag import read_underlag
-from analys.rapporter.excel import Blad, write_workbook
+from analys.rapporter.excel import Blad, Kallor, write_workbook
 from analys.rapporter.fordelning import avtalets_fordelning
 from analys.rapporter.format import format_kr
 from analys.rapporter.kallor import faktura_kallor
@@ -31,34 +31,47 @@ def fakturor(avtal: Avtal, fakturadatum: date, underlag=None) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame) -> str:
-    """Exakt rubriken ``kommunkod,kommun,avser,belopp,fakturadatum,forfallodatum``."""
+    """Exakt rubriken ``kommunkod,kommun,avser,belopp,fakturadatum,forfallodatum``, datum ÅÅÅÅ-MM-DD."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_KOLUMNER)
     for r in df[CSV_KOLUMNER].itertuples(index=False):
-        w.writerow(list(r))
+        w.writerow([v.isoformat() if isinstance(v, date) else v for v in r])
     return buf.getvalue()
+
+
+def to_excel_csv(df: pd.DataFrame) -> str:
+    """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, svenska rubriker."""
+    rader = ["Kommunkod;Kommun;Avser;Belopp (kr);Fakturadatum;Förfallodatum;Referens"]
+    for r in df.itertuples(index=False):
+        avser = r.avser.replace(";", ",")
+        rader.append(
+            f"{r.kommunkod};{r.kommun};{avser};{int(r.belopp)};{r.fakturadatum.isoformat()};"
+            f"{r.forfallodatum.isoformat()};{r.referens}"
+        )
+    return "\ufeff" + "\r\n".join(rader) + "\r\n"
 
 
 def to_tabell(df: pd.DataFrame, avtal: Avtal) -> str:
     bredd = max(len(a) for a in df["avser"])
     ut = [
         f"Fakturaunderlag: {avtal.namn}",
-        f"Fakturerar: {avtal.fakturering.fakturerar}, betalning "
-        f"{avtal.fakturering.betalningsvillkor_dagar} dagar netto",
+        f"Fakturerar: {avtal.fakturering.fakturerar}, betalning {avtal.fakturering.betalningsvillkor_dagar} dagar "
+        "netto (förfallodagen flyttas till nästa bankdag om den blir en helgdag)",
+        "Fast kostnad enligt avtal; kursavgifter och pott efter utfallet i underlaget.",
         "",
     ]
     ut.append(f"{'Kod':4}  {'Kommun':13}  {'Avser':{bredd}}  {'Belopp':>13}  Fakturadatum  Förfaller   Referens")
     for r in df.itertuples():
         ut.append(
             f"{r.kommunkod:4}  {r.kommun:13}  {r.avser:{bredd}}  {format_kr(r.belopp):>13}  "
-            f"{r.fakturadatum}    {r.forfallodatum}  {r.referens}"
+            f"{r.fakturadatum.isoformat()}    {r.forfallodatum.isoformat()}  {r.referens}"
         )
     ut.append(f"{'':4}  {'Summa':13}  {'':{bredd}}  {format_kr(int(df['belopp'].sum())):>13}")
     return "\n".join(ut) + "\n"
 
 
-def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: list[tuple[str, str]], path: Path) -> None:
+def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path) -> None:
     tabell = df.rename(
         columns={
             "kommunkod": "Kommunkod",
@@ -74,13 +87,16 @@ def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: list[tuple[str, str]], pa
         namn="Fakturor",
         titel=f"Fakturaunderlag: {avtal.namn}",
         undertitel=f"Fakturerar: {avtal.fakturering.fakturerar}; betalning "
-        f"{avtal.fakturering.betalningsvillkor_dagar} dagar netto från fakturadatum",
+        f"{avtal.fakturering.betalningsvillkor_dagar} dagar netto från fakturadatum, förfallodagen flyttad till "
+        "nästa bankdag vid helg",
+        not_text="Fast kostnad enligt avtal; kursavgifter och pott (kredit) efter utfallet i underlaget.",
         df=tabell,
         kr=["Belopp"],
+        datum=["Fakturadatum", "Förfallodatum"],
         summera=["Belopp"],
-        bredder={"Avser": 80},
+        bredder={"Avser": 70, "Fakturadatum": 14, "Förfallodatum": 14},
     )
-    write_workbook([blad], kallor, path, f"Fakturaunderlag {avtal.ar}")
+    write_workbook([blad], kallor, path, f"Fakturaunderlag {avtal.ar}", f"Fakturerar: {avtal.fakturering.fakturerar}")
 
 
 def kommandoutdata(
@@ -93,4 +109,6 @@ def kommandoutdata(
     if format == "xlsx":
         write_xlsx(df, a, faktura_kallor(a, path, fakturadatum, u), ut)
         return None
+    if format == "excel-csv":
+        return to_excel_csv(df)
     return to_csv(df) if format == "csv" else to_tabell(df, a)

@@ -1,7 +1,8 @@
 """Fördelningen av ett års belopp: en rad per kommun, som tabell, CSV, JSON, Excel och rapporttext.
 
 `build_fordelning` är samma väg för kommandoraden och notebooks: den läser avtal och befolkning,
-räknar fördelningen och returnerar tabellen med allt som behövs för att spåra den.
+räknar fördelningen och returnerar tabellen med allt som behövs för att spåra den. Ett belopp
+ur ett avtal är "enligt avtal"; ett angivet belopp utan avtal är "beräknat".
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ import pandas as pd
 
 from analys.begrepp import FORSTA_AR, Avtal, Fordelningsinfo
 from analys.berakning.fordelning import bygg_nyckel, compare_with, compute_fordelning, valj_parametrar
-from analys.indata.antaganden import load_antaganden
+from analys.indata.antaganden import load_antaganden, read_scenarier
 from analys.indata.avtal import load_avtal
 from analys.indata.befolkning import describe_kalla, load_befolkning
 from analys.indata.paths import visningsvag
 from analys.indata.underlag import read_vikter
-from analys.rapporter.excel import Blad, write_workbook
+from analys.rapporter.excel import Blad, Kallor, referens_text, write_workbook
 from analys.rapporter.filer import write_text_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
-from analys.rapporter.kallor import fordelning_rader
+from analys.rapporter.kallor import fordelning_kallor, kallor_text
 from analys.rapporter.scenarier import berakna_scenario
 from analys.rapporter.tabeller import html_tabell
 from analys.rapporter.text import nyckel_text
@@ -69,8 +70,14 @@ def build_fordelning(
         avtal=a.namn if a else None,
         ar=a.ar if a else None,
         avtalsfil=avtalsfil,
+        avtalskalla=a.kalla if a else None,
         vikterfil=str(vikter) if vikter else None,
         undantagna=tuple(f"{k} {namn[k]}" for k in sorted(ut)),
+        slag="enligt avtal"
+        if a is not None
+        and not ut
+        and not any(v is not None for v in (belopp, befolkningsdatum, lan, nyckel, fast_andel, vikter))
+        else "beräknat",
     )
     return df, info
 
@@ -81,6 +88,21 @@ def avtalets_fordelning(avtal: Avtal) -> pd.DataFrame:
     return compute_fordelning(befolkning, avtal.belopp_kommuner, avtal.fordelningsnyckel())
 
 
+def slag(info: Fordelningsinfo) -> str:
+    """ "enligt avtal" när belopp, datum och nyckel är avtalets och alla kommuner deltar, annars
+    "beräknat" (t.ex. "vad betalar de andra om Älvdalen inte skriver under?")."""
+    return info.slag
+
+
+def titel(info: Fordelningsinfo) -> str:
+    """Rapportens rubrik: avtalets namn, eller beloppet och länet."""
+    if info.avtal and info.slag == "enligt avtal":
+        return f"Fördelning enligt avtal: {info.avtal}"
+    if info.avtal:
+        return f"Beräknad fördelning utifrån avtalet: {info.avtal}"
+    return f"Fördelning av {format_kr(info.belopp)} i {info.befolkning.lan}"
+
+
 def previous_year(ar: int, lanskod: str, scenario: str = "bas") -> tuple[pd.DataFrame | None, str]:
     """Föregående års belopp per kommun enligt ett scenario (kommunkod, belopp) och en text om
     varifrån de kommer; (None, förklaring) om scenariot inte täcker året eller länet."""
@@ -88,15 +110,25 @@ def previous_year(ar: int, lanskod: str, scenario: str = "bas") -> tuple[pd.Data
         return None, f"Ingen jämförelse: modellen börjar {FORSTA_AR}."
     a = load_antaganden(scenario)
     if a.lan != lanskod:
-        return None, f"Ingen jämförelse: scenariot {scenario} gäller län {a.lan}."
+        return None, "Ingen jämförelse: antagandena gäller ett annat län."
+    namn = read_scenarier().get(scenario)
+    scenarionamn = namn.namn if namn else scenario
     per_kommun, per_ar = berakna_scenario(a, scenario, ar - 1, ar - 1)
     rad = per_ar.iloc[0]
-    text = (
-        f"Föregående år ({ar - 1}) enligt scenariot {scenario} i data/antaganden/: kommunerna betalade "
-        f"{format_kr(int(rad['kommunernas_del']))} av den fasta kostnaden, fördelat efter befolkningen per "
-        f"{rad['befolkningsdatum']}."
-    )
-    return per_kommun[["kommunkod", "fast_kostnad"]].rename(columns={"fast_kostnad": "belopp"}), text
+    belopp = format_kr(int(rad["kommunernas_del"]))
+    if rad["slag"] == "enligt avtal":
+        text = (
+            f"Jämfört med {ar - 1} enligt avtal ({rad['avtal']}): kommunerna betalade {belopp} av den fasta kostnaden."
+        )
+    else:
+        text = (
+            f"Jämfört med {ar - 1}, som inte har något avtal: beräknat belopp för kommunerna {belopp} "
+            f"(scenariot {scenarionamn} i antagandena), fördelat efter folkmängden "
+            f"{format_datum(pd.Timestamp(rad['befolkningsdatum']).date())}."
+        )
+    fore = per_kommun[["kommunkod", "fast_kostnad"]].rename(columns={"fast_kostnad": "belopp"})
+    fore.attrs["slag"] = str(rad["slag"])
+    return fore, text
 
 
 def jamforelse(df: pd.DataFrame, info: Fordelningsinfo, scenario: str = "bas") -> tuple[pd.DataFrame | None, str]:
@@ -104,7 +136,11 @@ def jamforelse(df: pd.DataFrame, info: Fordelningsinfo, scenario: str = "bas") -
     if not info.ar:
         return None, ""
     fore, text = previous_year(info.ar, info.befolkning.lanskod, scenario)
-    return (compare_with(df, fore) if fore is not None else None), text
+    if fore is None:
+        return None, text
+    jmf = compare_with(df, fore)
+    jmf.attrs["slag_fore"] = fore.attrs.get("slag", "beräknat")
+    return jmf, text
 
 
 def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
@@ -112,9 +148,10 @@ def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     storst = df.loc[df["belopp"].idxmax()]
     minst = df.loc[df["belopp"].idxmin()]
     b = info.befolkning
+    vad = "enligt avtal" if info.slag == "enligt avtal" else "(beräknat, inte avtalets fördelning)"
     text = (
-        f"**{len(df)} kommuner** i {b.lan} delar på **{format_kr(info.belopp)}**, "
-        f"fördelat {nyckel_text(info.nyckel)}. Befolkningen är SCB:s folkmängd per **{format_datum(b.datum)}**, "
+        f"**{len(df)} kommuner** i {b.lan} delar på **{format_kr(info.belopp)}** {vad}, "
+        f"fördelat {nyckel_text(info.nyckel)}. Befolkningen är SCB:s folkmängd **{format_datum(b.datum)}**, "
         f"sammanlagt {format_tal(int(df['folkmangd'].sum()))} invånare. "
         f"Störst del betalar {storst['kommun']} ({format_procent(storst['andel'])}, "
         f"{format_kr(int(storst['belopp']))}), "
@@ -126,8 +163,13 @@ def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     return text
 
 
-def html_table(df: pd.DataFrame) -> str:
+def _beloppsrubrik(info: Fordelningsinfo) -> str:
+    return f"Belopp ({info.slag})"
+
+
+def html_table(df: pd.DataFrame, info: Fordelningsinfo | None = None) -> str:
     d = df[["kommunkod", "kommun", "folkmangd", "andel", "belopp"]]
+    belopp = _beloppsrubrik(info) if info else "Belopp"
     return html_tabell(
         d,
         kr=["belopp"],
@@ -144,13 +186,39 @@ def html_table(df: pd.DataFrame) -> str:
             "kommun": "Kommun",
             "folkmangd": "Folkmängd",
             "andel": "Andel",
-            "belopp": "Belopp",
+            "belopp": belopp,
         },
+        rubrik="Belopp per kommun",
+        slag={"belopp": slag(info)} if info else None,
     )
 
 
-def html_change_table(jamforelse: pd.DataFrame) -> str:
-    d = jamforelse[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
+def andrade(jamforelse: pd.DataFrame) -> pd.DataFrame:
+    """Bara kommunerna vars belopp ändrats."""
+    return jamforelse[jamforelse["forandring_kr"] != 0]
+
+
+def change_text(jamforelse: pd.DataFrame, ar: int) -> str:
+    """En mening om förändringen: inget ändrat, allt nytt, eller hur många som ändrats."""
+    fore = int(jamforelse["belopp_fore"].sum())
+    nu = int(jamforelse["belopp"].sum())
+    if fore == 0:
+        return (
+            f"{ar - 1} betalade kommunerna inget av den fasta kostnaden, så hela beloppet {format_kr(nu)} "
+            "är nytt; ingen tabell behövs."
+        )
+    antal = len(andrade(jamforelse))
+    if antal == 0:
+        return f"Inget belopp har ändrats mot {ar - 1}."
+    return (
+        f"{antal} av {len(jamforelse)} kommuner betalar ett annat belopp än {ar - 1}; sammanlagt "
+        f"{'+' if nu >= fore else ''}{format_kr(nu - fore)} ({'+' if nu >= fore else ''}"
+        f"{format_procent((nu - fore) / fore, 1)}). Tabellen visar bara kommunerna som ändrats."
+    )
+
+
+def html_change_table(jamforelse: pd.DataFrame, fore_slag: str = "beräknat", nu_slag: str = "enligt avtal") -> str:
+    d = andrade(jamforelse)[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
     fore, nu = int(d["belopp_fore"].sum()), int(d["belopp"].sum())
     return html_tabell(
         d,
@@ -166,56 +234,59 @@ def html_change_table(jamforelse: pd.DataFrame) -> str:
         rubriker={
             "kommunkod": "Kod",
             "kommun": "Kommun",
-            "belopp_fore": "Föregående år",
-            "belopp": "Belopp",
+            "belopp_fore": f"Föregående år ({fore_slag})",
+            "belopp": f"Belopp ({nu_slag})",
             "forandring_kr": "Förändring",
             "forandring_procent": "Förändring %",
         },
+        rubrik="Kommuner vars belopp ändrats",
+        slag={"belopp_fore": fore_slag, "belopp": nu_slag},
     )
 
 
-def fordelning_blad(df: pd.DataFrame, info) -> Blad:
-    """Bladet "Fördelning" för en fördelning (`info` är en `Fordelningsinfo`)."""
+def fordelning_blad(df: pd.DataFrame, info: Fordelningsinfo) -> Blad:
+    """Bladet "Fördelning" för en fördelning."""
     tabell = df.sort_values("kommunkod", ignore_index=True).rename(
         columns={
             "kommunkod": "Kommunkod",
             "kommun": "Kommun",
             "folkmangd": "Folkmängd",
             "andel": "Andel",
-            "belopp": "Belopp",
+            "belopp": _beloppsrubrik(info),
         }
     )
+    belopp = _beloppsrubrik(info)
     return Blad(
         namn="Fördelning",
-        titel=f"Fördelning av {format_kr(info.belopp)}",
-        undertitel=info.avtal or f"{info.befolkning.lan}, nyckel: {info.nyckel.text()}",
+        titel=titel(info),
+        undertitel=f"{format_kr(info.belopp)} fördelat {nyckel_text(info.nyckel)}",
         not_text=(
-            f"Befolkning per {info.befolkning.datum.isoformat()} (SCB, {info.befolkning.scb_tabell}). "
+            f"Folkmängd {format_datum(info.befolkning.datum)} enligt SCB ({info.befolkning.scb_tabell}). "
             "Beloppen är avrundade till hela kronor med största-restmetoden och summerar exakt."
         ),
         df=tabell,
-        kr=["Belopp"],
+        kr=[belopp],
         procent=["Andel"],
         heltal=["Folkmängd"],
-        summera=["Folkmängd", "Andel", "Belopp"],
+        summera=["Folkmängd", "Andel", belopp],
         andel=("Andel", "Folkmängd") if info.nyckel.nyckel == "befolkning" else None,
-        bredder={"Kommunkod": 12, "Kommun": 18, "Folkmängd": 14, "Andel": 11, "Belopp": 16},
+        bredder={"Kommunkod": 12, "Kommun": 18, "Folkmängd": 14, "Andel": 11, belopp: 24},
     )
 
 
 def write_fordelning_workbook(
-    df: pd.DataFrame, jamforelse: pd.DataFrame | None, info, path: Path, kallor: list[tuple[str, str]]
+    df: pd.DataFrame, jamforelse: pd.DataFrame | None, info: Fordelningsinfo, path: Path, kallor: Kallor
 ) -> None:
-    """Rapportens arbetsbok: Fördelning, Förändring (om jämförelse finns), Källor och antaganden."""
+    """Rapportens arbetsbok: Fördelning, Förändring (kommunerna som ändrats), Källor."""
     blad = [fordelning_blad(df, info)]
-    if jamforelse is not None:
-        j = jamforelse[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
+    if jamforelse is not None and len(andrade(jamforelse)) and int(jamforelse["belopp_fore"].sum()):
+        j = andrade(jamforelse)[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
         j = j.rename(
             columns={
                 "kommunkod": "Kommunkod",
                 "kommun": "Kommun",
                 "belopp_fore": "Föregående år",
-                "belopp": "Belopp",
+                "belopp": _beloppsrubrik(info),
                 "forandring_kr": "Förändring",
                 "forandring_procent": "Förändring %",
             }
@@ -224,18 +295,25 @@ def write_fordelning_workbook(
             Blad(
                 namn="Förändring",
                 titel="Förändring mot föregående år",
+                undertitel=change_text(jamforelse, info.ar or 0),
                 df=j,
-                kr=["Föregående år", "Belopp", "Förändring"],
+                kr=["Föregående år", _beloppsrubrik(info), "Förändring"],
                 procent=["Förändring %"],
-                summera=["Föregående år", "Belopp", "Förändring"],
+                summera=["Föregående år", _beloppsrubrik(info), "Förändring"],
             )
         )
-    write_workbook(blad, kallor, path, f"Fördelning av {info.belopp} kr")
+    write_workbook(blad, kallor, path, titel(info), referens_text(info.befolkning.datum, info.befolkning.scb_tabell))
 
 
 def write_fordelning_xlsx(df: pd.DataFrame, info: Fordelningsinfo, path: Path) -> None:
-    """En fördelning som arbetsbok: bladen "Fördelning" och "Källor och antaganden"."""
-    write_workbook([fordelning_blad(df, info)], fordelning_rader(info), path, f"Fördelning av {info.belopp} kr")
+    """En fördelning som arbetsbok: bladen "Fördelning" och "Källor"."""
+    write_workbook(
+        [fordelning_blad(df, info)],
+        fordelning_kallor(info),
+        path,
+        titel(info),
+        referens_text(info.befolkning.datum, info.befolkning.scb_tabell),
+    )
 
 
 def to_csv(df: pd.DataFrame) -> str:
@@ -246,6 +324,16 @@ def to_csv(df: pd.DataFrame) -> str:
         kommun = f'"{r.kommun}"' if "," in r.kommun or '"' in r.kommun else r.kommun
         rader.append(f"{r.kommunkod},{kommun},{int(r.folkmangd)},{r.andel:.12f},{int(r.belopp)}")
     return "\n".join(rader) + "\n"
+
+
+def to_excel_csv(df: pd.DataFrame, info: Fordelningsinfo) -> str:
+    """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, decimalkomma, svenska rubriker."""
+    rader = [";".join(["Kommunkod", "Kommun", "Folkmängd", "Andel (%)", _beloppsrubrik(info) + " (kr)"])]
+    for r in df.sort_values("kommunkod").itertuples(index=False):
+        andel = f"{r.andel * 100:.4f}".replace(".", ",")
+        rader.append(f"{r.kommunkod};{r.kommun};{int(r.folkmangd)};{andel};{int(r.belopp)}")
+    rader.append(f";Summa;{int(df['folkmangd'].sum())};100,0000;{int(df['belopp'].sum())}")
+    return "\ufeff" + "\r\n".join(rader) + "\r\n"
 
 
 def to_json(df: pd.DataFrame, info: Fordelningsinfo) -> str:
@@ -277,8 +365,8 @@ def to_json(df: pd.DataFrame, info: Fordelningsinfo) -> str:
 
 
 def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
-    """Tabell för människor: svenska talformat, summarad, källa och datum under."""
-    huvud = ["Kod", "Kommun", "Folkmängd", "Andel", "Belopp"]
+    """Tabell för människor: svenska talformat, summarad, källor under."""
+    huvud = ["Kod", "Kommun", "Folkmängd", "Andel", _beloppsrubrik(info)]
     kropp = [
         [
             r.kommunkod,
@@ -305,11 +393,9 @@ def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
         return "  ".join(delar).rstrip()
 
     linje = "  ".join("-" * b for b in bredd)
-    titel = f"Fördelning av {format_kr(info.belopp)} mellan {len(df)} kommuner i {info.befolkning.lan}"
-    if info.avtal:
-        titel += f"\n{info.avtal}"
-    ut = [titel, "", rad(huvud), linje, *(rad(r) for r in kropp), linje, rad(summa), ""]
-    ut += [f"{rubrik}: {text}" for rubrik, text in fordelning_rader(info)]
+    rubrik = f"{titel(info)}, {len(df)} kommuner"
+    ut = [rubrik, "", rad(huvud), linje, *(rad(r) for r in kropp), linje, rad(summa), ""]
+    ut += kallor_text(fordelning_kallor(info))
     return "\n".join(ut) + "\n"
 
 
@@ -324,4 +410,9 @@ def kommandoutdata(format: str, ut: Path | None = None, **parametrar) -> str | N
     if format == "xlsx":
         write_fordelning_xlsx(df, info, ut)
         return None
-    return {"csv": to_csv, "json": lambda d: to_json(d, info), "tabell": lambda d: to_tabell(d, info)}[format](df)
+    return {
+        "csv": to_csv,
+        "excel-csv": lambda d: to_excel_csv(d, info),
+        "json": lambda d: to_json(d, info),
+        "tabell": lambda d: to_tabell(d, info),
+    }[format](df)

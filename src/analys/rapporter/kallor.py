@@ -1,8 +1,10 @@
-"""Källor och spårbarhet: SCB-tabell, referensdatum, datafiler och parametrar för varje utdata.
+"""Källor och spårbarhet för varje utdata: på vanlig svenska vad talen bygger på (SCB-tabell,
+referensdatum, avtal, antaganden), och i ett eget block den tekniska spårbarheten (filer med
+SHA-256, parametrar, programversion, tidpunkt).
 
-En och samma byggare för alla rapporter, arbetsböcker och tabeller: `proveniens` gör raderna,
-`proveniens_html` källrutan längst ned i HTML-rapporterna; Excelarbetsböckerna får samma rader
-på bladet "Källor och antaganden".
+En och samma byggare för alla rapporter, arbetsböcker och tabeller: `proveniens` gör
+`Kallor`, `kallor_html` källrutan längst ned i HTML-rapporterna, och arbetsböckerna får samma
+innehåll på bladet "Källor".
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from analys import __version__
-from analys.begrepp import Avtal, Fordelningsinfo, Underlag
+from analys.begrepp import Antaganden, Avtal, Befolkningskalla, Fordelningsinfo, Underlag
 from analys.indata.paths import PROJEKTROT, data_dir, sha256, visningsvag
-from analys.rapporter.format import format_kr, format_tal
+from analys.rapporter.excel import Kallor
+from analys.rapporter.format import format_datum, format_kr, format_tal
 from analys.rapporter.tabeller import STIL
 from analys.rapporter.text import nyckel_text
 
@@ -30,74 +33,160 @@ def describe_fil(fil: str | Path) -> str:
     return str(fil)
 
 
+def _parametertext(parametrar: Mapping[str, object]) -> str:
+    return ", ".join(f"{k} = {v!r}" for k, v in parametrar.items())
+
+
 def proveniens(
-    kallor: Sequence[tuple[str, str]], filer: Sequence[str] = (), parametrar: Mapping[str, object] | None = None
-) -> list[tuple[str, str]]:
-    """Rader till källrutan: givna källor, filer med SHA-256, parametrar, version och tidpunkt."""
-    rader = list(kallor)
-    rader += [("Fil", describe_fil(f)) for f in filer]
+    vanliga: Sequence[tuple[str, str]],
+    tekniska: Sequence[tuple[str, str]] = (),
+    parametrar: Mapping[str, object] | None = None,
+    filer: Sequence[str | Path] = (),
+) -> Kallor:
+    """Källorna: de vanliga raderna som de är; i det tekniska blocket filerna med SHA-256,
+    notebookens parametrar, programversionen och tidpunkten."""
+    tekn = list(tekniska)
+    tekn += [("Fil", describe_fil(f)) for f in filer]
     if parametrar:
-        rader.append(("Parametrar", ", ".join(f"{k} = {v!r}" for k, v in parametrar.items())))
-    if not any(r == "Program" for r, _ in rader):
-        rader.append(("Program", f"analys {__version__}"))
-    if not any(r == "Skapad" for r, _ in rader):
-        rader.append(("Skapad", datetime.now().astimezone().isoformat(timespec="seconds")))
-    return rader
+        tekn.append(("Parametrar", _parametertext(parametrar)))
+    if not any(r == "Program" for r, _ in tekn):
+        tekn.append(("Program", f"analys {__version__}"))
+    if not any(r == "Skapad" for r, _ in tekn):
+        tekn.append(("Skapad", datetime.now().astimezone().isoformat(timespec="seconds")))
+    return Kallor(tuple(vanliga), tuple(tekn))
 
 
-def proveniens_html(rader: Sequence[tuple[str, str]]) -> str:
-    """Källrutan längst ned i varje rapport."""
-    kropp = "".join(f"<tr><td><b>{html.escape(r)}</b></td><td>{html.escape(str(t))}</td></tr>" for r, t in rader)
-    return f'{STIL}<div class="kallor"><b>Källor och antaganden</b><table>{kropp}</table></div>'
+def kallor_html(k: Kallor) -> str:
+    """Källrutan längst ned i varje rapport: vanliga källor, sedan teknisk spårbarhet för sig."""
+    rad = "".join(f'<tr><th scope="row">{html.escape(r)}</th><td>{html.escape(str(t))}</td></tr>' for r, t in k.vanliga)
+    tekn = "".join(f"<tr><td>{html.escape(r)}</td><td>{html.escape(str(t))}</td></tr>" for r, t in k.tekniska)
+    teknisk = ""
+    if tekn:
+        teknisk = (
+            '<section class="teknisk" aria-label="Teknisk spårbarhet"><h3>Teknisk spårbarhet</h3>'
+            f"<table>{tekn}</table></section>"
+        )
+    return (
+        f'{STIL}<section class="kallor" aria-label="Källor och antaganden"><h2>Källor och antaganden</h2>'
+        f"<table>{rad}</table>{teknisk}</section>"
+    )
 
 
-def fordelning_rader(info: Fordelningsinfo) -> list[tuple[str, str]]:
-    """Källor och parametrar för en fördelning som (rubrik, text)-par, i den ordning de visas."""
-    r = [
-        ("Belopp att fördela", format_kr(info.belopp)),
-        ("Fördelningsnyckel", nyckel_text(info.nyckel)),
-    ]
-    if info.avtal:
-        r.append(("Avtal", info.avtal))
-        r.append(("Avtalsfil", describe_fil(info.avtalsfil)))
-    if info.vikterfil:
-        r.append(("Vikter", info.vikterfil))
+def kallor_text(k: Kallor) -> list[str]:
+    """Källorna som textrader för kommandoradens tabeller."""
+    ut = ["Källor:"] + [f"  {r}: {t}" for r, t in k.vanliga]
+    ut += ["Teknisk spårbarhet:"] + [f"  {r}: {t}" for r, t in k.tekniska]
+    return ut
+
+
+def befolkning_text(b: Befolkningskalla, deltagande: int | None = None) -> str:
+    """'Folkmängd 30 juni 2023 enligt SCB (tabell TAB5444 Folkmängd per månad), Dalarnas län: 288 375 invånare'."""
+    summa = deltagande if deltagande is not None else b.summa
+    text = (
+        f"Folkmängd {format_datum(b.datum)} enligt SCB (tabell {b.scb_tabell}), {b.lan}: {format_tal(summa)} invånare"
+    )
+    if b.hamtat:
+        text += f"; hämtat från SCB: {'; '.join(b.hamtat)}"
+    return text
+
+
+NAMNARE = (
+    "Kommunens andel är dess folkmängd delad med summan av de deltagande kommunernas folkmängd. "
+    "Från 2025 har SCB:s siffror ett litet slumpbrus, så länets publicerade total kan skilja något."
+)
+AVRUNDNING = "Hela kronor, avrundade med största-restmetoden så att summan blir exakt beloppet."
+
+
+def fordelning_kallor(info: Fordelningsinfo, parametrar: Mapping[str, object] | None = None) -> Kallor:
+    """Källorna till en fördelning."""
+    if info.slag == "enligt avtal":
+        belopp = f"{format_kr(info.belopp)} enligt avtal: {info.avtal}"
+    elif info.avtal:
+        belopp = f"{format_kr(info.belopp)}, beräknat utifrån avtalet {info.avtal} med ändrade parametrar"
+    else:
+        belopp = f"{format_kr(info.belopp)} (angivet belopp, inget avtal)"
+    vanliga = [("Belopp", belopp)]
+    if info.avtalskalla:
+        vanliga.append(("Avtalets källa", info.avtalskalla))
+    vanliga.append(("Fördelningsnyckel", nyckel_text(info.nyckel)))
     if info.undantagna:
-        r.append(("Deltar inte", ", ".join(info.undantagna)))
-    b = info.befolkning
-    r += [
-        ("Län", f"{b.lan} ({b.lanskod})"),
-        ("Befolkningens referensdatum", b.datum.isoformat()),
-        ("SCB-tabell", b.scb_tabell),
-        ("Befolkningsdata", "; ".join(describe_fil(f) for f in b.filer)),
-        *([("Hämtat från SCB", "; ".join(b.hamtat))] if b.hamtat else []),
-        (
-            "Nämnare",
-            f"summan av de deltagande kommunernas folkmängd (länets summa {format_tal(b.summa)})",
-        ),
-        ("Program", f"analys {info.version}"),
-        ("Skapad", info.skapad),
-    ]
-    return r
+        vanliga.append(("Deltar inte", ", ".join(info.undantagna)))
+    vanliga.append(("Befolkning", befolkning_text(info.befolkning)))
+    if info.befolkning.hamtat:
+        vanliga.append(("Hämtat från SCB", "; ".join(info.befolkning.hamtat)))
+    vanliga += [("Andel", NAMNARE), ("Avrundning", AVRUNDNING)]
+    tekniska = []
+    if info.avtalsfil:
+        tekniska.append(("Avtalsfil", describe_fil(info.avtalsfil)))
+    if info.vikterfil:
+        tekniska.append(("Vikter", info.vikterfil))
+    tekniska.append(("Befolkningsdata", "; ".join(describe_fil(f) for f in info.befolkning.filer)))
+    tekniska += [("Program", f"analys {info.version}"), ("Skapad", info.skapad)]
+    return proveniens(vanliga, tekniska, parametrar)
+
+
+def _befolkningsdatum_text(datum: str, kalla: str) -> str:
+    d = date.fromisoformat(datum)
+    if kalla.startswith("framskrivning"):
+        return f"{format_datum(d)}, framskrivet ({kalla.removeprefix('framskrivning: ')})"
+    if kalla.startswith("prognos"):
+        return f"{format_datum(d)}, enligt prognosfilen"
+    return f"{format_datum(d)} enligt SCB ({kalla.removeprefix('SCB ').split(' ')[0]})"
 
 
 def scenario_kallor(
     per_ar: pd.DataFrame,
-    beskrivningar: dict[str, str],
+    namn: Mapping[str, str],
+    beskrivningar: Mapping[str, str],
+    antaganden: Antaganden,
     antagandefil: str,
     scenariofil: str,
-    parametrar: dict | None = None,
-) -> list[tuple[str, str]]:
-    """Källrutan och Excelbladet "Källor och antaganden" för scenariorapporter."""
+    parametrar: Mapping[str, object] | None = None,
+) -> Kallor:
+    """Källrutan och källbladet för scenariorapporter och kommunblad."""
     forsta = per_ar[per_ar["scenario"] == per_ar["scenario"].iloc[0]]
-    befolkning = "; ".join(
-        f"{a}: {d} ({k})"
-        for a, d, k in zip(forsta["ar"], forsta["befolkningsdatum"], forsta["befolkningskalla"], strict=True)
+    avtal = forsta[forsta["slag"] == "enligt avtal"]
+    vanliga = []
+    if len(avtal):
+        vanliga.append(
+            (
+                "Enligt avtal",
+                "; ".join(
+                    f"{r.ar}: {format_kr(int(r.kommunernas_del))} för kommunerna ({r.avtal})"
+                    for r in avtal.itertuples()
+                )
+                + ". Avtalens belopp ändras inte av scenarierna, känsligheten eller osäkerheten.",
+            )
+        )
+    ovriga = [str(a) for a in forsta.loc[forsta["slag"] == "beräknat", "ar"]]
+    if ovriga:
+        vanliga.append(("Beräknat", f"{', '.join(ovriga)}: räknat ur antagandena, inget avtal finns för de åren."))
+    vanliga += [(f"Scenario {namn.get(s, s)}", beskrivningar.get(s, "")) for s in dict.fromkeys(per_ar["scenario"])]
+    vanliga.append(
+        (
+            "Befolkning",
+            "; ".join(
+                f"{a}: {_befolkningsdatum_text(d, k)}"
+                for a, d, k in zip(forsta["ar"], forsta["befolkningsdatum"], forsta["befolkningskalla"], strict=True)
+            ),
+        )
     )
-    rader = [("Antaganden", describe_fil(antagandefil)), ("Scenarier", describe_fil(scenariofil))]
-    rader += [(f"Scenario {s}", beskrivningar.get(s, "")) for s in dict.fromkeys(per_ar["scenario"])]
-    rader += [
-        ("Befolkning per år (SCB)", befolkning),
+    r = antaganden.rorliga
+    dagar = ", ".join(f"{k} {v}" for k, v in r.utbildare.dagar.items())
+    vanliga += [
+        ("Kursavgift och pott", r.kalla),
+        (
+            "Deltagardagar",
+            f"Antagande: {format_tal(r.deltagardagar_per_1000_invanare_och_resa, 1)} deltagardagar per "
+            "1 000 invånare och år för varje Yrkesresa som är igång.",
+        ),
+        ("Utbildardagar", f"{r.utbildare.kalla} Utbildardagar per år (kommunkod dagar): {dagar}."),
+        ("Andel", NAMNARE),
+        ("Avrundning", AVRUNDNING),
+    ]
+    tekniska = [
+        ("Antaganden", describe_fil(antagandefil)),
+        ("Scenarier", describe_fil(scenariofil)),
         (
             "Befolkningsdata",
             "; ".join(
@@ -105,33 +194,49 @@ def scenario_kallor(
                 for f in ("data/befolkning/folkmangd_dalarna.csv", "data/befolkning/folkmangd_kommuner_31dec.csv")
             ),
         ),
-        ("Nämnare", "summan av kommunernas folkmängd vid respektive referensdatum"),
     ]
-    return proveniens(rader, parametrar=parametrar)
+    return proveniens(vanliga, tekniska, parametrar)
 
 
-def uppfoljning_kallor(avtal: Avtal, avtalsfil: Path, underlag: Underlag, parametrar: dict) -> list[tuple[str, str]]:
+def uppfoljning_kallor(
+    avtal: Avtal, avtalsfil: Path, underlag: Underlag, pahittat: bool, parametrar: Mapping[str, object]
+) -> Kallor:
     """Källrutan och källbladet för uppföljningsrapporten."""
-    return proveniens(
-        [
-            ("Avtal", avtal.namn),
-            ("Avtalsfil", describe_fil(avtalsfil)),
-            ("Underlag", underlag.kalla),
-            ("Befolkning", f"SCB, per {avtal.befolkningsdatum.isoformat()} (fördelningen av den fasta kostnaden)"),
-        ],
-        parametrar=parametrar,
-    )
+    vanliga = [
+        ("Avtal", f"{avtal.namn} ({avtal.kalla})"),
+        (
+            "Underlag",
+            "påhittat exempelunderlag, inte verkliga siffror" if pahittat else f"ifyllt underlag ({underlag.kalla})",
+        ),
+        (
+            "Befolkning",
+            f"Folkmängd {format_datum(avtal.befolkningsdatum)} enligt SCB (fördelningen av den fasta kostnaden)",
+        ),
+    ]
+    if avtal.rorliga_kostnader:
+        vanliga.append(("Kursavgift och pott", avtal.rorliga_kostnader.kalla))
+    tekniska = [("Avtalsfil", describe_fil(avtalsfil)), ("Underlagets plats", underlag.kalla)]
+    return proveniens(vanliga, tekniska, parametrar)
 
 
-def faktura_kallor(
-    avtal: Avtal, avtalsfil: Path, fakturadatum: date, underlag: Underlag | None
-) -> list[tuple[str, str]]:
+def faktura_kallor(avtal: Avtal, avtalsfil: Path, fakturadatum: date, underlag: Underlag | None) -> Kallor:
     """Källbladet i fakturaarbetsboken."""
-    return proveniens(
-        [
-            ("Avtal", avtal.namn),
-            ("Avtalsfil", visningsvag(avtalsfil)),
-            ("Fakturadatum", fakturadatum.isoformat()),
-            ("Underlag", underlag.kalla if underlag else "inget (bara fasta kostnader)"),
-        ]
-    )
+    vanliga = [
+        ("Avtal", f"{avtal.namn} ({avtal.kalla})"),
+        ("Fakturadatum", format_datum(fakturadatum)),
+        (
+            "Förfallodatum",
+            f"fakturadatum + {avtal.fakturering.betalningsvillkor_dagar} dagar, flyttat till nästa "
+            "bankdag om det blir en lördag, söndag eller helgdag",
+        ),
+        (
+            "Fast kostnad",
+            f"enligt avtal: {format_kr(avtal.belopp_kommuner)} fördelat efter folkmängd "
+            f"{format_datum(avtal.befolkningsdatum)} enligt SCB",
+        ),
+        ("Underlag", "ifyllt uppföljningsunderlag" if underlag else "inget (bara den fasta kostnaden)"),
+    ]
+    tekniska = [("Avtalsfil", describe_fil(avtalsfil))]
+    if underlag:
+        tekniska.append(("Underlagets plats", underlag.kalla))
+    return proveniens(vanliga, tekniska)

@@ -1,4 +1,5 @@
-"""Kommunblad: en kommuns kostnad år för år i alla scenarier, dess andel och folkmängd."""
+"""Kommunblad: en kommuns fasta kostnad år för år i alla scenarier (enligt avtal där avtal finns),
+dess beräknade kursavgifter och pott, andel och folkmängd."""
 
 from __future__ import annotations
 
@@ -8,75 +9,129 @@ import pandas as pd
 
 from analys.fel import AnalysError
 from analys.indata.befolkning import load_befolkning_alla
-from analys.rapporter.excel import Blad, write_workbook
+from analys.rapporter.excel import Blad, Kallor, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
+from analys.rapporter.scenarier import RUBRIKER, Scenarioberakning
 from analys.rapporter.tabeller import html_tabell
 
 
-def describe_kommun(per_kommun: pd.DataFrame, kommunkod: str) -> str:
-    d = per_kommun[per_kommun["kommunkod"] == kommunkod]
+def _kommun(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
+    return s.per_kommun[s.per_kommun["kommunkod"] == kommunkod]
+
+
+def titel(s: Scenarioberakning, kommunkod: str) -> str:
+    return f"Kommunblad: {kommun_namn(s.per_kommun, kommunkod)} ({kommunkod})"
+
+
+def describe_kommun(s: Scenarioberakning, kommunkod: str) -> str:
+    d = _kommun(s, kommunkod)
     kommun = d["kommun"].iloc[0]
-    fran, till = int(d["ar"].min()), int(d["ar"].max())
-    bas = d[d["scenario"] == d["scenario"].iloc[0]].set_index("ar")
-    sista = d[d["ar"] == till].set_index("scenario")["netto"]
+    fran, till = s.fran, s.till
+    bas = d[d["scenario"] == s.scenarier[0]].set_index("ar")
+    sista = d[d["ar"] == till].set_index("scenario")["fast_kostnad"]
+    forsta_slag = bas.loc[fran, "slag"]
+    avtal = bas[bas["slag"] == "enligt avtal"]
+    avtalstext = "".join(f" {a}: **{format_kr(int(r.fast_kostnad))}** enligt avtal." for a, r in avtal.iterrows())
     return (
-        f"**{kommun}** betalar {format_kr(int(bas.loc[fran, 'netto']))} netto {fran} under scenariot "
-        f"{d['scenario'].iloc[0]} ({format_kr(int(bas.loc[fran, 'fast_kostnad']))} fast kostnad, "
-        f"{format_kr(int(bas.loc[fran, 'rorlig_kostnad']))} kursavgifter för "
-        f"{format_tal(int(bas.loc[fran, 'deltagardagar']))} "
-        f"deltagardagar, {format_kr(int(bas.loc[fran, 'pott_tillbaka']))} tillbaka ur potten). "
-        f"År {till} ligger kostnaden mellan {format_kr(int(sista.min()))} ({sista.idxmin()}) och "
-        f"{format_kr(int(sista.max()))} ({sista.idxmax()}) beroende på scenario. "
-        f"Kommunens andel av den fasta kostnaden är {format_procent(bas.loc[till, 'andel'])} {till}."
+        f"**{kommun}** betalar **{format_kr(int(bas.loc[fran, 'fast_kostnad']))}** i fast kostnad {fran} "
+        f"({forsta_slag}).{avtalstext} "
+        f"År {till} (beräknat) ligger den fasta kostnaden mellan {format_kr(int(sista.min()))} "
+        f"({s.namn[sista.idxmin()]}) och {format_kr(int(sista.max()))} ({s.namn[sista.idxmax()]}) beroende på "
+        f"scenario. Kommunens andel av den fasta kostnaden är {format_procent(bas.loc[till, 'andel'])} {till}.\n\n"
+        f"Dessutom, beräknat i scenariot {s.basnamn}: {format_kr(int(bas.loc[fran, 'rorlig_kostnad']))} i "
+        f"kursavgifter {fran} för {format_tal(int(bas.loc[fran, 'deltagardagar']))} antagna deltagardagar, och "
+        f"{format_kr(int(bas.loc[fran, 'pott_tillbaka']))} tillbaka ur potten för "
+        f"{format_tal(int(bas.loc[fran, 'utbildardagar']))} antagna utbildardagar."
     )
 
 
-def table_kommun(per_kommun: pd.DataFrame, kommunkod: str) -> pd.DataFrame:
-    """År × scenarier: en kommuns netto."""
-    d = per_kommun[per_kommun["kommunkod"] == kommunkod]
-    tab = d.pivot_table(index="ar", columns="scenario", values="netto", aggfunc="sum", sort=False)
-    return tab[list(dict.fromkeys(d["scenario"]))].astype("int64").reset_index().rename(columns={"ar": "År"})
+def table_kommun(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
+    """År × scenarier: kommunens fasta kostnad, med en kolumn Underlag."""
+    d = _kommun(s, kommunkod)
+    tab = d.pivot_table(index="ar", columns="scenario", values="fast_kostnad", aggfunc="sum", sort=False)
+    tab = tab[list(s.scenarier)].astype("int64").reset_index()
+    slag = dict(zip(d["ar"], d["slag"], strict=False))
+    tab.insert(1, "Underlag", tab["ar"].map(slag))
+    tab["ar"] = tab["ar"].astype(str)
+    return tab.rename(columns={"ar": "År", **{sc: s.namn[sc] for sc in s.scenarier}})
 
 
-def write_kommunblad_workbook(
-    per_kommun: pd.DataFrame, kommunkod: str, kallor: list[tuple[str, str]], path: Path
-) -> None:
-    d = per_kommun[per_kommun["kommunkod"] == kommunkod]
+def html_kommun(s: Scenarioberakning, kommunkod: str) -> str:
+    t = table_kommun(s, kommunkod)
+    scen = [s.namn[sc] for sc in s.scenarier]
+    return html_tabell(
+        t,
+        kr=scen,
+        rubrik=f"{kommun_namn(s.per_kommun, kommunkod)}: fast kostnad per år och scenario",
+        fotnot="Underlag: enligt avtal = beloppet i avtalet; beräknat = räknat ur antagandena",
+    )
+
+
+def table_rorligt(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
+    """Per år i jämförelsebasen: kommunens antagna dagar, kursavgifter och pott tillbaka."""
+    d = _kommun(s, kommunkod)
+    d = d[d["scenario"] == s.scenarier[0]][["ar", "deltagardagar", "rorlig_kostnad", "utbildardagar", "pott_tillbaka"]]
+    d = d.assign(ar=d["ar"].astype(str))
+    return d.rename(columns={k: RUBRIKER.get(k, k) for k in d.columns})
+
+
+def html_rorligt(s: Scenarioberakning, kommunkod: str) -> str:
+    t = table_rorligt(s, kommunkod)
+    kr = [RUBRIKER["rorlig_kostnad"], RUBRIKER["pott_tillbaka"]]
+    dagar = [RUBRIKER["deltagardagar"], RUBRIKER["utbildardagar"]]
+    return html_tabell(
+        t,
+        kr=kr,
+        heltal=dagar,
+        rubrik=f"Kursavgifter och pott, scenario {s.basnamn}",
+        slag=dict.fromkeys(kr + dagar, "beräknat"),
+    )
+
+
+def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kallor, path: Path) -> None:
+    d = _kommun(s, kommunkod)
     kommun = d["kommun"].iloc[0]
-    tab = table_kommun(per_kommun, kommunkod)
-    scen = [c for c in tab.columns if c != "År"]
+    tab = table_kommun(s, kommunkod)
+    scen = [s.namn[sc] for sc in s.scenarier]
     detalj = d[
         [
             "scenario",
             "ar",
+            "slag",
             "befolkningsdatum",
             "folkmangd",
             "andel",
             "fast_kostnad",
             "deltagardagar",
             "rorlig_kostnad",
+            "utbildardagar",
             "pott_tillbaka",
             "netto",
         ]
-    ]
+    ].copy()
+    detalj["scenario"] = detalj["scenario"].map(s.namn)
+    detalj = detalj.rename(columns={k: RUBRIKER.get(k, k) for k in detalj.columns})
     blad = [
-        Blad(namn="Per år", titel=f"{kommun}: nettokostnad per år och scenario", df=tab, kr=scen, summera=scen),
+        Blad(
+            namn="Fast kostnad per år",
+            titel=f"{kommun}: fast kostnad per år och scenario",
+            undertitel="Underlag: enligt avtal = beloppet i avtalet (data/avtal/); beräknat = ur antagandena.",
+            df=tab,
+            kr=scen,
+            summera=scen,
+            text=("År", "Underlag"),
+        ),
         Blad(
             namn="Detaljer",
-            titel=f"{kommun}: komponenter per scenario och år",
+            titel=f"{kommun}: alla delar per scenario och år",
+            undertitel="Fast kostnad enligt avtal eller beräknad; kursavgifter och pott alltid beräknade.",
             df=detalj,
-            kr=["fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto"],
-            heltal=["folkmangd", "deltagardagar"],
-            procent=["andel"],
+            kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")],
+            heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar", "ar")],
+            procent=[RUBRIKER["andel"]],
         ),
     ]
-    write_workbook(blad, kallor, path, f"Kommunblad {kommun}")
-
-
-def html_kommun(per_kommun: pd.DataFrame, kommunkod: str) -> str:
-    t = table_kommun(per_kommun, kommunkod)
-    scen = [c for c in t.columns if c != "År"]
-    return html_tabell(t, kr=scen, summa={"År": "Summa", **{s: int(t[s].sum()) for s in scen}})
+    write_workbook(blad, kallor, path, f"Kommunblad {kommun}", f"{s.fran}–{s.till}")
 
 
 def kommun_namn(per_kommun: pd.DataFrame, kommunkod: str) -> str:
@@ -89,9 +144,10 @@ def kommun_namn(per_kommun: pd.DataFrame, kommunkod: str) -> str:
     return str(traff.iloc[0])
 
 
-def andel_och_befolkning(per_kommun: pd.DataFrame, kommunkod: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def andel_och_befolkning(s: Scenarioberakning, kommunkod: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Kommunens andel per år (första scenariot) och folkmängd 31 december över tid (SCB)."""
-    d = per_kommun[(per_kommun["kommunkod"] == kommunkod) & (per_kommun["scenario"] == per_kommun["scenario"].iloc[0])]
+    pk = s.per_kommun
+    d = pk[(pk["kommunkod"] == kommunkod) & (pk["scenario"] == s.scenarier[0])]
     alla = load_befolkning_alla()
     b = alla[(alla["kommunkod"] == kommunkod) & (alla["datum"].dt.month == 12) & (alla["datum"].dt.day == 31)]
     b = b[b["datum"].dt.year >= 2000]

@@ -55,16 +55,90 @@ class Utfall:
     mapp: str = ""  # den färdiga rapportens tillfälliga mapp, att byta in
 
 
-def export_html(nb_path: Path, html_path: Path, titel: str) -> None:
-    """Fristående HTML utan kodceller och prompter; inga skript hämtas utifrån."""
+def _forsta_rubrik(nb) -> str:
+    """Rapportens rubrik: den första rubriken (# …) som notebooken skrev ut."""
+    for cell in nb.cells:
+        for ut in cell.get("outputs", []):
+            text = ut.get("data", {}).get("text/markdown", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            for rad in str(text).splitlines():
+                if rad.startswith("# "):
+                    return rad[2:].strip()
+    return ""
+
+
+def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str:
+    """Fristående HTML utan kodceller och prompter; inga skript hämtas utifrån. Sidans titel är
+    rapportens rubrik (med "PÅHITTAT EXEMPEL" först om underlaget är påhittat); vid utskrift står
+    titeln överst och sidnumret nederst på varje sida. Returnerar titeln."""
+    import html
+
     import nbformat
     from nbconvert import HTMLExporter
 
+    from analys.rapporter.tabeller import PAHITTAT
+
+    nb = nbformat.read(nb_path, as_version=4)
+    titel = titel or _forsta_rubrik(nb) or nb_path.stem
+    if PAHITTAT in json.dumps(nb.cells, ensure_ascii=False) and PAHITTAT not in titel:
+        titel = f"{PAHITTAT}: {titel}"
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4), resources={"metadata": {"name": titel}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": titel}})
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = re.sub(r"<html[^>]*>", '<html lang="sv">', body, count=1)
+    sidhuvud = titel.replace("\\", "").replace('"', "'")
+    tillagg = (
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<style>@media print {{ @page {{ @top-left {{ content: "{html.escape(sidhuvud)}"; '
+        "font-size: 8pt; color: #333; } } }}</style>\n"
+    )
+    body = body.replace("</head>", tillagg + "</head>", 1)
     html_path.write_text(body, encoding="utf-8")
+    return titel
+
+
+CHROMIUM_FLAGGOR = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-pdf-header-footer",
+)
+
+
+def chromium() -> str | None:
+    """Chromium (eller Chrome) om det finns; används för PDF-utskriften."""
+    for namn in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if vag := shutil.which(namn):
+            return vag
+    return None
+
+
+def skriv_pdf(html_path: Path, pdf_path: Path) -> bool:
+    """Skriv ut HTML-rapporten som PDF (A4, sidnummer, tabellrader delas aldrig, rubrikrader
+    upprepas) med headless Chromium. False om Chromium saknas."""
+    import subprocess
+    import tempfile
+
+    program = chromium()
+    if program is None:
+        return False
+    with tempfile.TemporaryDirectory(prefix="analys-chromium-") as profil:
+        r = subprocess.run(
+            [program, *CHROMIUM_FLAGGOR, f"--user-data-dir={profil}", f"--print-to-pdf={pdf_path}",
+             html_path.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )  # fmt: skip
+    if r.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise ExterntFel(f"Chromium kunde inte skriva ut {html_path.name} som PDF (slutkod {r.returncode}).")
+    return True
 
 
 _KARNA = None
@@ -207,11 +281,14 @@ def run_one(korning: Korning, ut: Path) -> Utfall:
             _starta_om(km)
             raise
         _numrera(tillfallig / f"{korning.namn}.ipynb")
-        export_html(tillfallig / f"{korning.namn}.ipynb", tillfallig / f"{korning.namn}.html", korning.namn)
+        html_fil = tillfallig / f"{korning.namn}.html"
+        export_html(tillfallig / f"{korning.namn}.ipynb", html_fil)
         if not (tillfallig / f"{korning.namn}.xlsx").is_file():
             raise AnalysError(f"notebooken skrev ingen arbetsbok {korning.namn}.xlsx")
+        pdf = skriv_pdf(html_fil, tillfallig / f"{korning.namn}.pdf")
         klar = True
-        return Utfall(korning.namn, True, time.perf_counter() - start, mapp=str(tillfallig))
+        anmarkning = "" if pdf else "ingen PDF: Chromium är inte installerat (apt-get install chromium)"
+        return Utfall(korning.namn, True, time.perf_counter() - start, anmarkning, mapp=str(tillfallig))
     except PapermillExecutionError as e:
         indata = e.ename == "AnalysError"
         fel = e.evalue if e.ename in ("AnalysError", "ScbError", "ExterntFel") else f"{e.ename}: {e.evalue}"
@@ -349,7 +426,7 @@ def run_all(korningar: list[Korning], ut: Path | None = None, jobb: int | None =
         if u.ok:
             byt_in(Path(u.mapp), ut / u.namn)
         utfall[u.namn] = u
-        status = "klar" if u.ok else "MISSLYCKADES"
+        status = ("klar" + (f", {u.fel}" if u.fel else "")) if u.ok else "MISSLYCKADES"
         tid = f"{u.sekunder:.1f}".replace(".", ",")
         print(f"{_stapel(len(utfall), len(korningar))}  {u.namn}: {status} ({tid} s)", file=strom, flush=True)
 
@@ -389,6 +466,8 @@ def summary(utfall: list[Utfall], ut: Path, sekunder: float) -> str:
     tid = f"{sekunder:.1f}".replace(".", ",")
     rel = os.path.relpath(ut)
     rader = [f"{len(klara)} av {len(utfall)} rapporter klara på {tid} s, i {ut if rel.startswith('..') else rel}/."]
+    if any(u.ok and u.fel for u in utfall):
+        rader.append(f"Obs: {next(u.fel for u in utfall if u.ok and u.fel)}.")
     if fel:
         rader.append(f"{len(fel)} misslyckades:")
         rader += [f"  {u.namn}: {u.fel}" for u in fel]

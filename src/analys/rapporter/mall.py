@@ -3,129 +3,137 @@ kommuner förifyllda och datavalidering på talkolumnerna."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from analys.begrepp import KOSTNADSPOSTER, Avtal
+from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal
 from analys.fel import AnalysError
 from analys.indata.avtal import load_avtal
 from analys.indata.befolkning import load_befolkning
-from analys.indata.underlag import BLADNAMN, KOLUMNER
+from analys.indata.underlag import BLADNAMN, MALLRUBRIKER
 from analys.rapporter.filer import check_writable, write_atomic
 
 RADER = 400  # rader med validering per blad
 
 
 def write_mall(avtal: Avtal, path: Path) -> None:
-    """Skriv en tom, formaterad mall för avtalets län och år (atomiskt)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
+    """Skriv en tom, formaterad mall för avtalets län och år (atomiskt), med XlsxWriter:
+    svenska rubriker, länets kommuner förifyllda, datavalidering och en summering med formler
+    (sparade värden 0, så att en tom mall visar nollor även innan den räknats om)."""
+    import xlsxwriter
 
     from analys import __version__
 
     kommuner = load_befolkning(avtal.lan, avtal.befolkningsdatum)
-    wb = Workbook()
-    info = wb.active
-    info.title = "Instruktioner"
-    text = [
-        f"Underlag för uppföljning: {avtal.namn}",
-        "",
-        "Fyll i bladen Aktivitet, Utfall och Fakturor. Ändra inte rubrikraderna (rad 1).",
-        "Aktivitet: en rad per kommun och år (och gärna per yrkesresa): deltagardagar och utbildardagar, hela dagar.",
-        f"Utfall: faktiska kostnader per år och kostnadspost ({', '.join(KOSTNADSPOSTER)}), hela kronor.",
-        "Fakturor: fakturor som redan skickats till kommunerna (datum ÅÅÅÅ-MM-DD, belopp i hela kronor).",
-        "Bladet Summering räknar summorna med formler.",
-        "",
-        f"Läs in: analys faktura --avtal {avtal.ar} --underlag DENNA_FIL.xlsx, eller uppföljningsrapporten.",
-        f"Skapad av analys {__version__}.",
-    ]
-    for i, rad in enumerate(text, start=1):
-        info.cell(row=i, column=1, value=rad)
-    info["A1"].font = Font(bold=True, size=13)
-    info.column_dimensions["A"].width = 110
+    poster = [POSTNAMN[p] for p in KOSTNADSPOSTER]
 
-    rubrikfyllning = PatternFill("solid", fgColor="DDE6F0")
-    for blad, kolumner in KOLUMNER.items():
-        ws = wb.create_sheet(BLADNAMN[blad])
-        for j, k in enumerate(kolumner, start=1):
-            c = ws.cell(row=1, column=j, value=k)
-            c.font = Font(bold=True)
-            c.fill = rubrikfyllning
-            ws.column_dimensions[c.column_letter].width = max(14, len(k) + 4)
-        ws.freeze_panes = "A2"
-        v = DataValidation(
-            type="whole",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Ogiltigt värde",
-            error="Ange ett heltal som är 0 eller större.",
-        )
-        ws.add_data_validation(v)
-        if blad == "aktivitet":
-            for i, r in enumerate(kommuner.itertuples(), start=2):
-                ws.cell(row=i, column=1, value=r.kommunkod)
-                ws.cell(row=i, column=2, value=r.kommun)
-                ws.cell(row=i, column=3, value=avtal.ar)
-            v.add(f"C2:C{RADER}")
-            v.add(f"E2:F{RADER}")
-            ws.column_dimensions["B"].width = 18
-        elif blad == "utfall":
-            for i, post in enumerate(KOSTNADSPOSTER, start=2):
-                ws.cell(row=i, column=1, value=avtal.ar)
-                ws.cell(row=i, column=2, value=post)
-            v.add(f"A2:A{RADER}")
-            v.add(f"C2:C{RADER}")
-            lista = DataValidation(
-                type="list",
-                formula1=f'"{",".join(KOSTNADSPOSTER)}"',
-                allow_blank=True,
-                showErrorMessage=True,
-                error="Välj en kostnadspost ur listan.",
-            )
-            ws.add_data_validation(lista)
-            lista.add(f"B2:B{RADER}")
-            ws.column_dimensions["D"].width = 40
-        else:
-            v.add(f"D2:D{RADER}")
-            datum = DataValidation(
-                type="date",
-                operator="greaterThan",
-                formula1="36526",
-                allow_blank=True,
-                showErrorMessage=True,
-                error="Ange ett datum (ÅÅÅÅ-MM-DD).",
-            )
-            ws.add_data_validation(datum)
-            datum.add(f"C2:C{RADER}")
-            ws.column_dimensions["E"].width = 50
-    summa = wb.create_sheet("Summering")
-    summa["A1"], summa["B1"] = "Uppgift", "Summa"
-    for c in (summa["A1"], summa["B1"]):
-        c.font = Font(bold=True)
-        c.fill = rubrikfyllning
-    rader = [
-        ("Deltagardagar", f"=SUM(Aktivitet!E2:E{RADER})", "#,##0"),
-        ("Utbildardagar", f"=SUM(Aktivitet!F2:F{RADER})", "#,##0"),
-        (
-            "Kursavgifter",
-            f"=SUM(Aktivitet!E2:E{RADER})*{avtal.rorliga_kostnader.avgift_per_deltagardag}"
-            if avtal.rorliga_kostnader
-            else "=0",
-            '#,##0 "kr"',
-        ),
-        ("Utfall", f"=SUM(Utfall!C2:C{RADER})", '#,##0 "kr"'),
-        ("Fakturerat", f"=SUM(Fakturor!D2:D{RADER})", '#,##0 "kr"'),
-    ]
-    for i, (namn, formel, fmt) in enumerate(rader, start=2):
-        summa.cell(row=i, column=1, value=namn)
-        summa.cell(row=i, column=2, value=formel).number_format = fmt
-    summa.column_dimensions["A"].width = 20
-    summa.column_dimensions["B"].width = 18
-    wb.properties.title = f"Underlag för uppföljning {avtal.ar}"
-    wb.properties.creator = f"analys {__version__}"
-    write_atomic(Path(path), lambda p: wb.save(p))
+    def skriv_bok(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False})
+        fet = wb.add_format({"bold": True, "bg_color": "#DDE6F0", "bottom": 1})
+        rubrikformat = wb.add_format({"bold": True, "font_size": 13})
+        heltal = wb.add_format({"num_format": "#,##0"})
+        kr = wb.add_format({"num_format": '#,##0 "kr"'})
+        datumformat = wb.add_format({"num_format": "yyyy-mm-dd"})
+        text_format = wb.add_format({"num_format": "@"})
+
+        info = wb.add_worksheet("Instruktioner")
+        rader = [
+            f"Underlag för uppföljning: {avtal.namn}",
+            "",
+            "Fyll i bladen Aktivitet, Utfall och Fakturor. Ändra inte rubrikraderna (rad 1).",
+            "Mallen får vara delvis ifylld: en rad utan dagar eller utan belopp betyder att inget är rapporterat än.",
+            "Aktivitet: en rad per kommun och år (och gärna per yrkesresa): deltagar- och utbildardagar, hela dagar.",
+            f"Utfall: faktiska kostnader per år och kostnadspost ({', '.join(poster)}), hela kronor.",
+            "Fakturor: fakturor som redan skickats till kommunerna (datum ÅÅÅÅ-MM-DD, belopp i hela kronor).",
+            "Bladet Summering räknar summorna med formler.",
+            "",
+            f"Läs in: analys faktura --avtal {avtal.ar} --underlag DENNA_FIL.xlsx, eller uppföljningsrapporten.",
+            f"Skapad av analys {__version__}.",
+        ]
+        for i, rad in enumerate(rader):
+            info.write_string(i, 0, rad, rubrikformat if i == 0 else None)
+        info.set_column(0, 0, 110)
+
+        validering = {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "ignore_blank": True,
+            "error_title": "Ogiltigt värde",
+            "error_message": "Ange ett heltal som är 0 eller större.",
+        }
+        for blad, rubriker in MALLRUBRIKER.items():
+            ws = wb.add_worksheet(BLADNAMN[blad])
+            for j, r in enumerate(rubriker):
+                ws.write_string(0, j, r, fet)
+                ws.set_column(j, j, max(14, len(r) + 4))
+            ws.freeze_panes(1, 0)
+            if blad == "aktivitet":
+                for i, r in enumerate(kommuner.itertuples(), start=1):
+                    ws.write_string(i, 0, r.kommunkod)
+                    ws.write_string(i, 1, r.kommun)
+                    ws.write_number(i, 2, avtal.ar)
+                ws.set_column(0, 0, 12, text_format)
+                ws.set_column(1, 1, 18)
+                ws.set_column(4, 5, 15, heltal)
+                ws.data_validation(1, 2, RADER - 1, 2, validering)
+                ws.data_validation(1, 4, RADER - 1, 5, validering)
+            elif blad == "utfall":
+                for i, post in enumerate(poster, start=1):
+                    ws.write_number(i, 0, avtal.ar)
+                    ws.write_string(i, 1, post)
+                ws.set_column(1, 1, 38)
+                ws.set_column(2, 2, 16, kr)
+                ws.set_column(3, 3, 40)
+                ws.data_validation(1, 0, RADER - 1, 0, validering)
+                ws.data_validation(1, 2, RADER - 1, 2, validering)
+                ws.data_validation(
+                    1,
+                    1,
+                    RADER - 1,
+                    1,
+                    {"validate": "list", "source": poster, "error_message": "Välj en kostnadspost ur listan."},
+                )
+            else:
+                ws.set_column(0, 0, 12, text_format)
+                ws.set_column(1, 1, 18)
+                ws.set_column(2, 2, 14, datumformat)
+                ws.set_column(3, 3, 16, kr)
+                ws.set_column(4, 4, 50)
+                ws.data_validation(1, 3, RADER - 1, 3, validering)
+                ws.data_validation(
+                    1,
+                    2,
+                    RADER - 1,
+                    2,
+                    {
+                        "validate": "date",
+                        "criteria": ">",
+                        "value": date(2000, 1, 1),
+                        "ignore_blank": True,
+                        "error_message": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+                    },
+                )
+        summa = wb.add_worksheet("Summering")
+        summa.write_string(0, 0, "Uppgift", fet)
+        summa.write_string(0, 1, "Summa", fet)
+        avgift = avtal.rorliga_kostnader.avgift_per_deltagardag if avtal.rorliga_kostnader else 0
+        formler = [
+            ("Deltagardagar", f"=SUM(Aktivitet!E2:E{RADER})", heltal),
+            ("Utbildardagar", f"=SUM(Aktivitet!F2:F{RADER})", heltal),
+            ("Kursavgifter", f"=SUM(Aktivitet!E2:E{RADER})*{avgift}", kr),
+            ("Utfall", f"=SUM(Utfall!C2:C{RADER})", kr),
+            ("Fakturerat", f"=SUM(Fakturor!D2:D{RADER})", kr),
+        ]
+        for i, (namn, formel, fmt) in enumerate(formler, start=1):
+            summa.write_string(i, 0, namn)
+            summa.write_formula(i, 1, formel, fmt, 0)
+        summa.set_column(0, 0, 20)
+        summa.set_column(1, 1, 18)
+        wb.set_properties({"title": f"Underlag för uppföljning {avtal.ar}", "author": f"analys {__version__}"})
+        wb.close()
+
+    write_atomic(Path(path), skriv_bok)
 
 
 def skriv(avtal: str, ut: Path, skriv_over: bool = False) -> None:

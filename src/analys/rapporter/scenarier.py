@@ -1,17 +1,22 @@
 """Scenarier: vad kostar Yrkesresan och BBIC kommunerna år för år under olika antaganden?
 
-Här hämtas antaganden och befolkning, kostnadsmodellen räknas (`berakning.kostnadsmodell`) och
-resultatet presenteras: text, tabeller, CSV för maskiner och Excelarbetsbok.
+Här hämtas antaganden, avtal och befolkning, kostnadsmodellen räknas (`berakning.kostnadsmodell`)
+och resultatet presenteras: text, tabeller, CSV för maskiner och Excelarbetsbok.
+
+Rubriken för varje år är den fasta kostnad kommunerna betalar: enligt avtal där ett avtal finns
+(2022: 400 000 kr, 2024: 1 030 000 kr), annars beräknad. Kursavgifterna och potten som går
+tillbaka till kommuner med utbildare är alltid beräknade (ur antagna deltagar- och utbildardagar)
+och står i egna kolumner.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analys import __version__
 from analys.begrepp import FORSTA_AR, SISTA_AR, Antaganden
 from analys.berakning import kostnadsmodell as km
 from analys.fel import AnalysError
@@ -20,9 +25,9 @@ from analys.indata.avtal import avtal_for_lan
 from analys.indata.befolkning import befolkning_for_datum
 from analys.indata.paths import data_dir, visningsvag
 from analys.indata.underlag import read_aktivitet
-from analys.rapporter.excel import Blad, write_workbook
+from analys.rapporter.excel import Blad, Kallor, Linjediagram, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
-from analys.rapporter.kallor import scenario_kallor
+from analys.rapporter.kallor import kallor_text, scenario_kallor
 from analys.rapporter.tabeller import html_tabell
 
 CSV_KOLUMNER = [
@@ -35,6 +40,34 @@ CSV_KOLUMNER = [
     "pott_tillbaka",
     "netto",
 ]
+
+# Svenska rubriker för kolumnerna i per_kommun och per_ar.
+RUBRIKER = {
+    "scenario": "Scenario",
+    "ar": "År",
+    "slag": "Underlag",
+    "avtal": "Avtal",
+    "kommunkod": "Kommunkod",
+    "kommun": "Kommun",
+    "befolkningsdatum": "Folkmängd per",
+    "folkmangd": "Folkmängd",
+    "andel": "Andel",
+    "fast_kostnad": "Fast kostnad",
+    "deltagardagar": "Deltagardagar (antagna)",
+    "rorlig_kostnad": "Kursavgifter (beräknat)",
+    "utbildardagar": "Utbildardagar (antagna)",
+    "pott_tillbaka": "Pott tillbaka (beräknat)",
+    "netto": "Netto (fast + avgifter − pott)",
+    "tjanster": "Tjänster",
+    "aktiva_resor": "Aktiva Yrkesresor",
+    "fast_total": "Fast kostnad totalt",
+    "region_del": "Regionens del",
+    "kommunernas_del": "Kommunernas fasta kostnad",
+    "pott": "Pott",
+    "befolkningskalla": "Befolkningens källa",
+    "nyckel": "Fördelningsnyckel",
+}
+NYCKELNAMN = {"befolkning": "efter folkmängd", "lika": "lika delar", "blandad": "blandad", "egen": "egna vikter"}
 
 
 # --- hämta och räkna ----------------------------------------------------------------------------
@@ -87,6 +120,7 @@ class Scenarioberakning:
     per_kommun: pd.DataFrame
     per_ar: pd.DataFrame
     beskrivningar: dict[str, str]
+    namn: dict[str, str]  # scenario → namnet som visas ("Ökad bemanning")
     antagandefil: Path
     scenariofil: Path
 
@@ -95,9 +129,19 @@ class Scenarioberakning:
         """Antagandena för det första scenariot (jämförelsebasen)."""
         return load_antaganden(self.scenarier[0], self.antagandefil, self.scenariofil)
 
-    def kallor(self, parametrar: dict | None = None) -> list[tuple[str, str]]:
+    @property
+    def basnamn(self) -> str:
+        return self.namn[self.scenarier[0]]
+
+    def kallor(self, parametrar: dict | None = None) -> Kallor:
         return scenario_kallor(
-            self.per_ar, self.beskrivningar, str(self.antagandefil), str(self.scenariofil), parametrar
+            self.per_ar,
+            self.namn,
+            self.beskrivningar,
+            self.bas,
+            str(self.antagandefil),
+            str(self.scenariofil),
+            parametrar,
         )
 
 
@@ -105,19 +149,35 @@ def berakna(scenarier: list[str], fran: int, till: int, antaganden: str | Path |
     """Scenarierna ur antagandefilen (standard `data/antaganden/bas.yaml`) och scenariofilen bredvid."""
     antagandefil = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
     scenariofil = antagandefil.parent / "scenarier.yaml"
-    beskrivningar = {n: s.beskrivning for n, s in read_scenarier(scenariofil).items()}
+    alla = read_scenarier(scenariofil)
+    okanda = [s for s in scenarier if s not in alla]
+    if okanda:
+        raise AnalysError(
+            f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scenariofil)}. Scenarier som finns: {', '.join(alla)}."
+        )
     per_kommun, per_ar = compute_scenarier(scenarier, fran, till, antagandefil, scenariofil)
-    return Scenarioberakning(tuple(scenarier), fran, till, per_kommun, per_ar, beskrivningar, antagandefil, scenariofil)
+    return Scenarioberakning(
+        tuple(scenarier),
+        fran,
+        till,
+        per_kommun,
+        per_ar,
+        {n: s.beskrivning for n, s in alla.items()},
+        {n: s.namn for n, s in alla.items()},
+        antagandefil,
+        scenariofil,
+    )
 
 
 def kanslighet(s: Scenarioberakning) -> pd.DataFrame:
-    """En parameter i taget på lågt och högt värde, för det första scenariot och sista året."""
+    """En parameter i taget på lågt och högt värde, för det första scenariot och sista året:
+    effekten på kommunernas fasta kostnad."""
     bas = s.bas
     return km.sensitivity(bas, modellunderlag(bas, s.fran, s.till), s.till)
 
 
 def osakerhet(s: Scenarioberakning, n: int = 10_000, seed: int = 1) -> pd.DataFrame:
-    """Monte Carlo för det första scenariot: P10, P50, P90 per kommun och år."""
+    """Monte Carlo för det första scenariot: P10, P50, P90 av den fasta kostnaden per kommun och år."""
     bas = s.bas
     return km.monte_carlo(bas, modellunderlag(bas, s.fran, s.till), n=n, seed=seed)
 
@@ -125,50 +185,100 @@ def osakerhet(s: Scenarioberakning, n: int = 10_000, seed: int = 1) -> pd.DataFr
 # --- text och tabeller --------------------------------------------------------------------------
 
 
-def describe_scenarier(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar: dict[str, str]) -> str:
-    """Markdown med de viktigaste talen: första och sista året per scenario, spannet."""
-    tot = per_kommun.groupby(["scenario", "ar"], sort=False)["netto"].sum()
-    fran, till = int(per_kommun["ar"].min()), int(per_kommun["ar"].max())
+def arsrubrik(ar: int, slag: str) -> str:
+    """Kolumnrubrik för ett år: '2024 (enligt avtal)' eller '2026 (beräknat)'."""
+    return f"{ar} ({slag})"
+
+
+def _slag_per_ar(per_ar: pd.DataFrame) -> dict[int, str]:
+    forsta = per_ar[per_ar["scenario"] == per_ar["scenario"].iloc[0]]
+    return dict(zip(forsta["ar"].astype(int), forsta["slag"], strict=True))
+
+
+def describe_scenarier(s: Scenarioberakning) -> str:
+    """Markdown med de viktigaste talen: den fasta kostnaden första och sista året per scenario."""
+    per_ar = s.per_ar
+    fran, till = s.fran, s.till
+    slag = _slag_per_ar(per_ar)
+    tot = per_ar.set_index(["scenario", "ar"])["kommunernas_del"]
     rader = []
-    for s in dict.fromkeys(per_kommun["scenario"]):
-        a, b = int(tot[(s, fran)]), int(tot[(s, till)])
+    for sc in s.scenarier:
+        a, b = int(tot[(sc, fran)]), int(tot[(sc, till)])
         andring = f" ({'+' if b >= a else ''}{format_procent((b - a) / a, 0)})" if a else ""
         rader.append(
-            f"- **{s}** – {beskrivningar.get(s, '')}: {format_kr(a)} {fran} → **{format_kr(b)}** {till}{andring}."
+            f"- **{s.namn[sc]}** – {s.beskrivningar.get(sc, '')}: {format_kr(a)} {fran} ({slag[fran]}) → "
+            f"**{format_kr(b)}** {till} ({slag[till]}){andring}."
         )
-    sista = tot.xs(till, level="ar")
-    text = (
-        f"Kommunernas sammanlagda nettokostnad (fast kostnad + kursavgifter − pott tillbaka), {fran}–{till}:\n\n"
-        + "\n".join(rader)
+    avtal = [a for a, v in slag.items() if v == "enligt avtal"]
+    avtalstext = (
+        f" År med avtal ({', '.join(map(str, avtal))}) har avtalets belopp i alla scenarier."
+        if avtal
+        else " Inget av åren har något avtal; alla belopp är beräknade."
     )
+    text = (
+        f"**Kommunernas fasta kostnad** (det kommunerna betalar för samordningen), {fran}–{till}:\n\n"
+        + "\n".join(rader)
+        + "\n\n"
+        + avtalstext
+        + " Kursavgifterna och potten som går tillbaka till kommuner med utbildare är beräknade ur antagna "
+        "deltagar- och utbildardagar och redovisas för sig längre ned."
+    )
+    sista = tot.xs(till, level="ar").reindex(list(s.scenarier))
     if len(sista) > 1:
         text += (
             f"\n\nÅr {till} skiljer det {format_kr(int(sista.max() - sista.min()))} mellan det dyraste "
-            f"({sista.idxmax()}) och det billigaste ({sista.idxmin()}) scenariot."
+            f"({s.namn[sista.idxmax()]}) och det billigaste ({s.namn[sista.idxmin()]}) scenariot."
         )
     return text
 
 
-def table_kommuner_ett_ar(per_kommun: pd.DataFrame, ar: int) -> pd.DataFrame:
-    """Kommuner × scenarier: netto ett år (kolumner i scenarioordning)."""
-    d = per_kommun[per_kommun["ar"] == ar]
-    tab = d.pivot_table(index=["kommunkod", "kommun"], columns="scenario", values="netto", aggfunc="sum", sort=False)
-    return tab[list(dict.fromkeys(d["scenario"]))].astype("int64").reset_index()
+def table_fast_per_ar(s: Scenarioberakning) -> pd.DataFrame:
+    """År × scenarier: kommunernas fasta kostnad, med en kolumn som säger enligt avtal/beräknat."""
+    d = s.per_ar.pivot_table(index="ar", columns="scenario", values="kommunernas_del", aggfunc="sum", sort=False)
+    d = d[list(s.scenarier)].astype("int64").reset_index()
+    d.insert(1, "Underlag", d["ar"].map(_slag_per_ar(s.per_ar)))
+    return d.rename(columns={"ar": "År", **{sc: s.namn[sc] for sc in s.scenarier}})
 
 
-def html_kommuner_ett_ar(per_kommun: pd.DataFrame, ar: int) -> str:
-    t = table_kommuner_ett_ar(per_kommun, ar)
-    scen = [c for c in t.columns if c not in ("kommunkod", "kommun")]
+def html_fast_per_ar(s: Scenarioberakning) -> str:
+    t = table_fast_per_ar(s)
+    scen = [s.namn[sc] for sc in s.scenarier]
+    t["År"] = t["År"].astype(str)
     return html_tabell(
         t,
         kr=scen,
-        summa={"kommun": "Summa", **{s: int(t[s].sum()) for s in scen}},
-        rubriker={"kommunkod": "Kod", "kommun": "Kommun"},
+        rubrik="Kommunernas fasta kostnad per år och scenario",
+        fotnot="Underlag: enligt avtal = beloppet i avtalet; beräknat = räknat ur antagandena",
     )
 
 
-def html_skillnad(per_kommun: pd.DataFrame, ar: int, bas: str) -> str:
-    d = km.table_skillnad_mot_bas(per_kommun, bas)
+def table_kommuner_ett_ar(per_kommun: pd.DataFrame, ar: int, namn: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Kommuner × scenarier: den fasta kostnaden ett år (kolumner i scenarioordning)."""
+    d = per_kommun[per_kommun["ar"] == ar]
+    tab = d.pivot_table(
+        index=["kommunkod", "kommun"], columns="scenario", values="fast_kostnad", aggfunc="sum", sort=False
+    )
+    scen = list(dict.fromkeys(d["scenario"]))
+    tab = tab[scen].astype("int64").reset_index()
+    return tab.rename(columns={sc: (namn or {}).get(sc, sc) for sc in scen})
+
+
+def html_kommuner_ett_ar(s: Scenarioberakning, ar: int) -> str:
+    t = table_kommuner_ett_ar(s.per_kommun, ar, s.namn)
+    scen = [s.namn[sc] for sc in s.scenarier]
+    slag = _slag_per_ar(s.per_ar)[ar]
+    return html_tabell(
+        t,
+        kr=scen,
+        summa={"kommun": "Summa", **{k: int(t[k].sum()) for k in scen}},
+        rubriker={"kommunkod": "Kod", "kommun": "Kommun"},
+        rubrik=f"Fast kostnad per kommun {ar} ({slag})",
+        slag=dict.fromkeys(scen, slag),
+    )
+
+
+def html_skillnad(s: Scenarioberakning, ar: int) -> str:
+    d = km.table_skillnad_mot_bas(s.per_kommun, s.scenarier[0], "fast_kostnad")
     d = (
         d[d["ar"] == ar]
         .pivot_table(index=["kommunkod", "kommun"], columns="scenario", values="skillnad", aggfunc="sum", sort=False)
@@ -176,51 +286,222 @@ def html_skillnad(per_kommun: pd.DataFrame, ar: int, bas: str) -> str:
         .reset_index()
     )
     scen = [c for c in d.columns if c not in ("kommunkod", "kommun")]
+    d = d.rename(columns={sc: s.namn[sc] for sc in scen})
+    visade = [s.namn[sc] for sc in scen]
     return html_tabell(
         d,
-        kr=scen,
-        summa={"kommun": "Summa", **{s: int(d[s].sum()) for s in scen}},
+        kr=visade,
+        summa={"kommun": "Summa", **{k: int(d[k].sum()) for k in visade}},
         rubriker={"kommunkod": "Kod", "kommun": "Kommun"},
+        rubrik=f"Skillnad mot {s.basnamn} {ar}, fast kostnad",
+        slag=dict.fromkeys(visade, "beräknat"),
+    )
+
+
+def table_rorligt_per_ar(s: Scenarioberakning) -> pd.DataFrame:
+    """Per år för jämförelsebasen: antagna deltagar- och utbildardagar, kursavgifter och pott."""
+    d = s.per_kommun[s.per_kommun["scenario"] == s.scenarier[0]]
+    g = d.groupby("ar")[["deltagardagar", "rorlig_kostnad", "utbildardagar", "pott_tillbaka"]].sum().reset_index()
+    g["ar"] = g["ar"].astype(str)
+    return g.rename(columns={k: RUBRIKER.get(k, k) for k in g.columns})
+
+
+def html_rorligt_per_ar(s: Scenarioberakning) -> str:
+    t = table_rorligt_per_ar(s)
+    kr = [RUBRIKER["rorlig_kostnad"], RUBRIKER["pott_tillbaka"]]
+    dagar = [RUBRIKER["deltagardagar"], RUBRIKER["utbildardagar"]]
+    return html_tabell(
+        t,
+        kr=kr,
+        heltal=dagar,
+        rubrik=f"Kursavgifter och utbildarpott per år, scenario {s.basnamn}",
+        slag=dict.fromkeys(kr + dagar, "beräknat"),
+        fotnot="Deltagar- och utbildardagarna är antaganden (se Källor); potten går tillbaka efter utbildardagar",
+    )
+
+
+def table_utbildare(s: Scenarioberakning) -> pd.DataFrame:
+    """Den antagna fördelningen av utbildardagar, som potten betalas tillbaka efter."""
+    dagar = s.bas.rorliga.utbildare.dagar
+    k = s.per_kommun[(s.per_kommun["scenario"] == s.scenarier[0]) & (s.per_kommun["ar"] == s.till)]
+    namn = dict(zip(k["kommunkod"], k["kommun"], strict=True))
+    summa = sum(dagar.values())
+    rader = [(kod, namn.get(kod, kod), int(v), v / summa if summa else 0.0) for kod, v in dagar.items() if v]
+    return pd.DataFrame(rader, columns=["Kommunkod", "Kommun", "Utbildardagar per år", "Andel av potten"])
+
+
+def html_utbildare(s: Scenarioberakning) -> str:
+    t = table_utbildare(s)
+    return html_tabell(
+        t,
+        heltal=["Utbildardagar per år"],
+        procent=["Andel av potten"],
+        rubriker={"Kommunkod": "Kod"},
+        rubrik="Antagna utbildardagar per år (potten betalas tillbaka efter dessa)",
+        fotnot=s.bas.rorliga.utbildare.kalla,
+    )
+
+
+def _svenska_kolumner(df: pd.DataFrame, namn: Mapping[str, str]) -> pd.DataFrame:
+    d = df.copy()
+    if "scenario" in d:
+        d["scenario"] = d["scenario"].map(lambda x: namn.get(x, x))
+    if "nyckel" in d:
+        d["nyckel"] = d["nyckel"].map(lambda x: NYCKELNAMN.get(x, x))
+    return d.rename(columns={k: RUBRIKER.get(k, k) for k in d.columns})
+
+
+def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, namn: Mapping[str, str]) -> list[Blad]:
+    """Blad per scenario (kommuner × år, fast kostnad), fast kostnad per år med diagram, alla rader
+    och summor per år; alla rubriker på svenska."""
+    scenarier = list(dict.fromkeys(per_kommun["scenario"]))
+    slag = _slag_per_ar(per_ar)
+    d = per_ar.pivot_table(index="ar", columns="scenario", values="kommunernas_del", aggfunc="sum", sort=False)
+    d = d[scenarier].astype("int64").reset_index()
+    d.insert(1, "Underlag", d["ar"].map(slag))
+    d = d.rename(columns={"ar": "År", **{sc: namn.get(sc, sc) for sc in scenarier}})
+    visade = [namn.get(sc, sc) for sc in scenarier]
+    blad = [
+        Blad(
+            namn="Fast kostnad per år",
+            titel="Kommunernas fasta kostnad per år och scenario",
+            undertitel="Underlag: enligt avtal = beloppet i avtalet (data/avtal/); beräknat = ur antagandena.",
+            df=d,
+            kr=visade,
+            heltal=[],
+            text=("Underlag",),
+            diagram=Linjediagram("Kommunernas fasta kostnad per år", "År", visade),
+        )
+    ]
+    for scenario, grupp in per_kommun.groupby("scenario", sort=False):
+        tab = km.table_kommun_over_ar(grupp.drop(columns="scenario"), "fast_kostnad").reset_index()
+        ar = [int(a) for a in tab.columns[2:]]
+        tab.columns = ["Kommunkod", "Kommun", *(arsrubrik(a, slag[a]) for a in ar)]
+        kol = [arsrubrik(a, slag[a]) for a in ar]
+        blad.append(
+            Blad(
+                namn=namn.get(scenario, scenario),
+                titel=f"Scenario {namn.get(scenario, scenario)}: fast kostnad per kommun och år",
+                not_text="Hela kronor. Kursavgifter och pott står på bladet Alla rader.",
+                df=tab,
+                kr=kol,
+                summera=kol,
+                bredder={"Kommunkod": 12, "Kommun": 16},
+            )
+        )
+    alla = _svenska_kolumner(per_kommun, namn)
+    blad.append(
+        Blad(
+            namn="Alla rader",
+            titel="Alla scenarier, år och kommuner",
+            undertitel="Fast kostnad enligt avtal eller beräknad (kolumnen Underlag); kursavgifter och pott beräknade.",
+            df=alla,
+            kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")],
+            heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar", "ar")],
+            procent=[RUBRIKER["andel"]],
+        )
+    )
+    per = _svenska_kolumner(per_ar, namn)
+    blad.append(
+        Blad(
+            namn="Per år",
+            titel="Summor per scenario och år",
+            df=per,
+            kr=[RUBRIKER[k] for k in ("fast_total", "region_del", "kommunernas_del", "pott")],
+            heltal=[RUBRIKER[k] for k in ("deltagardagar", "utbildardagar", "ar")],
+            decimal=[RUBRIKER[k] for k in ("tjanster", "aktiva_resor")],
+        )
+    )
+    return blad
+
+
+def _kanslighet_blad(sens: pd.DataFrame, ar: int) -> Blad:
+    d = sens.rename(
+        columns={
+            "etikett": "Parameter",
+            "lag": "Lågt värde",
+            "hog": "Högt värde",
+            "kommunkod": "Kommunkod",
+            "kommun": "Kommun",
+            "varde_bas": "Fast kostnad, bas",
+            "varde_lag": "Fast kostnad, lågt",
+            "varde_hog": "Fast kostnad, högt",
+            "effekt_lag": "Effekt, lågt",
+            "effekt_hog": "Effekt, högt",
+        }
+    ).drop(columns="parameter")
+    kr = ["Fast kostnad, bas", "Fast kostnad, lågt", "Fast kostnad, högt", "Effekt, lågt", "Effekt, högt"]
+    return Blad(
+        namn="Känslighet",
+        titel=f"En parameter i taget på lågt och högt värde: fast kostnad {ar}",
+        undertitel="Beräknat. År med avtal påverkas inte.",
+        df=d,
+        kr=kr,
+        decimal=["Lågt värde", "Högt värde"],
+    )
+
+
+def _mc_blad(mc: pd.DataFrame) -> Blad:
+    d = mc.rename(
+        columns={
+            "ar": "År",
+            "kommunkod": "Kommunkod",
+            "kommun": "Kommun",
+            "p10": "P10",
+            "p50": "Median",
+            "p90": "P90",
+            "medel": "Medel",
+        }
+    )
+    return Blad(
+        namn="Osäkerhet",
+        titel="Osäkerhet i den fasta kostnaden (Monte Carlo)",
+        undertitel="Beräknat: alla osäkra parametrar dras samtidigt; P10–P90 rymmer 80 % av dragningarna. "
+        "År med avtal är fasta.",
+        df=d,
+        kr=["P10", "Median", "P90", "Medel"],
+        heltal=["År"],
     )
 
 
 def write_scenario_report_workbook(
-    per_kommun: pd.DataFrame,
-    per_ar: pd.DataFrame,
-    beskrivningar: dict[str, str],
-    kallor: list[tuple[str, str]],
+    s: Scenarioberakning,
+    kallor: Kallor,
     path: Path,
     tabellar: int,
     sens: pd.DataFrame | None = None,
     mc: pd.DataFrame | None = None,
 ) -> None:
-    blad = scenario_blad(per_kommun, per_ar, beskrivningar)
-    ett = table_kommuner_ett_ar(per_kommun, tabellar)
-    scen = [c for c in ett.columns if c not in ("kommunkod", "kommun")]
+    blad = scenario_blad(s.per_kommun, s.per_ar, s.namn)
+    ett = table_kommuner_ett_ar(s.per_kommun, tabellar, s.namn)
+    scen = [s.namn[sc] for sc in s.scenarier]
+    slag = _slag_per_ar(s.per_ar)[tabellar]
     blad.insert(
-        0,
+        1,
         Blad(
             namn=f"Kommuner {tabellar}",
-            titel=f"Nettokostnad per kommun {tabellar}, alla scenarier",
-            df=ett,
+            titel=f"Fast kostnad per kommun {tabellar} ({slag}), alla scenarier",
+            df=ett.rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun"}),
             kr=scen,
             summera=scen,
         ),
     )
+    utb = table_utbildare(s)
+    blad.append(
+        Blad(
+            namn="Utbildare",
+            titel="Antagna utbildardagar per år: potten betalas tillbaka efter dessa",
+            undertitel=s.bas.rorliga.utbildare.kalla,
+            df=utb,
+            heltal=["Utbildardagar per år"],
+            procent=["Andel av potten"],
+        )
+    )
     if sens is not None:
-        blad.append(
-            Blad(
-                namn="Känslighet",
-                titel="En parameter i taget på lågt och högt värde",
-                df=sens,
-                kr=["netto_bas", "netto_lag", "netto_hog", "effekt_lag", "effekt_hog"],
-            )
-        )
+        blad.append(_kanslighet_blad(sens, tabellar))
     if mc is not None:
-        blad.append(
-            Blad(namn="Monte Carlo", titel="Percentiler av nettokostnaden", df=mc, kr=["p10", "p50", "p90", "medel"])
-        )
-    write_workbook(blad, kallor, path, "Scenarier för kostnaderna för Yrkesresan och BBIC")
+        blad.append(_mc_blad(mc))
+    write_workbook(blad, kallor, path, "Scenarier för kostnaderna för Yrkesresan och BBIC", f"{s.fran}–{s.till}")
 
 
 # --- kommandoraden: tabell, CSV och arbetsbok ------------------------------------------------------
@@ -232,6 +513,15 @@ def to_csv(per_kommun: pd.DataFrame) -> str:
     rader = [",".join(CSV_KOLUMNER)]
     rader += [",".join(str(v) for v in r) for r in df.itertuples(index=False)]
     return "\n".join(rader) + "\n"
+
+
+def to_excel_csv(per_kommun: pd.DataFrame, namn: Mapping[str, str]) -> str:
+    """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, svenska rubriker."""
+    kol = ["scenario", "ar", "slag", "kommunkod", "kommun", "fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto"]
+    rader = [";".join(RUBRIKER[k] for k in kol)]
+    for r in per_kommun[kol].itertuples(index=False):
+        rader.append(";".join([namn.get(r[0], r[0]), *(str(v) for v in r[1:])]))
+    return "\ufeff" + "\r\n".join(rader) + "\r\n"
 
 
 def _tabell(rader: list[list[str]], hoger_fran: int = 1) -> list[str]:
@@ -246,18 +536,25 @@ def _tabell(rader: list[list[str]], hoger_fran: int = 1) -> list[str]:
     return ut
 
 
-def to_tabell(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar: dict[str, str], kallor: list[str]) -> str:
+def to_tabell(
+    per_kommun: pd.DataFrame,
+    per_ar: pd.DataFrame,
+    beskrivningar: Mapping[str, str],
+    namn: Mapping[str, str],
+    kallor: Kallor,
+) -> str:
+    slag = _slag_per_ar(per_ar)
     ut: list[str] = []
     for scenario, grupp in per_kommun.groupby("scenario", sort=False):
         ar_df = per_ar[per_ar["scenario"] == scenario]
-        tab = km.table_kommun_over_ar(grupp.drop(columns="scenario"))
-        ar = list(tab.columns)
+        tab = km.table_kommun_over_ar(grupp.drop(columns="scenario"), "fast_kostnad")
+        ar = [int(a) for a in tab.columns]
         ut += [
-            f"Scenario {scenario}: {beskrivningar.get(scenario, '')}",
-            "Nettokostnad per kommun och år, kr",
+            f"Scenario {namn.get(scenario, scenario)}: {beskrivningar.get(scenario, '')}",
+            "Fast kostnad per kommun och år, kr (enligt avtal = beloppet i avtalet; beräknat = ur antagandena)",
             "",
         ]
-        rader = [["Kommun", *map(str, ar)]]
+        rader = [["Kommun", *map(str, ar)], ["Underlag", *(slag[a] for a in ar)]]
         rader += [[kommun, *(format_tal(v) for v in rad)] for (_, kommun), rad in tab.iterrows()]
         rader.append(["Summa", *(format_tal(v) for v in tab.sum())])
         rader.append(["", *([""] * len(ar))])
@@ -266,85 +563,32 @@ def to_tabell(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar: dic
         rader.append(["  därav regionen", *(format_tal(v) for v in ar_df["region_del"])])
         rader.append(["Tjänster", *(format_tal(v, 2) for v in ar_df["tjanster"])])
         rader.append(["Aktiva Yrkesresor", *(format_tal(v, 2) for v in ar_df["aktiva_resor"])])
-        rader.append(["Deltagardagar", *(format_tal(v) for v in ar_df["deltagardagar"])])
-        rader.append(["Pott tillbaka", *(format_tal(v) for v in ar_df["pott"])])
+        rader.append(["Beräknat:", *([""] * len(ar))])
+        rader.append(["  Deltagardagar (antagna)", *(format_tal(v) for v in ar_df["deltagardagar"])])
+        rader.append(["  Kursavgifter", *(format_tal(v) for v in grupp.groupby("ar")["rorlig_kostnad"].sum())])
+        rader.append(["  Utbildardagar (antagna)", *(format_tal(v) for v in ar_df["utbildardagar"])])
+        rader.append(["  Pott tillbaka", *(format_tal(v) for v in ar_df["pott"])])
         ut += _tabell(rader)
-        ut += ["", "Befolkning som fördelningen bygger på:"]
-        ut += [
-            f"  {a}: {d}, {k}"
-            for a, d, k in zip(ar_df["ar"], ar_df["befolkningsdatum"], ar_df["befolkningskalla"], strict=True)
-        ]
         ut += [""]
-    ut += [f"Antaganden: {k}" for k in kallor]
-    ut += [f"Program: analys {__version__}"]
+    ut += kallor_text(kallor)
     return "\n".join(ut) + "\n"
-
-
-def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, beskrivningar: dict[str, str]) -> list:
-    """Blad per scenario (kommuner × år, netto, med summarad), plus alla rader och per år."""
-    blad = []
-    for scenario, grupp in per_kommun.groupby("scenario", sort=False):
-        tab = km.table_kommun_over_ar(grupp.drop(columns="scenario")).reset_index()
-        tab.columns = ["Kommunkod", "Kommun", *(str(a) for a in tab.columns[2:])]
-        ar = [str(a) for a in tab.columns[2:]]
-        blad.append(
-            Blad(
-                namn=scenario,
-                titel=f"Scenario {scenario}: nettokostnad per kommun och år",
-                undertitel=beskrivningar.get(scenario, ""),
-                not_text="Netto = fast kostnad + kursavgifter − pott tillbaka, hela kronor.",
-                df=tab,
-                kr=ar,
-                summera=ar,
-                bredder={"Kommunkod": 12, "Kommun": 16},
-            )
-        )
-    kr = [
-        "fast_kostnad",
-        "rorlig_kostnad",
-        "pott_tillbaka",
-        "netto",
-        "fast_total",
-        "region_del",
-        "kommunernas_del",
-        "pott",
-    ]
-    blad.append(
-        Blad(
-            namn="Alla rader",
-            titel="Alla scenarier, år och kommuner",
-            df=per_kommun,
-            kr=[k for k in kr if k in per_kommun],
-            heltal=["folkmangd", "deltagardagar"],
-            procent=["andel"],
-        )
-    )
-    blad.append(
-        Blad(
-            namn="Per år",
-            titel="Summor per scenario och år",
-            df=per_ar,
-            kr=[k for k in kr if k in per_ar],
-            heltal=["deltagardagar"],
-            decimal=["tjanster", "aktiva_resor"],
-        )
-    )
-    return blad
 
 
 def write_scenario_xlsx(
     per_kommun: pd.DataFrame,
     per_ar: pd.DataFrame,
-    beskrivningar: dict[str, str],
-    kallor: list[str],
+    namn: Mapping[str, str],
+    kallor: Kallor,
     path: Path,
 ) -> None:
-    """Arbetsbok: ett blad per scenario (kommuner × år, netto), alla rader, per år, källor."""
+    """Arbetsbok: fast kostnad per år (med diagram), ett blad per scenario, alla rader, per år, källor."""
+    fran, till = int(per_ar["ar"].min()), int(per_ar["ar"].max())
     write_workbook(
-        scenario_blad(per_kommun, per_ar, beskrivningar),
-        scenario_kallor(per_ar, beskrivningar, kallor[0], kallor[1]),
+        scenario_blad(per_kommun, per_ar, namn),
+        kallor,
         path,
         "Scenarier för kostnaderna för Yrkesresan och BBIC",
+        f"{fran}–{till}",
     )
 
 
@@ -352,7 +596,7 @@ def lista(antaganden: Path | None = None, scenariofil: Path | None = None) -> st
     """`analys scenario --lista`: scenarierna med en rad var."""
     scenarier = _scenarier(antaganden, scenariofil)[2]
     bredd = max(len(n) for n in scenarier)
-    return "".join(f"{namn.ljust(bredd)}  {sc.beskrivning}\n" for namn, sc in scenarier.items())
+    return "".join(f"{n.ljust(bredd)}  {sc.namn}: {sc.beskrivning}\n" for n, sc in scenarier.items())
 
 
 def _scenarier(antaganden: Path | None, scenariofil: Path | None):
@@ -384,10 +628,18 @@ def kommandoutdata(
         raise AnalysError(
             f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scen_path)}. Scenarier som finns: {', '.join(alla)}."
         )
-    per_kommun, per_ar = compute_scenarier(list(dict.fromkeys(scenarier)), fran, till, antaganden, scenariofil)
+    valda = list(dict.fromkeys(scenarier))
+    per_kommun, per_ar = compute_scenarier(valda, fran, till, antaganden, scenariofil)
     beskrivningar = {n: s.beskrivning for n, s in alla.items()}
-    kallor = [visningsvag(Path(bas_path)), visningsvag(Path(scen_path))]
+    namn = {n: s.namn for n, s in alla.items()}
+    if format == "csv":
+        return to_csv(per_kommun)
+    if format == "excel-csv":
+        return to_excel_csv(per_kommun, namn)
+    kallor = scenario_kallor(
+        per_ar, namn, beskrivningar, load_antaganden(valda[0], antaganden, scenariofil), str(bas_path), str(scen_path)
+    )
     if format == "xlsx":
-        write_scenario_xlsx(per_kommun, per_ar, beskrivningar, kallor, ut)
+        write_scenario_xlsx(per_kommun, per_ar, namn, kallor, ut)
         return None
-    return to_csv(per_kommun) if format == "csv" else to_tabell(per_kommun, per_ar, beskrivningar, kallor)
+    return to_tabell(per_kommun, per_ar, beskrivningar, namn, kallor)

@@ -1,31 +1,81 @@
-"""Tabeller och snabba linjediagram som HTML för notebooks och HTML-rapporter (svenska talformat)."""
+"""Tabeller, rubriker, diagram och snabba linjediagram som HTML för notebooks och rapporter:
+svenska talformat, läsbara på mobilen (tabellerna rullar i sidled), utskrivna på A4 med
+sidnummer, och med tydlig märkning av vilka tal som är enligt avtal, utfall eller beräknade."""
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from analys.rapporter.format import format_kr, format_procent, format_tal
 
+PAHITTAT = "PÅHITTAT EXEMPEL – inte verkliga siffror"
+FARGER = ["#1f5f8b", "#c0571b", "#2e7d4f", "#a3293d", "#6c5b9e", "#7a5c36", "#2f7f9a", "#666666"]
+
+# Tre slags tal, som alltid sägs i ord och med samma stil i tabeller och diagram.
+SLAG = {
+    "enligt avtal": "beloppet i ett avtal (data/avtal/)",
+    "utfall": "det som rapporterats i uppföljningsunderlaget",
+    "beräknat": "räknat ur antagandena (data/antaganden/), inget avtal finns",
+}
+
 STIL = """<style>
-table.analys {border-collapse: collapse; font-size: 13px; margin: 0.6em 0 1.2em 0;}
-table.analys th, .jp-RenderedHTMLCommon table.analys th {background: #dde6f0; text-align: left;
-  padding: 4px 10px; border-bottom: 1px solid #888; font-weight: bold;}
+table.analys, .jp-RenderedHTMLCommon table.analys {border-collapse: collapse; font-size: 13px;
+  margin: 0.3em 0 0.4em 0; table-layout: auto;}
+table.analys caption {text-align: left; font-weight: bold; padding: 0 0 0.3em 0; caption-side: top;}
+table.analys th, .jp-RenderedHTMLCommon table.analys th {background: #dde6f0; color: #111; text-align: left;
+  padding: 4px 10px; border-bottom: 1px solid #555; font-weight: bold; vertical-align: bottom;}
 table.analys td, .jp-RenderedHTMLCommon table.analys td {text-align: left; padding: 3px 10px;
-  border-bottom: 1px solid #e4e4e4;}
+  border-bottom: 1px solid #d0d0d0; color: #111;}
 table.analys td.tal, table.analys th.tal, .jp-RenderedHTMLCommon table.analys td.tal,
-.jp-RenderedHTMLCommon table.analys th.tal {text-align: right; font-variant-numeric: tabular-nums;}
+.jp-RenderedHTMLCommon table.analys th.tal {text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;}
 table.analys tr.summa td {font-weight: bold; border-top: 1.5px solid #444;}
-div.kallor {font-size: 12px; color: #333; border-top: 2px solid #1f5f8b; margin-top: 2em; padding-top: 0.5em;}
-div.kallor td, .jp-RenderedHTMLCommon div.kallor td {vertical-align: top; text-align: left; padding: 1px 10px 1px 0;}
+table.analys th.beraknat, table.analys td.beraknat {font-style: italic; background-color: #f4f4f4;}
+table.analys th.beraknat {background-color: #e6e6e6;}
+table.analys th.avtal {border-bottom: 3px solid #1f5f8b;}
+table.analys th.utfall {border-bottom: 3px solid #2e6b45;}
+div.tabellram {overflow-x: auto; max-width: 100%; margin-bottom: 0.3em;}
+p.fotnot {font-size: 12px; color: #333; margin: 0 0 1.4em 0;}
+div.pahittat {background: #b00020; color: #fff; font-weight: bold; font-size: 18px; padding: 0.5em 0.8em;
+  margin: 0 0 1em 0; border-radius: 3px;}
+section.kallor {font-size: 12px; color: #222; border-top: 2px solid #1f5f8b; margin-top: 2em; padding-top: 0.5em;}
+section.kallor h2 {font-size: 15px; margin: 0.2em 0 0.4em 0;}
+section.kallor td, .jp-RenderedHTMLCommon section.kallor td {vertical-align: top; text-align: left;
+  padding: 2px 12px 2px 0;}
+section.teknisk {font-size: 11px; color: #333; margin-top: 1.2em; border-top: 1px dashed #888; padding-top: 0.4em;}
+section.teknisk h3 {font-size: 12px; margin: 0.2em 0;}
+figure.diagram {margin: 0.5em 0 1.5em 0;}
+figure.diagram img {max-width: 100%; height: auto;}
+figure.diagram figcaption {font-size: 12px; color: #333;}
+@media print {
+  @page {size: A4; margin: 16mm 12mm 16mm 12mm;
+    @bottom-center {content: "Sida " counter(page) " av " counter(pages); font-size: 9pt; color: #333;}}
+  tr, figure.diagram, .pahittat {break-inside: avoid;}
+  thead {display: table-header-group;}
+  div.tabellram {overflow: visible;}
+  h1, h2, h3 {break-after: avoid;}
+  body, .jp-Notebook {padding: 0 !important; margin: 0 !important;}
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea-output, .jp-OutputArea-child {padding-left: 0 !important;
+    margin-left: 0 !important; overflow: visible !important;}
+  .jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt {display: none !important;}
+  table.analys, .jp-RenderedHTMLCommon table.analys {font-size: 8pt;}
+  table.analys th, table.analys td, .jp-RenderedHTMLCommon table.analys th,
+  .jp-RenderedHTMLCommon table.analys td {padding: 2px 5px; white-space: normal;}
+  table.analys td.tal {white-space: nowrap;}
+  figure.diagram img {max-height: 120mm; width: auto; max-width: 100%;}
+}
 </style>"""
 
 
 def _cell(v, kolumn: str, kr: Sequence[str], procent: Sequence[str], heltal: Sequence[str], decimal: Sequence[str]):
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "–", True
+    if isinstance(v, str) and kolumn in (*kr, *procent, *heltal, *decimal):
+        return html.escape(v), True  # t.ex. "ej rapporterat" i en beloppskolumn
     if kolumn in kr:
         return format_kr(int(v)), True
     if kolumn in procent:
@@ -45,28 +95,76 @@ def html_tabell(
     decimal: Sequence[str] = (),
     summa: Mapping[str, object] | None = None,
     rubriker: Mapping[str, str] | None = None,
+    rubrik: str = "",
+    slag: Mapping[str, str] | None = None,
+    fotnot: str = "",
 ) -> str:
-    """En tabell med svenska talformat; `summa` = värden för en fet summarad (kolumn → värde)."""
+    """En tabell med svenska talformat.
+
+    `summa` = värden för en fet summarad (kolumn → värde); `rubrik` blir tabellens rubrik (och
+    namnet på den rullbara ytan för skärmläsare); `slag` märker kolumner som "enligt avtal",
+    "utfall" eller "beräknat" (stil och fotnot); `fotnot` står under tabellen.
+    """
     rubriker = rubriker or {}
+    slag = slag or {}
     tal = set(kr) | set(procent) | set(heltal) | set(decimal)
+    klass = {"enligt avtal": "avtal", "utfall": "utfall", "beräknat": "beraknat"}
+
+    def klasser(k: str, ar_tal: bool) -> str:
+        delar = ["tal"] if ar_tal else []
+        if str(k) in slag:
+            delar.append(klass[slag[str(k)]])
+        return " ".join(delar)
+
     huvud = "".join(
-        f'<th class="{"tal" if k in tal else ""}">{html.escape(rubriker.get(str(k), str(k)))}</th>' for k in df.columns
+        f'<th scope="col" class="{klasser(k, str(k) in tal)}">{html.escape(rubriker.get(str(k), str(k)))}</th>'
+        for k in df.columns
     )
     rader = []
     for rad in df.itertuples(index=False):
         celler = []
         for k, v in zip(df.columns, rad, strict=True):
             text, ar_tal = _cell(v, str(k), kr, procent, heltal, decimal)
-            celler.append(f'<td class="{"tal" if ar_tal else ""}">{text}</td>')
+            celler.append(f'<td class="{klasser(k, ar_tal)}">{text}</td>')
         rader.append("<tr>" + "".join(celler) + "</tr>")
     if summa is not None:
         celler = []
         for k in df.columns:
             v = summa.get(str(k), "")
             text, ar_tal = _cell(v, str(k), kr, procent, heltal, decimal) if v != "" else ("", False)
-            celler.append(f'<td class="{"tal" if ar_tal else ""}">{text}</td>')
+            celler.append(f'<td class="{klasser(k, ar_tal)}">{text}</td>')
         rader.append('<tr class="summa">' + "".join(celler) + "</tr>")
-    return f'{STIL}<table class="analys"><thead><tr>{huvud}</tr></thead><tbody>{"".join(rader)}</tbody></table>'
+    caption = f"<caption>{html.escape(rubrik)}</caption>" if rubrik else ""
+    namn = html.escape(rubrik or "Tabell")
+    noter = []
+    for s in dict.fromkeys(slag.values()):
+        noter.append(f"<i>{html.escape(s)}</i> = {html.escape(SLAG[s])}" if s == "beräknat" else
+                     f"<b>{html.escape(s)}</b> = {html.escape(SLAG[s])}")  # fmt: skip
+    if fotnot:
+        noter.append(html.escape(fotnot))
+    fot = f'<p class="fotnot">{"; ".join(noter)}.</p>' if noter else ""
+    return (
+        f'{STIL}<div class="tabellram" role="region" aria-label="{namn}" tabindex="0">'
+        f'<table class="analys">{caption}<thead><tr>{huvud}</tr></thead><tbody>{"".join(rader)}</tbody></table>'
+        f"</div>{fot}"
+    )
+
+
+def banner_pahittat() -> str:
+    """Den röda raden överst i allt som bygger på påhittade exempeldata."""
+    return f'{STIL}<div class="pahittat" role="note">{PAHITTAT}</div>'
+
+
+def figur(fig, alt: str, bildtext: str = "") -> str:
+    """Ett matplotlib-diagram som bild med svensk alt-text som säger vad diagrammet visar."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    text = f"<figcaption>{html.escape(bildtext)}</figcaption>" if bildtext else ""
+    return (
+        f'{STIL}<figure class="diagram"><img alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/png;base64,{data}">{text}</figure>'
+    )
 
 
 def _jamna_steg(topp: float, antal: int = 5) -> float:
@@ -85,8 +183,6 @@ def svg_linjer(
 ) -> str:
     """Ett enkelt linjediagram som SVG (kronor på y-axeln), snabbt nog att ritas om vid varje
     ändring av ett reglage."""
-    from analys.rapporter.diagram import FARGER
-
     b, h, vm, hm, om, um = 720, 310, 110, 30, 50, 34
     pb, ph = b - vm - hm, h - om - um
     topp = max(max(v) for v in serier.values()) * 1.08 or 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import Avtal, Underlag
+from analys.begrepp import POSTNAMN, Avtal, Underlag
 from analys.berakning.uppfoljning import (
     Resultat,
     compute_budget_utfall,
@@ -16,14 +16,15 @@ from analys.berakning.uppfoljning import (
     compute_resultat,
     compute_rorligt,
 )
+from analys.fel import AnalysError
 from analys.indata.avtal import load_avtal
 from analys.indata.underlag import read_underlag
 from analys.rapporter import excel
-from analys.rapporter.excel import Blad
+from analys.rapporter.excel import Blad, Kallor
 from analys.rapporter.fordelning import avtalets_fordelning
-from analys.rapporter.format import format_kr, format_tal
+from analys.rapporter.format import format_datum, format_kr, format_tal
 from analys.rapporter.kallor import uppfoljning_kallor
-from analys.rapporter.tabeller import html_tabell
+from analys.rapporter.tabeller import PAHITTAT, html_tabell
 from analys.rapporter.text import resultat_text
 
 
@@ -40,14 +41,31 @@ class Uppfoljning:
     fordelning: pd.DataFrame
     position: pd.DataFrame
 
-    def kallor(self, parametrar: dict) -> list[tuple[str, str]]:
-        return uppfoljning_kallor(self.avtal, self.avtalsfil, self.underlag, parametrar)
+    @property
+    def pahittat(self) -> bool:
+        """Underlaget är ett påhittat exempel: allt som visas märks så."""
+        return self.underlag.pahittat
+
+    @property
+    def titel(self) -> str:
+        t = f"Uppföljning: {self.avtal.namn}"
+        return f"{t} ({PAHITTAT})" if self.pahittat else t
+
+    def kallor(self, parametrar: dict) -> Kallor:
+        return uppfoljning_kallor(self.avtal, self.avtalsfil, self.underlag, self.pahittat, parametrar)
 
 
 def berakna(avtal: str | Path, underlag: str | Path) -> Uppfoljning:
-    """Läs avtalet och underlaget och räkna allt som uppföljningen visar."""
+    """Läs avtalet och underlaget och räkna allt som uppföljningen visar. Ett helt tomt underlag
+    (inget ifyllt än) ger ett fel som säger det; fakturan för den fasta kostnaden kräver inget."""
     a, avtalsfil = load_avtal(avtal)
     u = read_underlag(underlag, a)
+    if u.tom:
+        raise AnalysError(
+            f"Underlaget {u.kalla} har inget ifyllt än (ingen aktivitet, inget utfall, inga fakturor); "
+            "fyll i det och kör uppföljningen igen. Fakturorna för den fasta kostnaden går att ta fram redan "
+            f"nu: analys faktura --avtal {a.ar}."
+        )
     rorligt = compute_rorligt(u, a)
     fordelning = avtalets_fordelning(a)
     return Uppfoljning(
@@ -62,41 +80,75 @@ def berakna(avtal: str | Path, underlag: str | Path) -> Uppfoljning:
     )
 
 
-def describe(underlag: Underlag, avtal: Avtal, rorligt: pd.DataFrame, resultat: Resultat) -> str:
-    """Markdown med de beräknade talen."""
+def describe(f: Uppfoljning) -> str:
+    """Markdown med talen: aktivitet, potten, utfallet mot avtalets fasta kostnad och resultatet."""
+    avtal, rorligt, resultat = f.avtal, f.rorligt, f.resultat
     utbildare = rorligt[rorligt["utbildardagar"] > 0]
+    roller = ", ".join(f"{k.roll[:1].lower()}{k.roll[1:]} {format_kr(k.belopp)}" for k in avtal.kostnader)
+    ej = ""
+    if f.underlag.ej_rapporterat:
+        ej = f"\n- Ej rapporterat än: {', '.join(_postnamn(p) for p in f.underlag.ej_rapporterat)}."
     return (
-        f"Uppföljning av **{avtal.namn}** ({avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}), "
-        f"underlag: `{underlag.kalla}`.\n\n"
-        f"- Kursaktivitet: **{format_tal(int(rorligt['deltagardagar'].sum()))} deltagardagar**, "
+        f"Uppföljning av **{avtal.namn}** ({format_datum(avtal.period.fran)}–{format_datum(avtal.period.till)}).\n\n"
+        f"- Kursaktivitet (utfall): **{format_tal(int(rorligt['deltagardagar'].sum()))} deltagardagar**, "
         f"{format_kr(resultat.avgifter)} i kursavgifter.\n"
         f"- Utbildarpotten: {format_kr(resultat.pott)}, fördelad på {len(utbildare)} kommuner efter "
         f"{format_tal(int(rorligt['utbildardagar'].sum()))} utbildardagar.\n"
-        f"- Utfall: {format_kr(resultat.utfall)} mot en fast budget på {format_kr(resultat.budget_fast)}.\n"
+        f"- Kostnader (utfall): {format_kr(resultat.utfall)}. Budgeten är avtalets fasta kostnad, "
+        f"{format_kr(resultat.budget_fast)} ({roller}), som ska täcka lön, OH, resor och utrustning; "
+        f"kurskostnaderna täcks av kursavgifterna.{ej}\n"
         f"- {resultat_text(resultat)}"
     )
 
 
-def write_workbook(
-    avtal: Avtal,
-    rorligt: pd.DataFrame,
-    budget: pd.DataFrame,
-    position: pd.DataFrame,
-    resultat: Resultat,
-    kallor: list[tuple[str, str]],
-    path: Path,
-) -> None:
+def _postnamn(text: str) -> str:
+    post, _, ar = text.partition(" ")
+    return f"{POSTNAMN.get(post, post).lower()} {ar}".strip()
+
+
+def _budget_visning(budget: pd.DataFrame) -> pd.DataFrame:
+    d = budget[["kostnadspost", "utfall"]].astype(object)
+    d.loc[~budget["rapporterat"].to_numpy(), "utfall"] = "ej rapporterat"
+    return d
+
+
+def write_workbook(f: Uppfoljning, kallor: Kallor, path: Path) -> None:
+    resultat = f.resultat
     res = pd.DataFrame(
         [
-            ("Fast finansiering, kommunerna", resultat.kommunernas_del),
-            ("Fast finansiering, regionen", resultat.regionens_del),
-            ("Kursavgifter", resultat.avgifter),
-            ("Utfall (kostnader)", -resultat.utfall),
-            ("Pott till kommunerna", -resultat.pott_utbetald),
+            ("Fast finansiering, kommunerna (enligt avtal)", resultat.kommunernas_del),
+            ("Fast finansiering, regionen (enligt avtal)", resultat.regionens_del),
+            ("Kursavgifter (utfall)", resultat.avgifter),
+            ("Kostnader (utfall)", -resultat.utfall),
+            ("Pott till kommunerna (utfall)", -resultat.pott_utbetald),
         ],
         columns=["Post", "Belopp"],
     )
-    kr_pos = ["fast_kostnad", "avgifter", "pott_tillbaka", "netto", "fakturerat", "aterstar"]
+    position = f.position.rename(
+        columns={
+            "kommunkod": "Kommunkod",
+            "kommun": "Kommun",
+            "fast_kostnad": "Fast kostnad (enligt avtal)",
+            "avgifter": "Kursavgifter (utfall)",
+            "pott_tillbaka": "Pott tillbaka (utfall)",
+            "netto": "Netto",
+            "fakturerat": "Fakturerat",
+            "aterstar": "Återstår att fakturera",
+        }
+    )
+    kr_pos = [c for c in position.columns if c not in ("Kommunkod", "Kommun")]
+    rorligt = f.rorligt.rename(
+        columns={
+            "kommunkod": "Kommunkod",
+            "kommun": "Kommun",
+            "deltagardagar": "Deltagardagar",
+            "utbildardagar": "Utbildardagar",
+            "avgifter": "Kursavgifter",
+            "pott_tillbaka": "Pott tillbaka",
+            "netto_rorligt": "Netto",
+        }
+    )
+    budget = _budget_visning(f.budget).rename(columns={"kostnadspost": "Kostnadspost", "utfall": "Utfall"})
     blad = [
         Blad(
             namn="Kommuner",
@@ -108,19 +160,20 @@ def write_workbook(
         ),
         Blad(
             namn="Kursavgifter och pott",
-            titel="Kursavgifter och utbildarpott per kommun",
+            titel="Kursavgifter och utbildarpott per kommun (utfall)",
             df=rorligt,
-            kr=["avgifter", "pott_tillbaka", "netto_rorligt"],
-            heltal=["deltagardagar", "utbildardagar"],
-            summera=["deltagardagar", "utbildardagar", "avgifter", "pott_tillbaka", "netto_rorligt"],
+            kr=["Kursavgifter", "Pott tillbaka", "Netto"],
+            heltal=["Deltagardagar", "Utbildardagar"],
+            summera=["Deltagardagar", "Utbildardagar", "Kursavgifter", "Pott tillbaka", "Netto"],
         ),
         Blad(
             namn="Utfall",
-            titel="Utfall per kostnadspost",
+            titel="Kostnader per kostnadspost (utfall)",
             df=budget,
-            kr=["utfall"],
-            summera=["utfall"],
-            not_text=f"Budget för de fasta kostnaderna enligt avtalet: {resultat.budget_fast} kr.",
+            kr=["Utfall"],
+            summera=["Utfall"],
+            not_text=f"Budget: avtalets fasta kostnad {format_kr(resultat.budget_fast)}, för lön, OH, resor och "
+            "utrustning. Ej rapporterat = inget belopp ifyllt än.",
         ),
         Blad(
             namn="Resultat",
@@ -131,16 +184,27 @@ def write_workbook(
             not_text="Ett överskott tillfaller regionen enligt avtalet; ett underskott fördelas inte.",
         ),
     ]
-    excel.write_workbook(blad, kallor, path, f"Uppföljning {avtal.namn}")
+    excel.write_workbook(
+        blad,
+        kallor,
+        path,
+        f"Uppföljning {f.avtal.namn}",
+        f"{format_datum(f.avtal.period.fran)}–{format_datum(f.avtal.period.till)}",
+        pahittat=f.pahittat,
+    )
 
 
-def html_tables(budget: pd.DataFrame, rorligt: pd.DataFrame, position: pd.DataFrame) -> tuple[str, str, str]:
+def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
     """Rapportens tre tabeller som HTML: utfall per post, kursavgifter och pott, kommunernas ställning."""
+    budget, rorligt, position = f.budget, f.rorligt, f.position
     t1 = html_tabell(
-        budget,
+        _budget_visning(budget),
         kr=["utfall"],
         summa={"kostnadspost": "Summa", "utfall": int(budget["utfall"].sum())},
         rubriker={"kostnadspost": "Kostnadspost", "utfall": "Utfall"},
+        rubrik="Kostnader per kostnadspost",
+        slag={"utfall": "utfall"},
+        fotnot="Ej rapporterat = inget belopp ifyllt än i underlaget",
     )
     kol = ["deltagardagar", "utbildardagar", "avgifter", "pott_tillbaka", "netto_rorligt"]
     t2 = html_tabell(
@@ -157,6 +221,8 @@ def html_tables(budget: pd.DataFrame, rorligt: pd.DataFrame, position: pd.DataFr
             "pott_tillbaka": "Pott tillbaka",
             "netto_rorligt": "Netto",
         },
+        rubrik="Kursavgifter och utbildarpott per kommun",
+        slag=dict.fromkeys(kol, "utfall"),
     )
     kr = ["fast_kostnad", "avgifter", "pott_tillbaka", "netto", "fakturerat", "aterstar"]
     t3 = html_tabell(
@@ -173,5 +239,7 @@ def html_tables(budget: pd.DataFrame, rorligt: pd.DataFrame, position: pd.DataFr
             "fakturerat": "Fakturerat",
             "aterstar": "Återstår",
         },
+        rubrik="Varje kommuns ställning",
+        slag={"fast_kostnad": "enligt avtal", "avgifter": "utfall", "pott_tillbaka": "utfall"},
     )
     return t1, t2, t3

@@ -1,0 +1,288 @@
+"""Skickbart: rapporterna och arbetsböckerna som `make reports` skriver, lästa som mottagarna läser
+dem. Avtalade belopp som rubrik, tal märkta enligt avtal/utfall/beräknat, inga identifierare,
+påhittade exempel märkta överallt, tillgänglig HTML (axe-core), PDF för mötespappren."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from analys.indata.antaganden import read_scenarier
+from analys.indata.rapportfil import load_korningar
+from analys.rapporter.fordelning import build_fordelning
+from analys.rapporter.tabeller import PAHITTAT
+
+ROT = Path(__file__).resolve().parents[1]
+IDENTIFIERARE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+CHROMIUM_FLAGGOR = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-quic"]  # fmt: skip
+
+
+def _scenario_idn() -> list[str]:
+    """Scenario-id som inte också är ett vanligt ord i namnet (bas → Bas är samma ord)."""
+    return [sid for sid, s in read_scenarier().items() if sid.casefold() != s.namn.casefold()]
+
+
+def _synlig_html(html: str) -> str:
+    """Texten en läsare ser: utan stilmallar, skript, taggar och det tekniska spårbarhetsblocket."""
+    html = re.sub(r'<section[^>]*class="teknisk"[^>]*>.*?</section>', " ", html, flags=re.S)
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _celltext(fil: Path) -> list[tuple[str, str, str]]:
+    """(blad, cell, text) för varje cell med text, utom Källor-bladets tekniska block."""
+    ut = []
+    wb = load_workbook(fil)
+    for ws in wb.worksheets:
+        teknisk = False
+        for rad in ws.iter_rows():
+            for c in rad:
+                if c.value is None:
+                    continue
+                if ws.title == "Källor" and c.value == "Teknisk spårbarhet":
+                    teknisk = True
+                if not teknisk and isinstance(c.value, str) and not c.value.startswith("="):
+                    ut.append((ws.title, c.coordinate, c.value))
+    return ut
+
+
+def _pdf_text(fil: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(sida.extract_text() or "" for sida in PdfReader(fil).pages)
+
+
+# --- rubrikbeloppen: enligt avtal ---------------------------------------------------------------
+
+
+def test_agreed_amounts_are_the_headline_in_report_workbook_and_cli(rapporter, cli):
+    html = (rapporter / "scenarier-2024-2030" / "scenarier-2024-2030.html").read_text(encoding="utf-8")
+    text = _synlig_html(html)
+    assert "1 030 000 kr 2024 (enligt avtal)" in text
+    assert "Nettokostnad" not in text and "1 549 750" not in text
+    wb = load_workbook(rapporter / "scenarier-2024-2030" / "scenarier-2024-2030.xlsx", data_only=True)
+    ws = wb["Fast kostnad per år"]
+    rader = {r[0].value: r for r in ws.iter_rows(min_row=6) if isinstance(r[0].value, int)}
+    assert rader[2024][1].value == "enligt avtal"
+    assert {c.value for c in rader[2024][2:6]} == {1_030_000}
+    assert rader[2025][1].value == "beräknat"
+
+    r = cli("scenario", "--scenario", "bas", "okning", "--fran", "2021", "--till", "2025")
+    assert r.rc == 0, r.err
+    summor = [rad.split() for rad in r.out.splitlines() if rad.startswith("Summa")]
+    for s in summor:  # Summa, 2021, 2022, 2023, 2024, 2025 i hela kronor med mellanslag
+        tal = " ".join(s[1:])
+        assert "400 000" in tal and "1 030 000" in tal
+
+
+def test_kommunblad_shows_the_invoiced_amount(rapporter):
+    df, _ = build_fordelning(avtal="2024")
+    rattvik = int(df.set_index("kommun").loc["Rättvik", "belopp"])
+    assert rattvik == 39_725
+    html = (rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.html").read_text(encoding="utf-8")
+    assert "<b>39 725 kr</b> enligt avtal" in html or "39 725 kr</strong> enligt avtal" in html
+    assert "59 525" not in html
+    wb = load_workbook(rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.xlsx", data_only=True)
+    rad = next(r for r in wb["Fast kostnad per år"].iter_rows(min_row=6) if r[0].value == "2024")
+    assert rad[1].value == "enligt avtal" and all(c.value == 39_725 for c in rad[2:6])
+
+
+# --- inga identifierare, påhittat märkt -----------------------------------------------------------
+
+
+def test_no_identifier_reaches_a_person(rapporter):
+    idn = _scenario_idn()
+    assert "okning" in idn and "oforandrad" in idn
+    monster = re.compile(IDENTIFIERARE.pattern + "|" + "|".join(rf"\b{re.escape(i)}\b" for i in idn))
+    for k in load_korningar():
+        mapp = rapporter / k.namn
+        text = _synlig_html((mapp / f"{k.namn}.html").read_text(encoding="utf-8"))
+        assert not monster.findall(text), (k.namn, "HTML", sorted(set(monster.findall(text)))[:5])
+        for blad, cell, varde in _celltext(mapp / f"{k.namn}.xlsx"):
+            assert not monster.search(varde), (k.namn, blad, cell, varde)
+        pdf = _pdf_text(mapp / f"{k.namn}.pdf").split("Teknisk spårbarhet")[0]
+        assert not monster.findall(pdf), (k.namn, "PDF", sorted(set(monster.findall(pdf)))[:5])
+
+
+def test_made_up_example_is_marked_everywhere(rapporter):
+    namn = next(k.namn for k in load_korningar() if k.namn.startswith("uppfoljning"))
+    assert "pahittat" in namn  # i filnamnet
+    mapp = rapporter / namn
+    html = (mapp / f"{namn}.html").read_text(encoding="utf-8")
+    titel = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
+    assert PAHITTAT in titel
+    assert f'<div class="pahittat" role="note">{PAHITTAT}</div>' in html
+    wb = load_workbook(mapp / f"{namn}.xlsx")
+    for ws in wb.worksheets:
+        assert ws["A1"].value == PAHITTAT, ws.title
+        assert PAHITTAT in ws.oddHeader.left.text, ws.title
+    assert PAHITTAT in wb.properties.title
+    assert "PÅHITTAT" in _pdf_text(mapp / f"{namn}.pdf")
+    # De riktiga rapporterna är inte märkta.
+    assert PAHITTAT not in (rapporter / "fordelning-2024" / "fordelning-2024.html").read_text(encoding="utf-8")
+
+
+def test_every_chart_has_a_swedish_alt_text_that_states_its_message(rapporter):
+    for k in load_korningar():
+        html = (rapporter / k.namn / f"{k.namn}.html").read_text(encoding="utf-8")
+        alts = re.findall(r'<img alt="([^"]*)" src="data:image/png', html)
+        assert alts, k.namn
+        for alt in alts:
+            assert len(alt) > 40 and re.search(r"\d", alt) and ":" in alt, (k.namn, alt)
+            assert not re.search(r"\b(the|and|of|description)\b", alt), (k.namn, alt)
+
+
+# --- arbetsböckerna -----------------------------------------------------------------------------------
+
+
+def test_workbooks_are_printable_and_readable(rapporter):
+    for fil in sorted(rapporter.glob("*/*.xlsx")):
+        wb = load_workbook(fil)
+        for ws in wb.worksheets:
+            assert ws.page_setup.paperSize == 9, (fil.name, ws.title)  # A4
+            # En sida bred (fitToWidth saknas = 1, Excels standard), så många sidor höga som behövs.
+            assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, (fil.name, ws.title)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, (fil.name, ws.title)
+            assert "Sida &P av &N" in ws.oddFooter.center.text, (fil.name, ws.title)
+            assert ws.oddHeader.left.text, (fil.name, ws.title)
+            if ws.title != "Källor":
+                assert ws.print_title_rows, (fil.name, ws.title)
+                assert ws.freeze_panes, (fil.name, ws.title)
+        kallor = wb["Källor"]
+        texter = [c.value for c in kallor["A"] if c.value]
+        assert "Teknisk spårbarhet" in texter  # ett eget block längst ned
+        assert texter.index("Teknisk spårbarhet") > texter.index("Uppgift")
+
+
+def test_sums_fit_their_columns(rapporter):
+    """Ingen ### i Excel: varje kolumn är minst så bred som den längsta visade cellen, summan inräknad."""
+    from analys.rapporter.format import format_kr
+
+    wb = load_workbook(rapporter / "fordelning-2024" / "fordelning-2024.xlsx", data_only=True)
+    ws = wb["Fördelning"]
+    summa = ws["E21"].value
+    assert summa == 1_030_000
+    assert ws.column_dimensions["E"].width >= len(format_kr(summa))
+    assert ws["A6"].data_type == "s"  # kommunkoden är text, inte 2 021
+
+
+# --- HTML: tillgänglighet och skärmbilder; PDF ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def webblasare():
+    if shutil.which("chromium") is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium saknas i CI; .ci/run ska installera det")
+        pytest.skip("chromium är inte installerat")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_FLAGGOR)
+        yield b
+        b.close()
+
+
+def test_every_html_report_passes_axe_core_wcag_21_aa(rapporter, webblasare):
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    axe = AXE_FILE_PATH.read_text(encoding="utf-8")
+    for k in load_korningar():
+        sida = webblasare.new_page()
+        fel: list[str] = []
+        sida.on("console", lambda m, fel=fel: fel.append(m.text) if m.type == "error" else None)
+        sida.goto((rapporter / k.namn / f"{k.namn}.html").as_uri())
+        sida.evaluate(axe)
+        res = sida.evaluate(
+            "o => axe.run(document, o)",
+            {
+                "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                "resultTypes": ["violations"],
+            },
+        )
+        allvarliga = [(v["id"], v["impact"]) for v in res["violations"] if v["impact"] in ("serious", "critical")]
+        assert allvarliga == [], (k.namn, allvarliga)
+        assert fel == [], (k.namn, fel)
+        sida.close()
+
+
+def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory):
+    """Skärmbilder i mobilbredd (390 px) och skrivbordsbredd (1280 px) och PDF-sidan 1, för varje
+    slags rapport. De sparas i en mapp att titta på; testet ser att de inte är tomma och att
+    sidan i mobilbredd inte rullar i sidled (tabellerna rullar för sig)."""
+    import subprocess
+
+    from PIL import Image, ImageStat
+
+    ut = Path(os.environ.get("ANALYS_SKARMBILDER") or tmp_path_factory.mktemp("skarmbilder"))
+    ut.mkdir(parents=True, exist_ok=True)
+    for namn in ("fordelning-2024", "scenarier-2024-2030", "kommunblad-rattvik", "uppfoljning-2024-pahittat-exempel"):
+        for bredd in (390, 1280):
+            sida = webblasare.new_page(viewport={"width": bredd, "height": 900})
+            sida.goto((rapporter / namn / f"{namn}.html").as_uri())
+            png = ut / f"{namn}-{bredd}.png"
+            sida.screenshot(path=str(png), full_page=False)
+            assert sida.evaluate("document.documentElement.scrollWidth") <= bredd + 1, (namn, bredd)
+            sida.close()
+            assert ImageStat.Stat(Image.open(png).convert("L")).stddev[0] > 20
+        r = subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(rapporter / namn / f"{namn}.pdf"),
+             str(ut / f"{namn}-pdf")],
+            capture_output=True,
+        )  # fmt: skip
+        if r.returncode == 0:
+            assert ImageStat.Stat(Image.open(ut / f"{namn}-pdf.png").convert("L")).stddev[0] > 20
+
+
+def test_every_pdf_opens_and_states_the_headline(rapporter):
+    from pypdf import PdfReader
+
+    df, _ = build_fordelning(avtal="2024")
+    per_kommun = dict(zip(df["kommunkod"], df["belopp"], strict=True))
+    for k in load_korningar():
+        pdf = rapporter / k.namn / f"{k.namn}.pdf"
+        las = PdfReader(pdf)
+        assert len(las.pages) >= 1
+        bredd, hojd = float(las.pages[0].mediabox.width), float(las.pages[0].mediabox.height)
+        assert (round(bredd), round(hojd)) in ((595, 842), (842, 595)), k.namn  # A4
+        text = _pdf_text(pdf)
+        if k.namn == "fordelning-2022":
+            rubrik = "400 000 kr"
+        elif k.namn.startswith("kommunblad"):
+            rubrik = f"{per_kommun[k.parametrar['kommunkod']]:,} kr".replace(",", " ")
+        else:
+            rubrik = "1 030 000 kr"
+        assert rubrik in text, (k.namn, rubrik)
+        assert re.search(r"Sida 1 av \d+", text), k.namn
+
+
+# --- CSV för svensk Excel och fakturor -------------------------------------------------------------
+
+
+def test_excel_csv_opens_in_swedish_excel(cli, tmp_path):
+    ut = tmp_path / "f.csv"
+    r = cli("fordelning", "--avtal", "2024", "--format", "excel-csv", "--ut", str(ut))
+    assert r.rc == 0, r.err
+    data = ut.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 med BOM: å, ä, ö rätt i Excel
+    rader = data.decode("utf-8-sig").splitlines()
+    assert rader[0] == "Kommunkod;Kommun;Folkmängd;Andel (%);Belopp (enligt avtal) (kr)"
+    assert rader[1] == "2021;Vansbro;6794;2,3560;24266"  # decimalkomma, semikolon
+    # Maskinernas CSV är oförändrad.
+    r = cli("fordelning", "--avtal", "2024", "--format", "csv")
+    assert r.out.splitlines()[0] == "kommunkod,kommun,folkmangd,andel,belopp"
+
+
+def test_due_dates_move_to_the_next_bank_day(cli):
+    r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-05-22", "--format", "csv")
+    # +30 dagar = fredag 21 juni 2024, midsommarafton; lördag, söndag → måndag 24 juni.
+    assert {rad.split(",")[-1] for rad in r.out.splitlines()[1:]} == {"2024-06-24"}
+    r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-11-25", "--format", "csv")
+    # +30 dagar = tisdag 24 december (julafton), juldagen, annandag jul → fredag 27 december.
+    assert {rad.split(",")[-1] for rad in r.out.splitlines()[1:]} == {"2024-12-27"}

@@ -410,3 +410,45 @@ def test_cli_activity_file_missing_a_kommun(cli, tmp_path):
     r = cli("scenario", "--antaganden", str(fil), "--format", "csv")
     assert r.rc == 2
     assert "aktivitet.csv: år 2025 saknar kommunerna 2039" in r.err
+
+
+def test_agreed_years_never_vary_in_sensitivity_or_monte_carlo():
+    a = load_antaganden("bas")
+    u = modellunderlag(a, 2022, 2030)
+    s = sensitivity(a, u, 2024)
+    assert (s["effekt_lag"] == 0).all() and (s["effekt_hog"] == 0).all()
+    m = monte_carlo(a, u, n=200, seed=3)
+    ar2024 = m[m["ar"] == 2024]
+    assert (ar2024["p10"] == ar2024["p90"]).all() and ar2024["p50"].sum() == 1_030_000
+    ar2022 = m[m["ar"] == 2022]
+    assert ar2022["p50"].sum() == 400_000
+    assert (m[m["ar"] == 2030]["p90"] > m[m["ar"] == 2030]["p10"]).any()  # beräknade år varierar
+
+
+def test_a_launch_delay_does_not_raise_the_cost_once_every_journey_runs():
+    """Alla fem resor är igång 2030 både med och utan förskjutning; då ska kostnaden vara densamma
+    (förut gjorde en försening resa 2 "ny" och gav en extra tjänst)."""
+    a = load_antaganden("bas")
+    s = sensitivity(a, modellunderlag(a, 2024, 2030), 2030)
+    lansering = s[s["parameter"] == "lansering_forskjutning_manader"]
+    assert (lansering["effekt_lag"] == 0).all() and (lansering["effekt_hog"] == 0).all()
+
+
+def test_the_pot_goes_to_the_kommuner_that_supply_trainers():
+    a = load_antaganden("bas")
+    per_kommun, per_ar = berakna_scenario(a, "bas", 2026, 2026)
+    k = per_kommun.set_index("kommun")
+    utbildare = {"Falun", "Borlänge", "Ludvika", "Avesta", "Mora"}
+    assert (k.loc[sorted(utbildare), "pott_tillbaka"] > 0).all()
+    assert (k.drop(sorted(utbildare))["pott_tillbaka"] == 0).all()
+    assert int(k["pott_tillbaka"].sum()) == int(per_ar["pott"].iloc[0])
+    # Falun har 6 av 18 utbildardagar: en tredjedel av potten, på kronan.
+    assert k.loc["Falun", "pott_tillbaka"] * 3 == pytest.approx(int(per_ar["pott"].iloc[0]), abs=3)
+
+
+def test_fee_and_pot_cite_the_2021_memo_not_the_2024_agreement():
+    a = load_antaganden("bas")
+    assert a.rorliga.kalla.startswith("PM RD21/01390 (2021)")
+    avtal, _ = load_avtal("2024")
+    assert "PM RD21/01390 (2021)" in avtal.rorliga_kostnader.kalla
+    assert "avtalet 2024 anger inga kursavgifter" in avtal.rorliga_kostnader.kalla

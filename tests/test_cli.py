@@ -324,11 +324,25 @@ def test_installed_command_and_module(kommando):
         [*kommando, "fordelning", "--avtal", "2022", "--format", "csv"],
         capture_output=True,
         text=True,
-        cwd=ROT.parent,
+        cwd=ROT / "notebooks",  # analys-mappen hittas uppåt, som git hittar sin rot
         env=env,
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[0] == RUBRIK
+    # Utanför en analys-mapp: SCB-datan följer med programmet, men avtalen hör till en analys-mapp.
+    utanfor = subprocess.run(
+        [*kommando, "fordelning", "--belopp", "400000", "--befolkningsdatum", "2020", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=ROT.parent,
+        env=env,
+    )
+    assert utanfor.returncode == 0, utanfor.stderr
+    assert sum(int(r.split(",")[-1]) for r in utanfor.stdout.splitlines()[1:]) == 400_000
+    avtal = subprocess.run(
+        [*kommando, "fordelning", "--avtal", "2022"], capture_output=True, text=True, cwd=ROT.parent, env=env
+    )
+    assert avtal.returncode == 2 and "Ingen analys-mapp här" in avtal.stderr and "analys ny" in avtal.stderr
     fel = subprocess.run(
         [*kommando, "fordelning", "--belopp", "-1", "--befolkningsdatum", "2020"],
         capture_output=True,

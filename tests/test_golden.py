@@ -89,8 +89,8 @@ FALL: dict[str, list[str]] = {
 
 def _normalisera(text: str) -> str:
     """Version, tidpunkt och filernas SHA-256 (spårbarheten) är det enda som får skilja."""
-    text = re.sub(r"(?m)^Program: analys .*$", "Program: analys <version>", text)
-    text = re.sub(r"(?m)^Skapad: .*$", "Skapad: <tid>", text)
+    text = re.sub(r"(?m)^(\s*)Program: analys .*$", r"\1Program: analys <version>", text)
+    text = re.sub(r"(?m)^(\s*)Skapad: .*$", r"\1Skapad: <tid>", text)
     text = re.sub(r'"version": "[^"]*"', '"version": "<version>"', text)
     text = re.sub(r"SHA-256 [0-9a-f]{64}", "SHA-256 <sha>", text)
     return text

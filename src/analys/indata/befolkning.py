@@ -25,7 +25,7 @@ import pandas as pd
 
 from analys.begrepp import Befolkningsantagande, Befolkningskalla, scb_tabell
 from analys.fel import AnalysError
-from analys.indata.paths import data_dir, visningsvag
+from analys.indata.paths import data_dir, medfoljande_befolkning, visningsvag
 
 KOLUMNER = ["kommunkod", "kommun", "lanskod", "datum", "folkmangd", "kalla"]
 STANDARDLAN = "20"
@@ -36,7 +36,20 @@ _KOMMUN_KOLUMNER = ["kommunkod", "kommun", "lanskod", "lan"]
 
 
 def befolkning_dir() -> Path:
-    return data_dir() / "befolkning"
+    """SCB-filerna: analys-mappens `data/befolkning/` om den har dem, annars de som följer med."""
+    try:
+        egen = data_dir() / "befolkning"
+    except AnalysError:
+        return medfoljande_befolkning()
+    return egen if (egen / "kommuner.csv").is_file() else medfoljande_befolkning()
+
+
+def hamtat_dir() -> Path | None:
+    """Var hämtningar från SCB sparas: `data/befolkning/hamtat/` i analys-mappen (None utan mapp)."""
+    try:
+        return data_dir() / "befolkning" / "hamtat"
+    except AnalysError:
+        return None
 
 
 # --- referensdatum -----------------------------------------------------------------------------
@@ -133,8 +146,8 @@ def clear_cache() -> None:
 
 def hamtade_mappar() -> list[Path]:
     """Ögonblicksbilder från SCB under `data/befolkning/hamtat/`, äldst först."""
-    rot = befolkning_dir() / "hamtat"
-    if not rot.is_dir():
+    rot = hamtat_dir()
+    if rot is None or not rot.is_dir():
         return []
     return sorted(
         p for p in rot.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "folkmangd.csv").is_file()

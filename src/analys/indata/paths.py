@@ -1,7 +1,15 @@
-"""Var projektets filer ligger: data, notebooks och rapporter.
+"""Var projektets filer ligger: analys-mappen (data, notebooks, rapporter) och det som följer med
+programmet (SCB:s befolkningsdata och rapportmallarna).
 
-Standard är katalogen `data/` i projektets rot (paketet installeras redigerbart, `pip install -e .`).
-Miljövariabeln `ANALYS_DATA` pekar ut en annan datakatalog, t.ex. en kopia med egna avtal.
+En analys-mapp är en mapp med filen `analys.yaml` (skapas av `analys ny`). Den hittas som git
+hittar sin rot: i den aktuella mappen eller närmaste mapp ovanför. Miljövariabler går före:
+
+- `ANALYS_DATA`: datamappen (analys-mappen är då mappen ovanför);
+- `ANALYS_NOTEBOOKS`: notebookmappen; `ANALYS_RAPPORTER`: var rapporterna hamnar.
+
+Befolkningsdatan och notebooks följer med programmet (i hjulet under `analys/_data/`, i
+källträdet under `data/befolkning/` och `notebooks/`), så en ny analys-mapp behöver bara sina avtal
+och antaganden.
 """
 
 from __future__ import annotations
@@ -10,42 +18,97 @@ import hashlib
 import os
 from pathlib import Path
 
-PROJEKTROT = Path(__file__).resolve().parents[3]
+MARKOR = "analys.yaml"
+_PAKET = Path(__file__).resolve().parents[1]  # src/analys eller site-packages/analys
+_KALLTRAD = Path(__file__).resolve().parents[3]  # repots rot, när paketet körs från källträdet
+
+
+def projektrot() -> Path | None:
+    """Analys-mappen: `ANALYS_DATA`:s förälder, annars närmaste mapp med `analys.yaml`."""
+    if os.environ.get("ANALYS_DATA"):
+        return Path(os.environ["ANALYS_DATA"]).resolve().parent
+    cwd = Path.cwd().resolve()
+    for mapp in (cwd, *cwd.parents):
+        if (mapp / MARKOR).is_file():
+            return mapp
+    return None
+
+
+def kravd_projektrot() -> Path:
+    """Analys-mappen, eller ett svenskt fel som säger hur man skapar en."""
+    from analys.fel import AnalysError
+
+    rot = projektrot()
+    if rot is None:
+        raise AnalysError(
+            f"Ingen analys-mapp här: varken {Path.cwd()} eller någon mapp ovanför har filen {MARKOR}. "
+            "Skapa en med `analys ny MAPP --lan 20` (ange länets kod), eller gå till en analys-mapp."
+        )
+    return rot
 
 
 def data_dir() -> Path:
-    """Datakatalogen (`ANALYS_DATA` eller `<projektrot>/data`)."""
-    return Path(os.environ.get("ANALYS_DATA", PROJEKTROT / "data"))
+    """Datamappen (`ANALYS_DATA`, annars `<analys-mappen>/data`)."""
+    if os.environ.get("ANALYS_DATA"):
+        return Path(os.environ["ANALYS_DATA"])
+    return kravd_projektrot() / "data"
+
+
+def paketdata() -> Path:
+    """Det som följer med programmet: `analys/_data/` i hjulet, källträdets rot annars."""
+    inbyggt = _PAKET / "_data"
+    return inbyggt if inbyggt.is_dir() else _KALLTRAD
+
+
+def medfoljande_befolkning() -> Path:
+    """Mappen med SCB:s befolkningsdata som följer med programmet."""
+    bas = paketdata()
+    return bas / "befolkning" if (bas / "befolkning").is_dir() else bas / "data" / "befolkning"
+
+
+def medfoljande_notebooks() -> Path:
+    """Rapportmallarna (notebooks) som följer med programmet."""
+    return paketdata() / "notebooks"
 
 
 def notebook_dir() -> Path:
-    """Notebooks som rapporterna körs från (`ANALYS_NOTEBOOKS` eller `<projektrot>/notebooks`)."""
-    return Path(os.environ.get("ANALYS_NOTEBOOKS", PROJEKTROT / "notebooks"))
+    """Notebooks som rapporterna körs från (`ANALYS_NOTEBOOKS`, analys-mappens `notebooks/`, eller
+    de som följer med programmet)."""
+    if os.environ.get("ANALYS_NOTEBOOKS"):
+        return Path(os.environ["ANALYS_NOTEBOOKS"])
+    rot = projektrot()
+    if rot is not None and (rot / "notebooks").is_dir():
+        return rot / "notebooks"
+    return medfoljande_notebooks()
 
 
 def reports_dir() -> Path:
-    """Var rapporterna hamnar (`ANALYS_RAPPORTER` eller `<projektrot>/reports`)."""
-    return Path(os.environ.get("ANALYS_RAPPORTER", PROJEKTROT / "reports"))
+    """Var rapporterna hamnar (`ANALYS_RAPPORTER` eller `<analys-mappen>/reports`)."""
+    if os.environ.get("ANALYS_RAPPORTER"):
+        return Path(os.environ["ANALYS_RAPPORTER"])
+    return kravd_projektrot() / "reports"
 
 
 def visningsvag(path: Path) -> str:
-    """Sökväg som den skrivs i rapporter: relativt projektroten när det går (inga maskinnamn)."""
+    """Sökväg som den skrivs i rapporter: relativt analys-mappen när det går (inga maskinnamn)."""
     p = Path(path).resolve()
-    for rot in (PROJEKTROT, data_dir().resolve().parent):
+    rotter = [r for r in (projektrot(), _KALLTRAD, paketdata()) if r is not None]
+    for rot in rotter:
         try:
-            return p.relative_to(rot).as_posix()
+            return p.relative_to(rot.resolve()).as_posix()
         except ValueError:
             continue
     return p.name
 
 
 def resolve(path: str | Path) -> Path:
-    """En sökväg som användaren angett: som den är om den finns, annars relativt projektroten
+    """En sökväg som användaren angett: som den är om den finns, annars relativt analys-mappen
     (så att `data/...` fungerar även när en notebook körs i `notebooks/`)."""
     p = Path(path)
     if p.is_absolute() or p.exists():
         return p
-    return PROJEKTROT / p
+    rot = projektrot()
+    return rot / p if rot is not None else p
 
 
 def sha256(path: Path) -> str:

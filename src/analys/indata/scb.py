@@ -502,8 +502,8 @@ def hamta(lanskod: str, fran: int | None, till: int | None, manader: list[str], 
 
     Utan år, månader och prognos hämtas 31 december 2015–2025.
     """
-    from analys.indata.befolkning import befolkning_dir, lan_namn
-    from analys.indata.paths import visningsvag
+    from analys.indata.befolkning import hamtat_dir, lan_namn
+    from analys.indata.paths import kravd_projektrot, visningsvag
 
     perioder = [parse_manad(m) for m in manader]
     if fran is not None or till is not None or not (perioder or prognos):
@@ -515,7 +515,8 @@ def hamta(lanskod: str, fran: int | None, till: int | None, manader: list[str], 
     if prognos:
         perioder.append(Period("prognos", "", date(2100, 12, 31)))
     try:
-        h = fetch(lanskod, perioder, befolkning_dir() / "hamtat")
+        mapp = hamtat_dir() or kravd_projektrot() / "data" / "befolkning" / "hamtat"
+        h = fetch(lanskod, perioder, mapp)
     except ScbError as e:
         raise ScbError(f"{e} De medföljande siffrorna används som förut; inget under data/ har ändrats.") from None
     text = f"Hämtade {h.rader} siffror för {lan_namn(lanskod)} ({', '.join(h.tabeller)}) till {visningsvag(h.mapp)}/."

@@ -3,6 +3,7 @@ utan att hen bett om det."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -10,16 +11,20 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from analys.fel import AnalysError, os_fel_text
-from analys.indata.paths import PROJEKTROT, data_dir, notebook_dir
+from analys.indata.paths import data_dir, notebook_dir, paketdata
 
 
 def skyddade_mappar() -> list[tuple[Path, str]]:
-    """Mappar som analys aldrig skriver i: data, notebooks och källkoden."""
-    return [
-        (data_dir().resolve(), "datamappen (data/)"),
-        (notebook_dir().resolve(), "notebookmappen (notebooks/)"),
-        ((PROJEKTROT / "src").resolve(), "källkoden (src/)"),
-    ]
+    """Mappar som analys aldrig skriver i: data, notebooks och programmet självt."""
+    mappar = []
+    with contextlib.suppress(AnalysError):
+        mappar.append((data_dir().resolve(), "datamappen (data/)"))
+    mappar.append((notebook_dir().resolve(), "notebookmappen (notebooks/)"))
+    mappar.append((Path(__file__).resolve().parents[1], "programmets egen mapp"))
+    for under in ("data", "notebooks"):
+        if (paketdata() / under).is_dir():
+            mappar.append(((paketdata() / under).resolve(), f"programmets {under}/"))
+    return mappar
 
 
 def kontrollera_utmapp(path: Path) -> None:

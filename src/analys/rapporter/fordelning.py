@@ -15,10 +15,12 @@ import pandas as pd
 
 from analys.begrepp import FORSTA_AR, Avtal, Fordelningsinfo
 from analys.berakning.fordelning import bygg_nyckel, compare_with, compute_fordelning, valj_parametrar
+from analys.fel import AnalysError
 from analys.indata.antaganden import load_antaganden, read_scenarier
 from analys.indata.avtal import load_avtal
 from analys.indata.befolkning import describe_kalla, load_befolkning
 from analys.indata.paths import visningsvag
+from analys.indata.projekt import standardlan
 from analys.indata.underlag import read_vikter
 from analys.rapporter.excel import Blad, Kallor, referens_text, write_workbook
 from analys.rapporter.filer import write_text_atomic
@@ -53,7 +55,12 @@ def build_fordelning(
     if avtal:
         a, path = load_avtal(avtal)
         avtalsfil = visningsvag(path)
-    val = valj_parametrar(a, belopp, befolkningsdatum, lan, nyckel, fast_andel, har_vikter=vikter is not None)
+        if lan is not None and lan != a.lan:
+            raise AnalysError(
+                f"Avtalet {a.namn} gäller län {a.lan}, inte {lan}; ta bort --lan eller välj ett annat avtal."
+            )
+    lanskod = lan if lan is not None else (None if a else standardlan())
+    val = valj_parametrar(a, belopp, befolkningsdatum, lanskod, nyckel, fast_andel, har_vikter=vikter is not None)
     befolkning = load_befolkning(val.lanskod, val.befolkningsdatum)
     koder = list(befolkning["kommunkod"])
     ut = frozenset(k.strip() for k in exkludera)

@@ -18,7 +18,8 @@ import pandas as pd
 
 from analys import __version__
 from analys.begrepp import Antaganden, Avtal, Befolkningskalla, Fordelningsinfo, Underlag
-from analys.indata.paths import PROJEKTROT, data_dir, sha256, visningsvag
+from analys.indata.befolkning import befolkning_dir
+from analys.indata.paths import paketdata, projektrot, sha256, visningsvag
 from analys.rapporter.excel import Kallor
 from analys.rapporter.format import format_datum, format_kr, format_tal
 from analys.rapporter.tabeller import STIL
@@ -27,7 +28,8 @@ from analys.rapporter.text import nyckel_text
 
 def describe_fil(fil: str | Path) -> str:
     """'data/x.csv (SHA-256 ab12…)': filen relativt projektroten (aldrig maskinens sökväg)."""
-    for kandidat in (Path(fil), PROJEKTROT / fil, data_dir().parent / fil):
+    rotter = [r for r in (projektrot(), paketdata()) if r is not None]
+    for kandidat in (Path(fil), *(r / fil for r in rotter)):
         if kandidat.is_file():
             return f"{visningsvag(kandidat)} (SHA-256 {sha256(kandidat)})"
     return str(fil)
@@ -190,8 +192,7 @@ def scenario_kallor(
         (
             "Befolkningsdata",
             "; ".join(
-                describe_fil(f)
-                for f in ("data/befolkning/folkmangd_dalarna.csv", "data/befolkning/folkmangd_kommuner_31dec.csv")
+                describe_fil(befolkning_dir() / f) for f in ("folkmangd_dalarna.csv", "folkmangd_kommuner_31dec.csv")
             ),
         ),
     ]

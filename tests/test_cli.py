@@ -187,7 +187,7 @@ BAS = ["fordelning", "--befolkningsdatum", "2020-12-31"]
         ),
         (
             [*BAS, "--belopp", "400000", "--exkludera", "2099"],
-            "--exkludera: kommunkoden 2099 finns inte i länet. Giltiga: 2021 Vansbro",
+            "--exkludera: '2099' är ingen kommun i länet (ange kod eller namn). Länets kommuner: 2021 Vansbro",
         ),
         (
             ["fordelning", "--belopp", "400000", "--befolkningsdatum", "2019-06-30"],

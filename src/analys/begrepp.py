@@ -131,6 +131,7 @@ class Fordelningsinfo:
     vikterfil: str | None = None
     undantagna: tuple[str, ...] = ()  # "2039 Älvdalen"
     slag: str = "beräknat"  # "enligt avtal" när belopp och fördelning är avtalets, utan ändringar
+    pahittat: bool = False  # avtalet är ett påhittat exempel eller har platshållare
     version: str = __version__
     skapad: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
 
@@ -191,6 +192,7 @@ class Avtal(FrystModell):
     fakturering: Fakturering
     rorliga_kostnader: RorligaKostnader | None = None
     villkor: tuple[str, ...] = Field(default=(), strict=False)
+    exempel: bool = Field(default=False, description="påhittat exempel eller platshållare: allt märks så")
 
     @model_validator(mode="after")
     def _hela_kronor(self) -> Avtal:
@@ -410,6 +412,7 @@ class Antaganden(FrystModell):
     nyckel_per_ar: dict[int, Nyckelval] = Field(default_factory=dict)
     samverkan: Samverkan = Samverkan()
     osakerhet: Osakerhet = Osakerhet()
+    exempel: bool = Field(default=False, description="påhittade exempelvärden eller platshållare: allt märks så")
 
     @model_validator(mode="after")
     def _samband(self) -> Antaganden:

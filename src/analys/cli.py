@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
             "efter SCB:s befolkningsstatistik."
         ),
     )
-    p.add_argument("--version", action="version", version=f"analys {__version__}")
+    p.add_argument("--version", action="version", version=f"analys {__version__}", help="visa programmets version")
+    p._optionals.title = "flaggor"
     sub = p.add_subparsers(dest="kommando", metavar="KOMMANDO", parser_class=_Parser)
 
     f = sub.add_parser(
@@ -95,10 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument(
         "--exkludera",
-        metavar="KOMMUNKOD",
+        metavar="KOMMUN",
         nargs="+",
         default=[],
-        help="kommuner som inte deltar; beloppet fördelas på de övriga",
+        help="kommuner som inte deltar (kod eller namn, t.ex. 2039 eller Älvdalen); beloppet fördelas på de övriga",
     )
     f.add_argument(
         "--format",
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     s.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    s.add_argument("--kommun", metavar="KOMMUN", help="bara en kommun (kod eller namn, t.ex. Falun)")
     s.add_argument("--lista", action="store_true", help="lista scenarierna och avsluta")
     s.set_defaults(run=run_scenario)
 
@@ -193,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="tabell",
         help="tabell (standard), csv (maskinläsbart), excel-csv (för svensk Excel) eller xlsx (kräver --ut)",
     )
+    fk.add_argument("--kommun", metavar="KOMMUN", help="bara en kommuns fakturor (kod eller namn)")
     fk.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     fk.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
     fk.set_defaults(run=run_faktura)
@@ -227,7 +230,35 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--manad", metavar="ÅÅÅÅMmm", nargs="+", default=[], help="månader, t.ex. 2023M06")
     h.add_argument("--prognos", action="store_true", help="hämta även SCB:s befolkningsprognos per kommun")
     h.set_defaults(run=run_hamta)
+
+    n = sub.add_parser(
+        "ny",
+        help="skapa en analys-mapp för ett län",
+        description=(
+            "Skapa en ny analys-mapp för ett län: avtal och antaganden med länets kommuner ifyllda och "
+            "platshållare för beloppen, rapportfil, notebooks och en README. Mappen får inte finnas."
+        ),
+        epilog="Exempel: analys ny halland --lan 13",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    n.add_argument("mapp", metavar="MAPP", type=Path, help="mappen som skapas")
+    n.add_argument("--lan", metavar="KOD", required=True, help="länskod, t.ex. 13 för Hallands län")
+    n.add_argument("--namn", metavar="NAMN", help="namnet i rapporterna (standard: RSS och länets namn)")
+    n.set_defaults(run=run_ny)
     return p
+
+
+def run_ny(args: argparse.Namespace) -> int:
+    from analys.indata import varden
+    from analys.rapporter import ny
+
+    mapp = ny.skapa(args.mapp, varden.lanskod(args.lan), args.namn)
+    print(
+        f"Skapade analys-mappen {mapp}. Skriv in avtalets belopp i {mapp}/data/avtal/ och kör sedan "
+        f"`analys rapport` i mappen.",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def run_hamta(args: argparse.Namespace) -> int:
@@ -245,7 +276,8 @@ def run_faktura(args: argparse.Namespace) -> int:
 
     _check_output(args, (_fil(args.avtal), args.underlag))
     fakturadatum = varden.datum(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
-    return _write_output(args, faktura.kommandoutdata(args.format, args.ut, args.avtal, fakturadatum, args.underlag))
+    text = faktura.kommandoutdata(args.format, args.ut, args.avtal, fakturadatum, args.underlag, args.kommun)
+    return _write_output(args, text)
 
 
 def run_mall(args: argparse.Namespace) -> int:
@@ -270,7 +302,7 @@ def run_scenario(args: argparse.Namespace) -> int:
         return 0
     _check_output(args, (args.antaganden, args.scenarier))
     text = scenarier.kommandoutdata(
-        args.format, args.ut, args.scenario, args.fran, args.till, args.antaganden, args.scenarier
+        args.format, args.ut, args.scenario, args.fran, args.till, args.antaganden, args.scenarier, args.kommun
     )
     return _write_output(args, text)
 

@@ -79,7 +79,7 @@ enkla(
         ("fast-andel-inf", [*FORDELNING, "--nyckel", "blandad", "--fast-andel", "inf"], 2, "Ogiltig fast andel 'inf'"),
         ("fast-andel-fel-nyckel", [*FORDELNING, "--fast-andel", "0.3"], 2, "--fast-andel gäller bara nyckeln blandad"),
         ("egen-utan-vikter", [*FORDELNING, "--nyckel", "egen"], 2, "Nyckeln egen kräver en viktfil"),
-        ("exkludera-okand", [*FORDELNING, "--exkludera", "9999"], 2, "--exkludera: kommunkoden 9999 finns inte i länet"),
+        ("exkludera-okand", [*FORDELNING, "--exkludera", "9999"], 2, "--exkludera: '9999' är ingen kommun i länet"),
         ("exkludera-alla", [*FORDELNING, "--exkludera", *DALARNA], 2, "Alla kommuner är undantagna"),
         ("xlsx-utan-ut", [*FORDELNING, "--format", "xlsx"], 2, "Formatet xlsx kräver en fil"),
         ("fakturadatum-9999", ["faktura", "--avtal", "2024", "--fakturadatum", "9999-12-31"], 2,

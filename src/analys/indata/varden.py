@@ -62,3 +62,43 @@ def datum(text: str, flagga: str) -> date:
     if not 1900 <= d.year <= 2100:
         raise AnalysError(f"Ogiltigt datum i {flagga} '{t}': året ska ligga mellan 1900 och 2100.")
     return d
+
+
+def _jamfor(text: str) -> str:
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in t if not unicodedata.combining(c)).replace(" ", "").replace("-", "")
+
+
+def kommunkoder(texter, kommuner, flagga: str) -> tuple[str, ...]:
+    """Kommuner angivna som kod (2039) eller namn (Älvdalen, alvdalen, ÄLVDALEN) → koder.
+
+    `kommuner` är länets kommuner (kolumnerna kommunkod, kommun). Ett okänt namn ger ett fel som
+    föreslår det närmaste.
+
+    >>> import pandas as pd
+    >>> k = pd.DataFrame({"kommunkod": ["2039", "2023"], "kommun": ["Älvdalen", "Malung-Sälen"]})
+    >>> kommunkoder(["alvdalen", "2023", "MALUNG-SÄLEN"], k, "--exkludera")
+    ('2039', '2023', '2023')
+    """
+    import difflib
+
+    koder = dict(zip(kommuner["kommunkod"], kommuner["kommun"], strict=True))
+    namn = {_jamfor(n): k for k, n in koder.items()}
+    ut = []
+    for text in texter:
+        t = str(text).strip()
+        if t.isdigit() and t.zfill(4) in koder:
+            ut.append(t.zfill(4))
+            continue
+        if _jamfor(t) in namn:
+            ut.append(namn[_jamfor(t)])
+            continue
+        forslag = difflib.get_close_matches(_jamfor(t), list(namn), n=1, cutoff=0.6)
+        tips = f" Menade du {koder[namn[forslag[0]]]} ({namn[forslag[0]]})?" if forslag else ""
+        giltiga = ", ".join(f"{k} {n}" for k, n in koder.items())
+        raise AnalysError(
+            f"{flagga}: '{t[:40]}' är ingen kommun i länet (ange kod eller namn).{tips} Länets kommuner: {giltiga}."
+        )
+    return tuple(ut)

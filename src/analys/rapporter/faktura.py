@@ -14,6 +14,7 @@ from analys.berakning.faktura import compute_fakturor
 from analys.berakning.uppfoljning import compute_rorligt
 from analys.indata.avtal import load_avtal
 from analys.indata.underlag import read_underlag
+from analys.indata.varden import kommunkoder
 from analys.rapporter.excel import Blad, Kallor, write_workbook
 from analys.rapporter.fordelning import avtalets_fordelning
 from analys.rapporter.format import format_kr
@@ -100,12 +101,21 @@ def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path) -> No
 
 
 def kommandoutdata(
-    format: str, ut: Path | None, avtal: str, fakturadatum: date, underlag: Path | None = None
+    format: str,
+    ut: Path | None,
+    avtal: str,
+    fakturadatum: date,
+    underlag: Path | None = None,
+    kommun: str | None = None,
 ) -> str | None:
-    """`analys faktura`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`."""
+    """`analys faktura`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`.
+    Med `kommun` (kod eller namn) bara den kommunens rader."""
     a, path = load_avtal(avtal)
     u = read_underlag(underlag, a) if underlag else None
     df = fakturor(a, fakturadatum, u)
+    if kommun is not None:
+        kod = kommunkoder([kommun], df.drop_duplicates("kommunkod"), "--kommun")[0]
+        df = df[df["kommunkod"] == kod].reset_index(drop=True)
     if format == "xlsx":
         write_xlsx(df, a, faktura_kallor(a, path, fakturadatum, u), ut)
         return None

@@ -108,3 +108,14 @@ def write_atomic(path: Path, skriv: Callable[[Path], None]) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Text (UTF-8, `\\n` som radslut) skriven atomiskt."""
     write_atomic(path, lambda p: p.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def utmapp(ut_dir: str | Path | None, rapportnamn: str) -> Path:
+    """Var en notebook skriver sina filer: `ut_dir` vid batchkörning, annars `reports/<rapportnamn>/`
+    i analys-mappen, så att en interaktiv körning aldrig skriver i notebooks/."""
+    from analys.indata.paths import reports_dir
+
+    mapp = Path(ut_dir) if ut_dir else reports_dir() / rapportnamn
+    kontrollera_utmapp(mapp)
+    mapp.mkdir(parents=True, exist_ok=True)
+    return mapp

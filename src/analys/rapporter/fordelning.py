@@ -22,12 +22,13 @@ from analys.indata.befolkning import describe_kalla, load_befolkning
 from analys.indata.paths import visningsvag
 from analys.indata.projekt import standardlan
 from analys.indata.underlag import read_vikter
+from analys.indata.varden import kommunkoder
 from analys.rapporter.excel import Blad, Kallor, referens_text, write_workbook
 from analys.rapporter.filer import write_text_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.kallor import fordelning_kallor, kallor_text
 from analys.rapporter.scenarier import berakna_scenario
-from analys.rapporter.tabeller import html_tabell
+from analys.rapporter.tabeller import PAHITTAT, html_tabell
 from analys.rapporter.text import nyckel_text
 
 UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
@@ -63,7 +64,8 @@ def build_fordelning(
     val = valj_parametrar(a, belopp, befolkningsdatum, lanskod, nyckel, fast_andel, har_vikter=vikter is not None)
     befolkning = load_befolkning(val.lanskod, val.befolkningsdatum)
     koder = list(befolkning["kommunkod"])
-    ut = frozenset(k.strip() for k in exkludera)
+    exkludera = kommunkoder(exkludera, befolkning, "--exkludera")
+    ut = frozenset(exkludera)
     viktlista = None
     if val.nyckel == "egen" and not (ut - set(koder)):
         viktlista = read_vikter(Path(vikter), koder, ut)
@@ -80,6 +82,7 @@ def build_fordelning(
         avtalskalla=a.kalla if a else None,
         vikterfil=str(vikter) if vikter else None,
         undantagna=tuple(f"{k} {namn[k]}" for k in sorted(ut)),
+        pahittat=bool(a and a.exempel),
         slag="enligt avtal"
         if a is not None
         and not ut
@@ -87,6 +90,14 @@ def build_fordelning(
         else "beräknat",
     )
     return df, info
+
+
+def senaste_avtal() -> str | None:
+    """Året för analys-mappens senaste avtal för mappens län, eller None om det inte finns något."""
+    from analys.indata.avtal import avtal_for_lan
+
+    ar = sorted(avtal_for_lan(standardlan()))
+    return str(ar[-1]) if ar else None
 
 
 def avtalets_fordelning(avtal: Avtal) -> pd.DataFrame:
@@ -102,12 +113,15 @@ def slag(info: Fordelningsinfo) -> str:
 
 
 def titel(info: Fordelningsinfo) -> str:
-    """Rapportens rubrik: avtalets namn, eller beloppet och länet."""
+    """Rapportens rubrik: avtalets namn, eller beloppet och länet (och PÅHITTAT EXEMPEL om avtalet
+    är ett påhittat exempel eller har platshållare)."""
     if info.avtal and info.slag == "enligt avtal":
-        return f"Fördelning enligt avtal: {info.avtal}"
-    if info.avtal:
-        return f"Beräknad fördelning utifrån avtalet: {info.avtal}"
-    return f"Fördelning av {format_kr(info.belopp)} i {info.befolkning.lan}"
+        t = f"Fördelning enligt avtal: {info.avtal}"
+    elif info.avtal:
+        t = f"Beräknad fördelning utifrån avtalet: {info.avtal}"
+    else:
+        t = f"Fördelning av {format_kr(info.belopp)} i {info.befolkning.lan}"
+    return f"{t} ({PAHITTAT})" if info.pahittat else t
 
 
 def previous_year(ar: int, lanskod: str, scenario: str = "bas") -> tuple[pd.DataFrame | None, str]:
@@ -118,6 +132,10 @@ def previous_year(ar: int, lanskod: str, scenario: str = "bas") -> tuple[pd.Data
     a = load_antaganden(scenario)
     if a.lan != lanskod:
         return None, "Ingen jämförelse: antagandena gäller ett annat län."
+    from analys.indata.avtal import avtal_for_lan
+
+    if ar - 1 < a.basar and ar - 1 not in a.kanda_ar and ar - 1 not in avtal_for_lan(lanskod):
+        return None, f"Ingen jämförelse: varken något avtal eller antagandena täcker {ar - 1}."
     namn = read_scenarier().get(scenario)
     scenarionamn = namn.namn if namn else scenario
     per_kommun, per_ar = berakna_scenario(a, scenario, ar - 1, ar - 1)
@@ -309,7 +327,14 @@ def write_fordelning_workbook(
                 summera=["Föregående år", _beloppsrubrik(info), "Förändring"],
             )
         )
-    write_workbook(blad, kallor, path, titel(info), referens_text(info.befolkning.datum, info.befolkning.scb_tabell))
+    write_workbook(
+        blad,
+        kallor,
+        path,
+        titel(info),
+        referens_text(info.befolkning.datum, info.befolkning.scb_tabell),
+        pahittat=info.pahittat,
+    )
 
 
 def write_fordelning_xlsx(df: pd.DataFrame, info: Fordelningsinfo, path: Path) -> None:
@@ -320,6 +345,7 @@ def write_fordelning_xlsx(df: pd.DataFrame, info: Fordelningsinfo, path: Path) -
         path,
         titel(info),
         referens_text(info.befolkning.datum, info.befolkning.scb_tabell),
+        pahittat=info.pahittat,
     )
 
 
@@ -402,6 +428,8 @@ def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     linje = "  ".join("-" * b for b in bredd)
     rubrik = f"{titel(info)}, {len(df)} kommuner"
     ut = [rubrik, "", rad(huvud), linje, *(rad(r) for r in kropp), linje, rad(summa), ""]
+    if info.pahittat:
+        ut = [f"*** {PAHITTAT} ***", *ut]
     ut += kallor_text(fordelning_kallor(info))
     return "\n".join(ut) + "\n"
 

@@ -12,7 +12,7 @@ from analys.indata.befolkning import load_befolkning_alla
 from analys.rapporter.excel import Blad, Kallor, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.scenarier import RUBRIKER, Scenarioberakning
-from analys.rapporter.tabeller import html_tabell
+from analys.rapporter.tabeller import PAHITTAT, html_tabell
 
 
 def _kommun(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
@@ -20,7 +20,8 @@ def _kommun(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
 
 
 def titel(s: Scenarioberakning, kommunkod: str) -> str:
-    return f"Kommunblad: {kommun_namn(s.per_kommun, kommunkod)} ({kommunkod})"
+    t = f"Kommunblad: {kommun_namn(s.per_kommun, kommunkod)} ({kommunkod})"
+    return f"{t} ({PAHITTAT})" if s.pahittat else t
 
 
 def describe_kommun(s: Scenarioberakning, kommunkod: str) -> str:
@@ -131,7 +132,7 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
             procent=[RUBRIKER["andel"]],
         ),
     ]
-    write_workbook(blad, kallor, path, f"Kommunblad {kommun}", f"{s.fran}–{s.till}")
+    write_workbook(blad, kallor, path, f"Kommunblad {kommun}", f"{s.fran}–{s.till}", s.pahittat)
 
 
 def kommun_namn(per_kommun: pd.DataFrame, kommunkod: str) -> str:

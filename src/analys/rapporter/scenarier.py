@@ -25,10 +25,11 @@ from analys.indata.avtal import avtal_for_lan
 from analys.indata.befolkning import befolkning_for_datum
 from analys.indata.paths import data_dir, visningsvag
 from analys.indata.underlag import read_aktivitet
+from analys.indata.varden import kommunkoder
 from analys.rapporter.excel import Blad, Kallor, Linjediagram, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.kallor import kallor_text, scenario_kallor
-from analys.rapporter.tabeller import html_tabell
+from analys.rapporter.tabeller import PAHITTAT, html_tabell
 
 CSV_KOLUMNER = [
     "scenario",
@@ -132,6 +133,17 @@ class Scenarioberakning:
     @property
     def basnamn(self) -> str:
         return self.namn[self.scenarier[0]]
+
+    @property
+    def pahittat(self) -> bool:
+        """Antagandena eller ett av avtalen är ett påhittat exempel eller har platshållare."""
+        bas = self.bas
+        return bas.exempel or any(a.exempel for ar, a in avtal_for_lan(bas.lan).items() if self.fran <= ar <= self.till)
+
+    @property
+    def titel(self) -> str:
+        t = f"Scenarier {self.fran}–{self.till}: kommunernas kostnad för Yrkesresan och BBIC"
+        return f"{t} ({PAHITTAT})" if self.pahittat else t
 
     def kallor(self, parametrar: dict | None = None) -> Kallor:
         return scenario_kallor(
@@ -501,7 +513,9 @@ def write_scenario_report_workbook(
         blad.append(_kanslighet_blad(sens, tabellar))
     if mc is not None:
         blad.append(_mc_blad(mc))
-    write_workbook(blad, kallor, path, "Scenarier för kostnaderna för Yrkesresan och BBIC", f"{s.fran}–{s.till}")
+    write_workbook(
+        blad, kallor, path, "Scenarier för kostnaderna för Yrkesresan och BBIC", f"{s.fran}–{s.till}", s.pahittat
+    )
 
 
 # --- kommandoraden: tabell, CSV och arbetsbok ------------------------------------------------------
@@ -615,8 +629,10 @@ def kommandoutdata(
     till: int,
     antaganden: Path | None = None,
     scenariofil: Path | None = None,
+    kommun: str | None = None,
 ) -> str | None:
-    """`analys scenario`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`."""
+    """`analys scenario`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`.
+    Med `kommun` (kod eller namn) bara den kommunens rader."""
     bas_path, scen_path, alla = _scenarier(antaganden, scenariofil)
     for ar in (fran, till):
         if not FORSTA_AR <= ar <= SISTA_AR:
@@ -630,6 +646,9 @@ def kommandoutdata(
         )
     valda = list(dict.fromkeys(scenarier))
     per_kommun, per_ar = compute_scenarier(valda, fran, till, antaganden, scenariofil)
+    if kommun is not None:
+        kod = kommunkoder([kommun], per_kommun.drop_duplicates("kommunkod"), "--kommun")[0]
+        per_kommun = per_kommun[per_kommun["kommunkod"] == kod].reset_index(drop=True)
     beskrivningar = {n: s.beskrivning for n, s in alla.items()}
     namn = {n: s.namn for n, s in alla.items()}
     if format == "csv":

@@ -1,38 +1,82 @@
-# Två kommandon på en ny maskin: `make reports` och `make test`. Båda skapar .venv första gången.
+# Två kommandon på en ny maskin: `make reports` och `make test`. Båda skapar miljön första gången.
+#
+# Miljön: en aktiv miljö (VIRTUAL_ENV eller CONDA_PREFIX, t.ex. efter `conda activate analys`)
+# används om det finns en; annars projektets egen .venv, som skapas och byggs om när
+# pyproject.toml ändrats. uv används om det finns, annars pip. Python 3.11 eller senare krävs.
 PYTHON ?= python3
-VENV := .venv
-PY := $(VENV)/bin/python
-PIP_FLAGS := --disable-pip-version-check --no-input --quiet
+ifdef VIRTUAL_ENV
+MILJO := $(VIRTUAL_ENV)
+EGEN := 0
+else ifdef CONDA_PREFIX
+MILJO := $(CONDA_PREFIX)
+EGEN := 0
+else
+MILJO := .venv
+EGEN := 1
+endif
+BIN := $(MILJO)/bin
+ifeq ($(EGEN),1)
+STAMPEL := $(MILJO)/.installerad
+KONTROLL_PYTHON := $(PYTHON)
+else
+STAMPEL := .make/$(subst /,_,$(abspath $(MILJO))).installerad
+KONTROLL_PYTHON := $(BIN)/python
+endif
+LAB_PORT ?= 8888
+APP_PORT ?= 8866
+LAB_FLAGS ?=
+APP_FLAGS ?=
 
-.PHONY: reports test lint benchmark lab clean-venv
+.PHONY: reports test lint benchmark lab app rensa clean-venv python-version
 
-$(VENV)/.installerad: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install $(PIP_FLAGS) -e .
-	touch $@
+python-version:
+	@$(KONTROLL_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "analys: Python 3.11 eller senare krävs, men $(KONTROLL_PYTHON) är $$($(KONTROLL_PYTHON) --version 2>&1 || echo 'inte installerat')." >&2; \
+	  echo "  Installera Python 3.11 eller senare (Debian/Ubuntu: apt-get install python3.11 python3.11-venv," >&2; \
+	  echo "  annars python.org) och kör igen med den, t.ex.: make reports PYTHON=python3.11" >&2; \
+	  exit 1; }
 
-$(VENV)/.installerad-dev: $(VENV)/.installerad
-	$(PY) -m pip install $(PIP_FLAGS) -e '.[dev]'
-	touch $@
+$(STAMPEL): pyproject.toml | python-version
+	@$(KONTROLL_PYTHON) scripts/installera.py --miljo $(MILJO) --egen $(EGEN) --python $(PYTHON)
+	@mkdir -p $(dir $@) && touch $@
 
-reports: $(VENV)/.installerad
-	$(VENV)/bin/analys rapport
+$(STAMPEL)-dev: $(STAMPEL)
+	@$(BIN)/python scripts/installera.py --miljo $(MILJO) --egen $(EGEN) --python $(PYTHON) --extra dev
+	@touch $@
 
-test: $(VENV)/.installerad-dev
-	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest
+reports: $(STAMPEL)
+	$(BIN)/analys rapport
 
-lint: $(VENV)/.installerad-dev
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports --no-cache
+test: $(STAMPEL)-dev
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest
 
-benchmark: $(VENV)/.installerad-dev
-	$(PY) benchmarks/run.py
-	$(PY) benchmarks/rapporter.py
+lint: $(STAMPEL)-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
-lab: $(VENV)/.installerad
-	$(VENV)/bin/jupyter lab notebooks/utforska.ipynb
+benchmark: $(STAMPEL)-dev
+	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/rapporter.py
+	$(BIN)/python benchmarks/app.py
+
+# JupyterLab i projektets rot med utforskaren öppen. Notebooks sparas utan utdata (se
+# jupyter/jupyter_server_config.py), så notebooks/ förblir ren. Som root behövs --allow-root.
+lab: $(STAMPEL)
+	@ROOTFLAGGA=""; if [ "$$(id -u)" = 0 ]; then \
+	  echo "analys: du kör som root; JupyterLab startas med --allow-root." >&2; ROOTFLAGGA=--allow-root; fi; \
+	exec $(BIN)/jupyter lab notebooks/utforska.ipynb --ServerApp.root_dir="$(CURDIR)" \
+	  --config=jupyter/jupyter_server_config.py --port=$(LAB_PORT) $$ROOTFLAGGA $(LAB_FLAGS)
+
+# Utforskaren som en sida utan kod (Voilà), för den som inte vill se en notebook.
+app: $(STAMPEL)
+	@echo "analys: utforskaren på http://127.0.0.1:$(APP_PORT)/ (avsluta med Ctrl-C)" >&2
+	exec $(BIN)/voila notebooks/utforska.ipynb --port=$(APP_PORT) --no-browser --Voila.ip=127.0.0.1 $(APP_FLAGS)
+
+# Ta bort utdata ur notebooks/ (notebooks checkas in utan utdata).
+rensa: $(STAMPEL)
+	$(BIN)/python scripts/rensa.py notebooks
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf .venv .make

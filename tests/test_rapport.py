@@ -307,26 +307,3 @@ def test_parameters_of_the_notebooks():
     for nb in (ROT / "notebooks").glob("*.ipynb"):
         assert notebook_parameters(nb), nb.name
     assert slug("Rättvik") == "rattvik"
-
-
-# --- utforskaren ---------------------------------------------------------------------------------
-
-
-def test_explorer_widgets_update_table_and_chart():
-    from analys.utforska import Utforskare
-
-    u = Utforskare("bas", 2024, 2030)
-    fore_tabell, fore_diagram = u.tabell.value, u.diagram.value
-    assert "Falun" in fore_tabell and "<svg" in fore_diagram
-    assert "+0 kr mot scenariot bas" in u.sammanfattning.value
-    u.per_resa.value = 0.5  # observerare anropar update()
-    assert u.tabell.value != fore_tabell and u.diagram.value != fore_diagram
-    assert "mot scenariot bas" in u.sammanfattning.value and "+0 kr" not in u.sammanfattning.value
-    netto_2030 = int(u.resultat.netto[0, -1].sum())
-    u.per_resa.value = 0.1
-    assert int(u.resultat.netto[0, -1].sum()) < netto_2030
-    u.nyckel.value = "lika"
-    assert "6,67 %" in u.tabell.value
-    u.ar.value = 2024
-    assert "<b>2024</b>" in u.sammanfattning.value
-    assert u.senaste_tid > 0

@@ -1,6 +1,8 @@
-"""Utforska kostnaderna i JupyterLab: reglage för bemanning, kostnad per tjänst, indexering,
-lanseringar och fördelningsnyckel som uppdaterar en tabell och ett diagram direkt.
+"""Utforska kostnaderna i JupyterLab eller som app (Voilà): reglage för bemanning, kostnad per
+tjänst, indexering, lanseringar och fördelningsnyckel som räknar om tabellen och diagrammet direkt.
 
+Rubriken är kommunernas fasta kostnad, som i rapporterna: enligt avtal för år med avtal (som
+reglagen inte ändrar), beräknad för övriga år. Kursavgifter och pott är beräknade och står för sig.
 Logiken ligger här (inte i notebooken) så att ett test kan vrida på reglagen utan webbläsare.
 """
 
@@ -8,80 +10,107 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import Antaganden, Nyckelval
+from analys.begrepp import Antaganden, Nyckel, Nyckelval
 from analys.berakning.kostnadsmodell import Drag, Modellunderlag, compute
-from analys.indata.antaganden import load_antaganden
+from analys.indata.antaganden import load_antaganden, read_scenarier
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.scenarier import modellunderlag
-from analys.rapporter.tabeller import html_tabell, svg_linjer
+from analys.rapporter.tabeller import PAHITTAT, banner_pahittat, html_tabell, svg_linjer
 
 
 class Utforskare:
     """Reglage + tabell + diagram för ett scenario. `update()` räknar om och ritar om."""
 
-    def __init__(self, scenario: str = "bas", fran: int = 2024, till: int = 2030) -> None:
+    def __init__(
+        self,
+        scenario: str = "bas",
+        fran: int | None = None,
+        till: int | None = None,
+        antaganden: str | Path | None = None,
+    ) -> None:
         import ipywidgets as w
 
-        self.bas = load_antaganden(scenario)
+        fil = Path(antaganden) if antaganden else None
+        self.bas = load_antaganden(scenario, fil)
+        fran = fran or self.bas.basar
+        till = till or fran + 6
+        scenarier = read_scenarier(fil.parent / "scenarier.yaml" if fil else None)
+        self.scenarionamn = scenarier[scenario].namn if scenario in scenarier else scenario
         self.scenario, self.fran, self.till = scenario, fran, till
         self._underlag: dict[tuple[str, Decimal], Modellunderlag] = {}
-        self.basresultat = compute(
-            self.bas, self._underlag_for(self.bas.nyckel.nyckel.value, self.bas.nyckel.fast_andel)
-        )
-        stil = {"description_width": "210px"}
-        lay = w.Layout(width="520px")
-        self.per_resa = w.FloatSlider(
+        self.basunderlag = self._underlag_for(self.bas.nyckel.nyckel.value, self.bas.nyckel.fast_andel)
+        self.basresultat = compute(self.bas, self.basunderlag)
+        stil = {"description_width": "230px"}
+        lay = w.Layout(width="540px")
+
+        def reglage(klass, klassnamn: str, **kw):
+            r = klass(style=stil, layout=lay, **kw)
+            r.add_class(klassnamn)
+            return r
+
+        self.per_resa = reglage(
+            w.FloatSlider,
+            "reglage-per-resa",
             value=float(self.bas.bemanning.per_resa),
             min=0,
             max=1,
             step=0.05,
             description="Extra tjänst per ny resa",
-            style=stil,
-            layout=lay,
         )
-        self.faktor = w.FloatSlider(
-            value=1.0, min=0.6, max=1.6, step=0.05, description="Kostnad per tjänst (faktor)", style=stil, layout=lay
+        self.faktor = reglage(
+            w.FloatSlider,
+            "reglage-faktor",
+            value=1.0,
+            min=0.6,
+            max=1.6,
+            step=0.05,
+            description="Kostnad per tjänst (faktor)",
         )
-        self.indexering = w.FloatSlider(
+        self.indexering = reglage(
+            w.FloatSlider,
+            "reglage-indexering",
             value=float(self.bas.indexering_ar(self.bas.basar + 1)),
             min=0,
             max=0.08,
             step=0.005,
             readout_format=".1%",
             description="Indexering per år",
-            style=stil,
-            layout=lay,
         )
-        self.skift = w.IntSlider(
-            value=0, min=-12, max=36, step=1, description="Lanseringar flyttas (mån)", style=stil, layout=lay
+        self.skift = reglage(
+            w.IntSlider, "reglage-skift", value=0, min=-12, max=36, step=1, description="Lanseringar flyttas (mån)"
         )
-        self.nyckel = w.Dropdown(
+        self.nyckel = reglage(
+            w.Dropdown,
+            "reglage-nyckel",
             options=[("Befolkning", "befolkning"), ("Lika delar", "lika"), ("Blandad", "blandad")],
-            value=self.bas.nyckel.nyckel.value,
+            value=self.bas.nyckel.nyckel.value
+            if self.bas.nyckel.nyckel.value in ("befolkning", "lika", "blandad")
+            else "befolkning",
             description="Fördelningsnyckel",
-            style=stil,
-            layout=lay,
         )
-        self.fast_andel = w.FloatSlider(
+        self.fast_andel = reglage(
+            w.FloatSlider,
+            "reglage-fast-andel",
             value=float(self.bas.nyckel.fast_andel),
             min=0,
             max=1,
             step=0.05,
             readout_format=".0%",
             description="Fast andel (blandad)",
-            style=stil,
-            layout=lay,
         )
-        self.ar = w.IntSlider(value=till, min=fran, max=till, description="År i tabellen", style=stil, layout=lay)
+        self.ar = reglage(w.IntSlider, "reglage-ar", value=till, min=fran, max=till, description="År i tabellen")
         self.tabell = w.HTML()
         self.sammanfattning = w.HTML()
+        self.sammanfattning.add_class("sammanfattning")
         self.diagram = w.HTML()
+        self.diagram.add_class("diagram")
         self.senaste_tid = 0.0
-        for reglage in self.reglage:
-            reglage.observe(lambda _change: self.update(), names="value")
+        for r in self.reglage:
+            r.observe(lambda _change: self.update(), names="value")
         self.update()
 
     @property
@@ -92,7 +121,7 @@ class Utforskare:
         nyckel_kod = (nyckel, Decimal(str(fast_andel)) if nyckel == "blandad" else Decimal(0))
         if nyckel_kod not in self._underlag:
             a = self.bas.model_copy(
-                update={"nyckel": Nyckelval(nyckel=nyckel, fast_andel=nyckel_kod[1]), "nyckel_per_ar": {}}
+                update={"nyckel": Nyckelval(nyckel=Nyckel(nyckel), fast_andel=nyckel_kod[1]), "nyckel_per_ar": {}}
             )
             self._underlag[nyckel_kod] = modellunderlag(a, self.fran, self.till)
         return self._underlag[nyckel_kod]
@@ -106,36 +135,51 @@ class Utforskare:
         )
         return self.bas, drag
 
+    def fast_total(self, ar: int) -> int:
+        """Kommunernas fasta kostnad år `ar` med reglagens värden (det sammanfattningen visar)."""
+        return int(self.resultat.kommunernas_del[0, self.underlag.ar.index(ar)])
+
     def update(self) -> float:
         """Räkna om med reglagens värden, uppdatera tabell och diagram; returnerar tiden i sekunder."""
         start = time.perf_counter()
         a, drag = self.antaganden()
         u = self._underlag_for(self.nyckel.value, Decimal(str(round(self.fast_andel.value, 4))))
+        self.underlag = u
         self.resultat = compute(a, u, drag)
         j = u.ar.index(self.ar.value)
-        netto, bas = self.resultat.netto[0, j], self.basresultat.netto[0, j]
+        slag = u.slag(j)
+        fast, bas = self.resultat.fast_kostnad[0, j], self.basresultat.fast_kostnad[0, j]
+        fast_rubrik = f"Fast kostnad ({slag})"
+        mot = f"Mot {self.scenarionamn}"
         df = pd.DataFrame(
             {
                 "Kommun": u.kommun,
                 "Andel": u.andel[j],
-                "Fast kostnad": self.resultat.fast_kostnad[0, j],
-                "Kursavgifter": self.resultat.rorlig_kostnad[0, j],
-                "Pott tillbaka": self.resultat.pott_tillbaka[0, j],
-                "Netto": netto,
-                f"Mot {self.scenario}": netto - bas,
+                fast_rubrik: fast,
+                "Kursavgifter (beräknat)": self.resultat.rorlig_kostnad[0, j],
+                "Pott tillbaka (beräknat)": self.resultat.pott_tillbaka[0, j],
+                mot: fast - bas,
             }
         )
-        kr = ["Fast kostnad", "Kursavgifter", "Pott tillbaka", "Netto", f"Mot {self.scenario}"]
+        kr = [fast_rubrik, "Kursavgifter (beräknat)", "Pott tillbaka (beräknat)", mot]
         self.tabell.value = html_tabell(
-            df, kr=kr, procent=["Andel"], summa={"Kommun": "Summa", **{k: int(df[k].sum()) for k in kr}, "Andel": 1.0}
+            df,
+            kr=kr,
+            procent=["Andel"],
+            summa={"Kommun": "Summa", **{k: int(df[k].sum()) for k in kr}, "Andel": 1.0},
+            rubrik=f"Kostnad per kommun {self.ar.value}",
+            slag={fast_rubrik: slag, "Kursavgifter (beräknat)": "beräknat", "Pott tillbaka (beräknat)": "beräknat"},
         )
-        tot = int(netto.sum())
+        tot = int(fast.sum())
         skillnad = tot - int(bas.sum())
+        avtal = "; reglagen ändrar inte ett år med avtal" if slag == "enligt avtal" else ""
+        banner = banner_pahittat() if self.bas.exempel else ""
         self.sammanfattning.value = (
-            f"<p><b>{self.ar.value}</b>: kommunerna betalar <b>{format_kr(tot)}</b> netto, "
-            f"{'+' if skillnad >= 0 else ''}{format_kr(skillnad)} mot scenariot {self.scenario} "
+            f"{banner}<p><b>{self.ar.value}</b> ({slag}{avtal}): kommunerna betalar "
+            f'<b class="fast-total">{format_kr(tot)}</b> i fast kostnad, '
+            f"{'+' if skillnad >= 0 else ''}{format_kr(skillnad)} mot scenariot {self.scenarionamn} "
             f"({format_procent(skillnad / int(bas.sum()), 1) if bas.sum() else '–'}). "
-            f"Fast kostnad totalt {format_kr(int(self.resultat.fast_total[0, j]))}, "
+            f"Fast kostnad totalt (kommuner och region) {format_kr(int(self.resultat.fast_total[0, j]))}, "
             f"{format_tal(float(self.resultat.tjanster[0, j]), 2)} tjänster.</p>"
         )
         self._rita(u)
@@ -143,11 +187,17 @@ class Utforskare:
         return self.senaste_tid
 
     def _rita(self, u: Modellunderlag) -> None:
+        titel = "Kommunernas fasta kostnad per år"
+        if self.bas.exempel:
+            titel += f" ({PAHITTAT})"
         self.diagram.value = svg_linjer(
             u.ar,
-            {self.scenario: self.basresultat.netto[0].sum(axis=1), "med reglagen": self.resultat.netto[0].sum(axis=1)},
-            "Kommunernas sammanlagda nettokostnad per år",
-            streckad=[self.scenario],
+            {
+                self.scenarionamn: self.basresultat.kommunernas_del[0],
+                "med reglagen": self.resultat.kommunernas_del[0],
+            },
+            titel,
+            streckad=[self.scenarionamn],
         )
 
     def visa(self):
@@ -155,5 +205,10 @@ class Utforskare:
         import ipywidgets as w
 
         return w.VBox(
-            [w.HBox([w.VBox(self.reglage[:4]), w.VBox(self.reglage[4:])]), self.sammanfattning, self.bild, self.tabell]
+            [
+                w.HBox([w.VBox(self.reglage[:4]), w.VBox(self.reglage[4:])]),
+                self.sammanfattning,
+                self.diagram,
+                self.tabell,
+            ]
         )

@@ -196,7 +196,9 @@ def svg_linjer(
         return om + ph - ph * v / topp
 
     delar = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{b}" height="{h}" font-family="sans-serif" font-size="11">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{b}" height="{h}" viewBox="0 0 {b} {h}" '
+        f'role="img" aria-label="{html.escape(titel)}" style="max-width:100%;height:auto" '
+        'font-family="sans-serif" font-size="11">',
         f'<text x="{vm}" y="18" font-size="13" font-weight="bold">{html.escape(titel)}</text>',
     ]
     v = 0.0

@@ -41,13 +41,27 @@ def test_python_version_agrees():
     assert f"python{pyproject['requires-python']}" in env["dependencies"]
 
 
+def notebooks_med_utdata(mapp: Path) -> list[str]:
+    """Notebooks i `mapp` som har utdata eller körningsnummer kvar."""
+    med = []
+    for path in sorted(mapp.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if any(c.get("outputs") or c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"):
+            med.append(path.name)
+    return med
+
+
 def test_notebooks_are_committed_without_outputs_and_with_parameters():
+    med = notebooks_med_utdata(ROT / "notebooks")
+    assert not med, (
+        f"{', '.join('notebooks/' + n for n in med)} har utdata kvar; notebooks checkas in utan utdata "
+        "(de hör hemma i reports/). Ta bort dem med `make rensa` och checka in igen."
+    )
     for path in sorted((ROT / "notebooks").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                assert not cell.get("outputs") and not cell.get("execution_count"), path.name
-        assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb["cells"]), path.name
+        assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb["cells"]), (
+            f"notebooks/{path.name} saknar en cell med taggen parameters (papermill behöver den)"
+        )
 
 
 def test_nothing_refers_to_files_outside_the_repo():

@@ -134,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenariofil (standard scenarier.yaml bredvid antagandefilen)",
     )
     s.add_argument("--scenario", metavar="NAMN", nargs="+", default=["bas"], help="scenarier att räkna (standard bas)")
-    s.add_argument("--fran", metavar="ÅR", type=int, default=2024, help="första år (standard 2024)")
-    s.add_argument("--till", metavar="ÅR", type=int, default=2030, help="sista år (standard 2030)")
+    s.add_argument("--fran", metavar="ÅR", type=int, help="första år (standard antagandenas basår, 2024 i Dalarna)")
+    s.add_argument("--till", metavar="ÅR", type=int, help="sista år (standard sex år efter --fran)")
     s.add_argument(
         "--format",
         choices=["tabell", "csv", "excel-csv", "xlsx"],
@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exempel: analys hamta-befolkning --lan 20 --fran 2020 --till 2025 --manad 2023M06 2024M06",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    h.add_argument("--lan", metavar="KOD", default="20", help="länskod (standard 20, Dalarna)")
+    h.add_argument("--lan", metavar="KOD", help="länskod (standard länet i analys.yaml, annars 20, Dalarna)")
     h.add_argument("--fran", metavar="ÅR", type=int, help="första år (31 december), standard 2015")
     h.add_argument("--till", metavar="ÅR", type=int, help="sista år (31 december), standard 2025")
     h.add_argument("--manad", metavar="ÅÅÅÅMmm", nargs="+", default=[], help="månader, t.ex. 2023M06")
@@ -263,8 +263,10 @@ def run_ny(args: argparse.Namespace) -> int:
 
 def run_hamta(args: argparse.Namespace) -> int:
     from analys.indata import scb, varden
+    from analys.indata.projekt import standardlan
 
-    print(scb.hamta(varden.lanskod(args.lan), args.fran, args.till, args.manad, args.prognos), file=sys.stderr)
+    lan = varden.lanskod(args.lan) if args.lan is not None else standardlan()
+    print(scb.hamta(lan, args.fran, args.till, args.manad, args.prognos), file=sys.stderr)
     return 0
 
 

@@ -44,12 +44,12 @@ class Utforskare:
         self._underlag: dict[tuple[str, Decimal], Modellunderlag] = {}
         self.basunderlag = self._underlag_for(self.bas.nyckel.nyckel.value, self.bas.nyckel.fast_andel)
         self.basresultat = compute(self.bas, self.basunderlag)
-        stil = {"description_width": "230px"}
-        lay = w.Layout(width="540px")
+        self._rubrik: dict[str, str] = {}
 
-        def reglage(klass, klassnamn: str, **kw):
-            r = klass(style=stil, layout=lay, **kw)
+        def reglage(klass, klassnamn: str, description: str, **kw):
+            r = klass(layout=w.Layout(width="100%"), **kw)
             r.add_class(klassnamn)
+            self._rubrik[r.model_id] = description
             return r
 
         self.per_resa = reglage(
@@ -77,7 +77,6 @@ class Utforskare:
             min=0,
             max=0.08,
             step=0.005,
-            readout_format=".1%",
             description="Indexering per år",
         )
         self.skift = reglage(
@@ -99,10 +98,19 @@ class Utforskare:
             min=0,
             max=1,
             step=0.05,
-            readout_format=".0%",
             description="Fast andel (blandad)",
         )
         self.ar = reglage(w.IntSlider, "reglage-ar", value=till, min=fran, max=till, description="År i tabellen")
+        # Rubriken står ovanför reglaget och värdet skrivs på svenska (decimalkomma, "3,5 %")
+        # bredvid, i stället för ipywidgets engelska visning; allt radbryts på en smal skärm.
+        self._visning = {}
+        for r in self.reglage:
+            if isinstance(r, w.Dropdown):
+                continue
+            r.readout = False
+            etikett = w.HTML(layout=w.Layout(min_width="78px"))
+            etikett.add_class("reglage-varde")
+            self._visning[r.model_id] = etikett
         self.tabell = w.HTML()
         self.sammanfattning = w.HTML()
         self.sammanfattning.add_class("sammanfattning")
@@ -135,6 +143,18 @@ class Utforskare:
         )
         return self.bas, drag
 
+    def visat_varde(self, r) -> str:
+        """Reglagets värde som det visas, på svenska."""
+        if r is self.indexering:
+            return format_procent(r.value, 1)
+        if r is self.fast_andel:
+            return format_procent(r.value, 0)
+        if r in (self.per_resa, self.faktor):
+            return format_tal(r.value, 2)
+        if r is self.skift:
+            return f"{'+' if r.value > 0 else ''}{r.value} mån"
+        return str(r.value)
+
     def fast_total(self, ar: int) -> int:
         """Kommunernas fasta kostnad år `ar` med reglagens värden (det sammanfattningen visar)."""
         return int(self.resultat.kommunernas_del[0, self.underlag.ar.index(ar)])
@@ -142,6 +162,10 @@ class Utforskare:
     def update(self) -> float:
         """Räkna om med reglagens värden, uppdatera tabell och diagram; returnerar tiden i sekunder."""
         start = time.perf_counter()
+        for r in self.reglage:
+            if r.model_id in self._visning:
+                self._visning[r.model_id].value = f"<b>{self.visat_varde(r)}</b>"
+        self.fast_andel.disabled = self.nyckel.value != "blandad"
         a, drag = self.antaganden()
         u = self._underlag_for(self.nyckel.value, Decimal(str(round(self.fast_andel.value, 4))))
         self.underlag = u
@@ -204,9 +228,19 @@ class Utforskare:
         """Widgeten att visa i notebooken."""
         import ipywidgets as w
 
+        def ruta(r):
+            rubrik = w.HTML(f"<label>{self._rubrik[r.model_id]}</label>")
+            rad = [r, self._visning[r.model_id]] if r.model_id in self._visning else [r]
+            return w.VBox(
+                [rubrik, w.HBox(rad, layout=w.Layout(align_items="center", width="100%"))],
+                layout=w.Layout(width="100%", max_width="420px", margin="0 24px 8px 0"),
+            )
+
+        if not hasattr(self, "_rutor"):
+            self._rutor = [ruta(r) for r in self.reglage]
         return w.VBox(
             [
-                w.HBox([w.VBox(self.reglage[:4]), w.VBox(self.reglage[4:])]),
+                w.Box(self._rutor, layout=w.Layout(display="flex", flex_flow="row wrap", width="100%")),
                 self.sammanfattning,
                 self.diagram,
                 self.tabell,

@@ -19,6 +19,7 @@ from analys.rapporter.excel import Blad, Kallor, write_workbook
 from analys.rapporter.fordelning import avtalets_fordelning
 from analys.rapporter.format import format_kr
 from analys.rapporter.kallor import faktura_kallor
+from analys.rapporter.tabeller import PAHITTAT, varna_pahittat
 
 CSV_KOLUMNER = ["kommunkod", "kommun", "avser", "belopp", "fakturadatum", "forfallodatum"]
 
@@ -41,9 +42,12 @@ def to_csv(df: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def to_excel_csv(df: pd.DataFrame) -> str:
+def to_excel_csv(df: pd.DataFrame, pahittat: bool = False) -> str:
     """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, svenska rubriker."""
-    rader = ["Kommunkod;Kommun;Avser;Belopp (kr);Fakturadatum;Förfallodatum;Referens"]
+    rader = [
+        *([PAHITTAT] if pahittat else []),
+        "Kommunkod;Kommun;Avser;Belopp (kr);Fakturadatum;Förfallodatum;Referens",
+    ]
     for r in df.itertuples(index=False):
         avser = r.avser.replace(";", ",")
         rader.append(
@@ -53,9 +57,10 @@ def to_excel_csv(df: pd.DataFrame) -> str:
     return "\ufeff" + "\r\n".join(rader) + "\r\n"
 
 
-def to_tabell(df: pd.DataFrame, avtal: Avtal) -> str:
+def to_tabell(df: pd.DataFrame, avtal: Avtal, pahittat: bool = False) -> str:
     bredd = max(len(a) for a in df["avser"])
     ut = [
+        *([f"*** {PAHITTAT} ***"] if pahittat else []),
         f"Fakturaunderlag: {avtal.namn}",
         f"Fakturerar: {avtal.fakturering.fakturerar}, betalning {avtal.fakturering.betalningsvillkor_dagar} dagar "
         "netto (förfallodagen flyttas till nästa bankdag om den blir en helgdag)",
@@ -72,7 +77,7 @@ def to_tabell(df: pd.DataFrame, avtal: Avtal) -> str:
     return "\n".join(ut) + "\n"
 
 
-def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path) -> None:
+def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path, pahittat: bool = False) -> None:
     tabell = df.rename(
         columns={
             "kommunkod": "Kommunkod",
@@ -97,7 +102,9 @@ def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path) -> No
         summera=["Belopp"],
         bredder={"Avser": 70, "Fakturadatum": 14, "Förfallodatum": 14},
     )
-    write_workbook([blad], kallor, path, f"Fakturaunderlag {avtal.ar}", f"Fakturerar: {avtal.fakturering.fakturerar}")
+    write_workbook(
+        [blad], kallor, path, f"Fakturaunderlag {avtal.ar}", f"Fakturerar: {avtal.fakturering.fakturerar}", pahittat
+    )
 
 
 def kommandoutdata(
@@ -116,9 +123,15 @@ def kommandoutdata(
     if kommun is not None:
         kod = kommunkoder([kommun], df.drop_duplicates("kommunkod"), "--kommun")[0]
         df = df[df["kommunkod"] == kod].reset_index(drop=True)
+    # Fakturor på ett påhittat avtal eller underlag bär märkningen på varje rad, även i CSV:n.
+    pahittat = a.exempel or (u is not None and u.pahittat)
+    if pahittat:
+        df = df.assign(avser=df["avser"] + f" ({PAHITTAT})")
+        if format == "csv":
+            varna_pahittat()
     if format == "xlsx":
-        write_xlsx(df, a, faktura_kallor(a, path, fakturadatum, u), ut)
+        write_xlsx(df, a, faktura_kallor(a, path, fakturadatum, u), ut, pahittat)
         return None
     if format == "excel-csv":
-        return to_excel_csv(df)
-    return to_csv(df) if format == "csv" else to_tabell(df, a)
+        return to_excel_csv(df, pahittat)
+    return to_csv(df) if format == "csv" else to_tabell(df, a, pahittat)

@@ -28,7 +28,7 @@ from analys.rapporter.filer import write_text_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.kallor import fordelning_kallor, kallor_text
 from analys.rapporter.scenarier import berakna_scenario
-from analys.rapporter.tabeller import PAHITTAT, html_tabell
+from analys.rapporter.tabeller import PAHITTAT, html_tabell, varna_pahittat
 from analys.rapporter.text import nyckel_text
 
 UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
@@ -362,6 +362,8 @@ def to_csv(df: pd.DataFrame) -> str:
 def to_excel_csv(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, decimalkomma, svenska rubriker."""
     rader = [";".join(["Kommunkod", "Kommun", "Folkmängd", "Andel (%)", _beloppsrubrik(info) + " (kr)"])]
+    if info.pahittat:
+        rader.insert(0, PAHITTAT)
     for r in df.sort_values("kommunkod").itertuples(index=False):
         andel = f"{r.andel * 100:.4f}".replace(".", ",")
         rader.append(f"{r.kommunkod};{r.kommun};{int(r.folkmangd)};{andel};{int(r.belopp)}")
@@ -393,6 +395,7 @@ def to_json(df: pd.DataFrame, info: Fordelningsinfo) -> str:
         "avtalsfil": info.avtalsfil,
         "undantagna": list(info.undantagna),
         "version": info.version,
+        "pahittat": info.pahittat,
     }
     return json.dumps({"fordelning": rader, "metadata": meta}, ensure_ascii=False, indent=2) + "\n"
 
@@ -442,6 +445,8 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 def kommandoutdata(format: str, ut: Path | None = None, **parametrar) -> str | None:
     """`analys fordelning`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`."""
     df, info = build_fordelning(**parametrar)
+    if format == "csv" and info.pahittat:
+        varna_pahittat()
     if format == "xlsx":
         write_fordelning_xlsx(df, info, ut)
         return None

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analys.fel import AnalysError, Avbrott, ExterntFel
-from analys.indata.paths import notebook_dir, reports_dir
+from analys.indata.paths import data_dir, notebook_dir, reports_dir
 from analys.indata.rapportfil import Korning, load_korningar, notebook_parameters
 from analys.rapporter.filer import kontrollera_utmapp
 
@@ -181,9 +182,17 @@ def _karna():
             display_name="Python 3 (analys)",
             language="python",
         )
+        # Kärnan körs i notebookmappen, som kan vara de notebooks som följer med programmet: den
+        # får analys-mappens data som absolut sökväg, så att den räknar på rätt läns filer.
+        env = {**os.environ, "ANALYS_DATA": str(data_dir().resolve())}
+        if os.environ.get("ANALYS_NOTEBOOKS"):
+            env["ANALYS_NOTEBOOKS"] = str(Path(os.environ["ANALYS_NOTEBOOKS"]).resolve())
         with _tyst_stderr():
-            _KARNA.start_kernel(cwd=str(notebook_dir()))
-        atexit.register(lambda km=_KARNA: km.shutdown_kernel(now=True))
+            _KARNA.start_kernel(cwd=str(notebook_dir()), env=env)
+        # En arbetsprocess avslutas med os._exit (atexit körs inte där), men multiprocessings
+        # avslutare körs: kärnan stängs och dess anslutningsfil tas bort.
+        atexit.register(_stang_karna, _KARNA)
+        multiprocessing.util.Finalize(None, _stang_karna, args=(_KARNA,), exitpriority=10)
     else:
         kc = _KARNA.blocking_client()
         kc.start_channels()
@@ -200,6 +209,13 @@ def _karna():
         finally:
             kc.stop_channels()
     return _KARNA
+
+
+def _stang_karna(km) -> None:
+    with contextlib.suppress(Exception):
+        km.shutdown_kernel(now=True)
+    with contextlib.suppress(Exception):
+        os.unlink(km.connection_file)
 
 
 def _starta_om(km) -> None:
@@ -246,6 +262,8 @@ def _arbetare_stopp(signum, frame) -> None:  # pragma: no cover - körs i arbets
         proc = getattr(getattr(km, "provisioner", None), "process", None)
         if proc is not None:
             os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        os.unlink(km.connection_file)
     os._exit(143)
 
 

@@ -29,7 +29,7 @@ from analys.indata.varden import kommunkoder
 from analys.rapporter.excel import Blad, Kallor, Linjediagram, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.kallor import kallor_text, scenario_kallor
-from analys.rapporter.tabeller import PAHITTAT, html_tabell
+from analys.rapporter.tabeller import PAHITTAT, html_tabell, varna_pahittat
 
 CSV_KOLUMNER = [
     "scenario",
@@ -529,10 +529,10 @@ def to_csv(per_kommun: pd.DataFrame) -> str:
     return "\n".join(rader) + "\n"
 
 
-def to_excel_csv(per_kommun: pd.DataFrame, namn: Mapping[str, str]) -> str:
+def to_excel_csv(per_kommun: pd.DataFrame, namn: Mapping[str, str], pahittat: bool = False) -> str:
     """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, svenska rubriker."""
     kol = ["scenario", "ar", "slag", "kommunkod", "kommun", "fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto"]
-    rader = [";".join(RUBRIKER[k] for k in kol)]
+    rader = [*([PAHITTAT] if pahittat else []), ";".join(RUBRIKER[k] for k in kol)]
     for r in per_kommun[kol].itertuples(index=False):
         rader.append(";".join([namn.get(r[0], r[0]), *(str(v) for v in r[1:])]))
     return "\ufeff" + "\r\n".join(rader) + "\r\n"
@@ -556,9 +556,10 @@ def to_tabell(
     beskrivningar: Mapping[str, str],
     namn: Mapping[str, str],
     kallor: Kallor,
+    pahittat: bool = False,
 ) -> str:
     slag = _slag_per_ar(per_ar)
-    ut: list[str] = []
+    ut: list[str] = [f"*** {PAHITTAT} ***", ""] if pahittat else []
     for scenario, grupp in per_kommun.groupby("scenario", sort=False):
         ar_df = per_ar[per_ar["scenario"] == scenario]
         tab = km.table_kommun_over_ar(grupp.drop(columns="scenario"), "fast_kostnad")
@@ -594,6 +595,7 @@ def write_scenario_xlsx(
     namn: Mapping[str, str],
     kallor: Kallor,
     path: Path,
+    pahittat: bool = False,
 ) -> None:
     """Arbetsbok: fast kostnad per år (med diagram), ett blad per scenario, alla rader, per år, källor."""
     fran, till = int(per_ar["ar"].min()), int(per_ar["ar"].max())
@@ -603,6 +605,7 @@ def write_scenario_xlsx(
         path,
         "Scenarier för kostnaderna för Yrkesresan och BBIC",
         f"{fran}–{till}",
+        pahittat,
     )
 
 
@@ -625,25 +628,30 @@ def kommandoutdata(
     format: str,
     ut: Path | None,
     scenarier: list[str],
-    fran: int,
-    till: int,
+    fran: int | None,
+    till: int | None,
     antaganden: Path | None = None,
     scenariofil: Path | None = None,
     kommun: str | None = None,
 ) -> str | None:
     """`analys scenario`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`.
-    Med `kommun` (kod eller namn) bara den kommunens rader."""
+    Med `kommun` (kod eller namn) bara den kommunens rader. Utan `fran` räknas från antagandenas
+    basår, utan `till` sex år efter `fran`."""
     bas_path, scen_path, alla = _scenarier(antaganden, scenariofil)
-    for ar in (fran, till):
-        if not FORSTA_AR <= ar <= SISTA_AR:
-            raise AnalysError(f"Året {ar} ligger utanför modellens år {FORSTA_AR}–{SISTA_AR}.")
-    if till < fran:
-        raise AnalysError(f"--till ({till}) ligger före --fran ({fran}).")
     okanda = [s for s in scenarier if s not in alla]
     if okanda:
         raise AnalysError(
             f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scen_path)}. Scenarier som finns: {', '.join(alla)}."
         )
+    if fran is None:
+        fran = load_antaganden(scenarier[0], antaganden, scenariofil).basar
+    if till is None:
+        till = fran + 6
+    for ar in (fran, till):
+        if not FORSTA_AR <= ar <= SISTA_AR:
+            raise AnalysError(f"Året {ar} ligger utanför modellens år {FORSTA_AR}–{SISTA_AR}.")
+    if till < fran:
+        raise AnalysError(f"--till ({till}) ligger före --fran ({fran}).")
     valda = list(dict.fromkeys(scenarier))
     per_kommun, per_ar = compute_scenarier(valda, fran, till, antaganden, scenariofil)
     if kommun is not None:
@@ -651,14 +659,18 @@ def kommandoutdata(
         per_kommun = per_kommun[per_kommun["kommunkod"] == kod].reset_index(drop=True)
     beskrivningar = {n: s.beskrivning for n, s in alla.items()}
     namn = {n: s.namn for n, s in alla.items()}
+    forsta = load_antaganden(valda[0], antaganden, scenariofil)
+    pahittat = any(load_antaganden(v, antaganden, scenariofil).exempel for v in valda) or any(
+        a.exempel for ar, a in avtal_for_lan(forsta.lan).items() if fran <= ar <= till
+    )
     if format == "csv":
+        if pahittat:
+            varna_pahittat()
         return to_csv(per_kommun)
     if format == "excel-csv":
-        return to_excel_csv(per_kommun, namn)
-    kallor = scenario_kallor(
-        per_ar, namn, beskrivningar, load_antaganden(valda[0], antaganden, scenariofil), str(bas_path), str(scen_path)
-    )
+        return to_excel_csv(per_kommun, namn, pahittat)
+    kallor = scenario_kallor(per_ar, namn, beskrivningar, forsta, str(bas_path), str(scen_path))
     if format == "xlsx":
-        write_scenario_xlsx(per_kommun, per_ar, namn, kallor, ut)
+        write_scenario_xlsx(per_kommun, per_ar, namn, kallor, ut, pahittat)
         return None
-    return to_tabell(per_kommun, per_ar, beskrivningar, namn, kallor)
+    return to_tabell(per_kommun, per_ar, beskrivningar, namn, kallor, pahittat)

@@ -150,6 +150,13 @@ def html_tabell(
     )
 
 
+def varna_pahittat() -> None:
+    """För maskinläsbara format (CSV, där ingen rad får läggas till): en varning på stderr."""
+    import sys
+
+    print(f"analys: obs: {PAHITTAT}: utdata bygger på påhittade exempeldata eller platshållare.", file=sys.stderr)
+
+
 def banner_pahittat() -> str:
     """Den röda raden överst i allt som bygger på påhittade exempeldata."""
     return f'{STIL}<div class="pahittat" role="note">{PAHITTAT}</div>'
@@ -183,7 +190,9 @@ def svg_linjer(
 ) -> str:
     """Ett enkelt linjediagram som SVG (kronor på y-axeln), snabbt nog att ritas om vid varje
     ändring av ett reglage."""
-    b, h, vm, hm, om, um = 720, 310, 110, 30, 50, 34
+    # Högermarginalen rymmer seriernas namn, som står vid linjernas slut.
+    b, h, vm, om, um = 720, 310, 110, 50, 34
+    hm = max(30, 14 + int(6.6 * max((len(n) for n in serier), default=0)))
     pb, ph = b - vm - hm, h - om - um
     topp = max(max(v) for v in serier.values()) * 1.08 or 1
     steg = _jamna_steg(topp)

@@ -31,7 +31,7 @@ APP_FLAGS ?=
 
 python-version:
 	@$(KONTROLL_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
-	  echo "analys: Python 3.11 eller senare krävs, men $(KONTROLL_PYTHON) är $$($(KONTROLL_PYTHON) --version 2>&1 || echo 'inte installerat')." >&2; \
+	  echo "analys: Python 3.11 eller senare krävs, men $(KONTROLL_PYTHON) är $$($(KONTROLL_PYTHON) --version 2>/dev/null || echo 'inte installerat')." >&2; \
 	  echo "  Installera Python 3.11 eller senare (Debian/Ubuntu: apt-get install python3.11 python3.11-venv," >&2; \
 	  echo "  annars python.org) och kör igen med den, t.ex.: make reports PYTHON=python3.11" >&2; \
 	  exit 1; }

@@ -230,3 +230,25 @@ def test_copied_example_folder_still_reads(tmp_path):
     avtal, _ = load_avtal("2024")
     shutil.copytree(EXEMPEL, tmp_path / "u")
     assert read_underlag(tmp_path / "u", avtal).aktivitet.equals(read_underlag(EXEMPEL, avtal).aktivitet)
+
+
+@given(data=st.binary(min_size=32, max_size=32))
+def test_a_sha256_written_unquoted_reads_back_as_text(data):
+    """En hämtnings metadata.yaml har SHA-256 utan citattecken; en summa som börjar med 0b, 0o
+    eller bara siffror och e ska läsas tillbaka som text (en gång avvisades '0b44e8…' som binärt tal)."""
+    import hashlib
+
+    import yaml
+
+    summa = hashlib.sha256(data).hexdigest()
+    for varde in (summa, "0b44e8f960bfc63513b226725953d3aa0bcaae2cae57eec8dd071b565611dc0e"):
+        text = yaml.safe_dump({"sha256": varde})
+        assert parse_yaml(text, "metadata.yaml") == {"sha256": varde}
+
+
+@pytest.mark.parametrize("tal", ["0b101", "0o17", "0x1F", "-0b1"])
+def test_numbers_in_another_base_are_still_refused(tal):
+    from analys.fel import AnalysError
+
+    with pytest.raises(AnalysError, match="skriv talet med vanliga siffror"):
+        parse_yaml(f"belopp: {tal}\n", "avtal.yaml")

@@ -353,3 +353,44 @@ def test_library_error_for_unknown_name_without_suggestion(tmp_path):
     with pytest.raises(AnalysError) as e:
         read_underlag(underlag, AVTAL)
     assert "'Stockholm' är ingen kommun i länet." in str(e.value)
+
+
+def test_mid_year_a_fresh_template_invoices_the_fixed_fee(cli, mall):
+    """I februari, innan något är ifyllt: `analys faktura --underlag <ny mall>` ger de 15 raderna
+    för den fasta avgiften; uppföljningen säger att det inte finns något att följa upp än."""
+    r = cli("faktura", "--avtal", "2024", "--underlag", str(mall), "--fakturadatum", "2024-02-15", "--format", "csv")
+    assert r.rc == 0, r.err
+    rader = list(csv.DictReader(r.out.splitlines()))
+    assert len(rader) == 15
+    assert all(rad["avser"].endswith("fast kostnad enligt avtal") for rad in rader)
+    assert sum(int(rad["belopp"]) for rad in rader) == 1_030_000
+    from analys.fel import AnalysError
+    from analys.rapporter.uppfoljning import berakna
+
+    with pytest.raises(AnalysError, match="har inget ifyllt än"):
+        berakna("2024", mall)
+
+
+def test_partly_filled_template_shows_what_is_not_reported_yet(cli, mall, tmp_path):
+    from analys.begrepp import KOSTNADSPOSTER
+    from analys.rapporter.uppfoljning import _budget_visning, berakna
+
+    wb = load_workbook(mall)
+    akt = wb["Aktivitet"]
+    akt["E2"], akt["F2"] = 24, 0  # Vansbro: 24 deltagardagar, resten inte rapporterat än
+    akt["E11"], akt["F11"] = 100, 10  # Falun
+    wb["Utfall"]["C2"] = 300_000  # bara lönen rapporterad
+    delvis = tmp_path / "delvis.xlsx"
+    wb.save(delvis)
+    r = cli("faktura", "--avtal", "2024", "--underlag", str(delvis), "--fakturadatum", "2024-06-15", "--format", "csv")
+    assert r.rc == 0, r.err
+    rader = list(csv.DictReader(r.out.splitlines()))
+    fasta = [rad for rad in rader if rad["avser"].endswith("fast kostnad enligt avtal")]
+    avgifter = [rad for rad in rader if rad["avser"].startswith("Kursavgifter")]
+    assert len(fasta) == 15
+    assert {rad["kommun"]: int(rad["belopp"]) for rad in avgifter} == {"Vansbro": 24 * 850, "Falun": 100 * 850}
+    f = berakna("2024", delvis)
+    visning = _budget_visning(f.budget)
+    assert visning["utfall"].iloc[0] == 300_000
+    assert set(list(visning["utfall"])[1:]) == {"ej rapporterat"} and len(visning) == len(KOSTNADSPOSTER)
+    assert f.resultat.utfall == 300_000

@@ -40,7 +40,8 @@ _HELTAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
 _DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NOLLA_FORST = re.compile(r"[-+]?0[0-9]+")
-_ANNAN_BAS = re.compile(r"[-+]?0[oOxXbB][0-9a-fA-F_]+")
+# Bara det som verkligen är ett tal i en annan bas: "0b44e8f9…" (t.ex. en SHA-256) är text.
+_ANNAN_BAS = re.compile(r"[-+]?0([oO][0-7_]+|[xX][0-9a-fA-F_]+|[bB][01_]+)")
 _UNDERSTRECK = re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?")
 
 

@@ -523,7 +523,8 @@ def kor(
         if okanda:
             raise AnalysError(f"Rapporten '{okanda[0]}' finns inte. Rapporter: {', '.join(k.namn for k in korningar)}.")
         korningar = valda
-    ut = ut or reports_dir()
+    # Absolut: notebooks körs i notebookmappen, där en relativ sökväg skulle peka fel.
+    ut = Path(os.path.abspath(ut or reports_dir()))
     kontrollera_utmapp(ut)
     ut.mkdir(parents=True, exist_ok=True)
     with las(ut):

@@ -1,0 +1,245 @@
+"""Installationen som en ny användare möter den: för gammal Python ger ett svenskt besked, uv
+används när det finns, en gammal .venv byggs om, en aktiv miljö används, och programmet fungerar
+installerat från hjulet i en egen miljö utanför repot."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.webb import ROT, projektkopia
+
+UTAN_MILJO = ("VIRTUAL_ENV", "CONDA_PREFIX", "MAKEFLAGS", "MAKELEVEL", "ANALYS_DATA")
+
+
+def _ren_miljo(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in UTAN_MILJO}
+    env.update(extra)
+    return env
+
+
+def _fake_python(bin_dir: Path, version: str) -> None:
+    """Ett `python3` som säger sig vara `version` (för maskiner utan en sådan Python)."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    delar = tuple(int(d) for d in version.split("."))
+    skript = bin_dir / "python3"
+    skript.write_text(
+        f"#!{sys.executable}\n"
+        + textwrap.dedent(f"""
+        import sys
+        args = sys.argv[1:]
+        if args == ["--version"]:
+            print("Python {version}")
+            sys.exit(0)
+        if args[:1] == ["-c"]:
+            sys.version_info = {(*delar, "final", 0)!r}
+            exec(args[1])
+            sys.exit(0)
+        sys.exit("den låtsade python3 kan inte köra " + " ".join(args))
+        """),
+        encoding="utf-8",
+    )
+    skript.chmod(0o755)
+
+
+@pytest.mark.parametrize("mal", ["reports", "test"])
+def test_python_310_gets_the_swedish_message_and_nothing_is_created(tmp_path, mal):
+    projekt = projektkopia(tmp_path / "projekt")
+    _fake_python(tmp_path / "bin", "3.10.12")
+    env = _ren_miljo(PATH=f"{tmp_path / 'bin'}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    r = subprocess.run(["make", mal], cwd=projekt, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0
+    assert "analys: Python 3.11 eller senare krävs, men python3 är Python 3.10.12." in r.stderr
+    assert "make reports PYTHON=python3.11" in r.stderr
+    assert "Traceback" not in r.stderr and "pip" not in r.stderr
+    assert not (projekt / ".venv").exists()
+
+
+def test_a_missing_python_is_named(tmp_path):
+    projekt = projektkopia(tmp_path / "projekt")
+    r = subprocess.run(
+        ["make", "reports", "PYTHON=python3.99"], cwd=projekt, env=_ren_miljo(), capture_output=True, text=True
+    )
+    assert r.returncode != 0
+    assert "Python 3.11 eller senare krävs, men python3.99 är inte installerat." in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("miljo", "forvantat"),
+    [
+        ({}, ".venv/bin/analys rapport"),
+        ({"VIRTUAL_ENV": "/opt/min-miljo"}, "/opt/min-miljo/bin/analys rapport"),
+        ({"CONDA_PREFIX": "/opt/conda/envs/analys"}, "/opt/conda/envs/analys/bin/analys rapport"),
+    ],
+)
+def test_make_uses_the_active_environment(miljo, forvantat):
+    r = subprocess.run(["make", "-n", "reports"], cwd=ROT, env=_ren_miljo(**miljo), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert forvantat in r.stdout.splitlines()
+
+
+def _installera():
+    spec = importlib.util.spec_from_file_location("installera", ROT / "scripts" / "installera.py")
+    modul = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(modul)
+    return modul
+
+
+def _fake_uv(bin_dir: Path, logg: Path) -> None:
+    """Ett `uv` som skriver ner sina anrop och skapar en låtsasmiljö."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    uv = bin_dir / "uv"
+    uv.write_text(
+        f"#!{sys.executable}\n"
+        + textwrap.dedent(f"""
+        import pathlib, sys
+        with open({str(logg)!r}, "a") as f:
+            f.write(" ".join(sys.argv[1:]) + "\\n")
+        if sys.argv[1] == "venv":
+            miljo = pathlib.Path(sys.argv[-1])
+            (miljo / "bin").mkdir(parents=True)
+            (miljo / "bin" / "python").symlink_to({sys.executable!r})
+        """),
+        encoding="utf-8",
+    )
+    uv.chmod(0o755)
+
+
+def test_installer_uses_uv_when_on_path_and_rebuilds_a_venv_older_than_pyproject(tmp_path):
+    projekt = projektkopia(tmp_path / "projekt")
+    logg = tmp_path / "uv.log"
+    _fake_uv(tmp_path / "bin", logg)
+    env = _ren_miljo(PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+    def installera() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "scripts/installera.py", "--miljo", ".venv", "--egen", "1", "--python", sys.executable],
+            cwd=projekt,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    r = installera()
+    assert r.returncode == 0, r.stderr
+    assert "steg 1/3: skapar miljön .venv med Python 3." in r.stderr and "(uv)" in r.stderr
+    assert "steg 2/3: installerar analys och 18 beroenden" in r.stderr
+    anrop = logg.read_text().splitlines()
+    assert anrop[0].startswith("venv ") and anrop[1].startswith("pip install --python .venv/bin/python -e .")
+    # Make sätter stämpeln efter en lyckad installation; pyproject.toml ändras efteråt
+    stampel = projekt / ".venv" / ".installerad"
+    stampel.touch()
+    gammal = time.time() - 3600
+    os.utime(stampel, (gammal, gammal))
+    (projekt / ".venv" / "kvarglomt-paket").write_text("från den gamla miljön")
+    r = installera()
+    assert r.returncode == 0, r.stderr
+    assert ".venv skapades med en äldre pyproject.toml; bygger om den från början." in r.stderr
+    assert not (projekt / ".venv" / "kvarglomt-paket").exists()
+    assert [a.split()[0] for a in logg.read_text().splitlines()] == ["venv", "pip", "venv", "pip"]
+
+
+def test_pip_progress_names_each_package(capsys):
+    pip_utdata = [
+        "Collecting pandas<4,>=3",
+        "  Downloading pandas-3.0.0.whl (12.1 MB)",
+        "Collecting numpy<3,>=2",
+        "Installing collected packages: numpy, pandas",
+        "Successfully installed numpy-2.3.0 pandas-3.0.0",
+    ]
+    kod = "\n".join(f"print({rad!r})" for rad in pip_utdata)
+    assert _installera().kor_med_rakning([sys.executable, "-c", kod], dict(os.environ)) == 0
+    err = capsys.readouterr().err
+    assert "[1] hämtar pandas<4,>=3" in err and "[2] hämtar numpy<3,>=2" in err
+    assert "installerar …" in err and "installerade 2 paket" in err
+
+
+def test_pip_failure_shows_pips_own_last_lines(capsys):
+    kod = "import sys; print('ERROR: Could not find a version that satisfies the requirement pandas>=3'); sys.exit(1)"
+    assert _installera().kor_med_rakning([sys.executable, "-c", kod], dict(os.environ)) == 1
+    assert "Could not find a version" in capsys.readouterr().err
+
+
+# --- hjulet, installerat utanför repot ------------------------------------------------------------
+
+
+def _uv() -> str:
+    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+    if not Path(uv).is_file():
+        pytest.skip("uv behövs för att bygga och installera hjulet (pip install uv)")
+    return uv
+
+
+@pytest.fixture(scope="module")
+def installerat(tmp_path_factory):
+    """analys byggt som hjul och installerat (inte redigerbart) i en ny miljö utanför repot."""
+    uv = _uv()
+    tmp = tmp_path_factory.mktemp("hjul")
+    r = subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(tmp / "dist"), str(ROT)], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    hjul = next((tmp / "dist").glob("analys-*.whl"))
+    miljo = tmp / "miljo"
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(miljo)], check=True)
+    r = subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(miljo / "bin" / "python"), str(hjul)],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    return miljo, hjul
+
+
+def test_wheel_carries_population_data_and_report_templates(installerat):
+    import zipfile
+
+    _, hjul = installerat
+    namn = zipfile.ZipFile(hjul).namelist()
+    assert "analys/_data/befolkning/metadata.yaml" in namn
+    assert {f"analys/_data/notebooks/{n}" for n in ("fordelning.ipynb", "scenarier.ipynb", "kommunblad.ipynb")} <= set(
+        namn
+    )
+    import yaml
+
+    metadata = yaml.safe_load((ROT / "data" / "befolkning" / "metadata.yaml").read_text(encoding="utf-8"))
+    assert {f"analys/_data/befolkning/{fil}" for fil in metadata} <= set(namn)
+    assert not [n for n in namn if n.startswith(("tests/", "data/", "analys/_data/befolkning/hamtat"))]
+
+
+def test_a_region_starts_on_its_own_from_the_installed_wheel(installerat, tmp_path):
+    """`analys ny` och sedan `analys rapport` i en tom mapp, med programmet installerat från hjulet."""
+    miljo, _ = installerat
+    analys = str(miljo / "bin" / "analys")
+    arbete = tmp_path / "arbete"
+    arbete.mkdir()
+    env = _ren_miljo(PATH=f"{miljo / 'bin'}{os.pathsep}{os.environ['PATH']}", HOME=str(tmp_path / "hem"))
+    r = subprocess.run(
+        [analys, "ny", "rss-halland", "--lan", "13"], cwd=arbete, env=env, capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    mapp = arbete / "rss-halland"
+    assert (mapp / "analys.yaml").is_file() and (mapp / "data" / "rapporter.yaml").is_file()
+    r = subprocess.run([analys, "rapport", "--jobb", "2"], cwd=mapp, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    rapporter = sorted(p.name for p in (mapp / "reports").iterdir() if not p.name.startswith("."))
+    assert any(n.startswith("fordelning-") for n in rapporter)
+    assert any(n.startswith("scenarier-") for n in rapporter)
+    assert "kommunblad-halmstad" in rapporter and "kommunblad-kungsbacka" in rapporter
+    for namn in rapporter:
+        assert (mapp / "reports" / namn / f"{namn}.xlsx").is_file(), namn
+        html = (mapp / "reports" / namn / f"{namn}.html").read_text(encoding="utf-8")
+        assert "PÅHITTAT EXEMPEL" in html and "Dalarnas län" not in html, namn
+    # programmet kördes från hjulet, inte från repot
+    kontroll = subprocess.run(
+        [str(miljo / "bin" / "python"), "-c", "import analys; print(analys.__file__)"], capture_output=True, text=True
+    )
+    assert str(miljo) in kontroll.stdout and str(ROT) not in kontroll.stdout

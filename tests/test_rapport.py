@@ -307,3 +307,22 @@ def test_parameters_of_the_notebooks():
     for nb in (ROT / "notebooks").glob("*.ipynb"):
         assert notebook_parameters(nb), nb.name
     assert slug("Rättvik") == "rattvik"
+
+
+def test_pdf_is_written_even_with_a_long_tmpdir(tmp_path, monkeypatch):
+    """Chromiums uttag i profilmappen tål inte långa sökvägar; en lång TMPDIR fick PDF:en att
+    falla (slutkod -6) tills profilen lades i en kort mapp."""
+    _kravs("chromium")
+    import tempfile
+
+    from analys.rapporter.korning import skriv_pdf
+
+    lang = tmp_path / ("mycket-lang-mapp-" * 6)
+    lang.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(lang))
+    monkeypatch.setenv("TMPDIR", str(lang))
+    html = tmp_path / "sida.html"
+    html.write_text("<html><body><h1>Fördelning</h1></body></html>", encoding="utf-8")
+    assert skriv_pdf(html, tmp_path / "sida.pdf")
+    assert (tmp_path / "sida.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(lang.iterdir())

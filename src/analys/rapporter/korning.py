@@ -129,13 +129,18 @@ def skriv_pdf(html_path: Path, pdf_path: Path) -> bool:
     program = chromium()
     if program is None:
         return False
-    with tempfile.TemporaryDirectory(prefix="analys-chromium-") as profil:
+    # Chromium lägger uttag (sockets) i TMPDIR och profilmappen, och ett uttags sökväg får vara
+    # högst 107 tecken: med en lång TMPDIR avbryts Chromium annars (slutkod -6). Då används /tmp.
+    kort = "/tmp" if len(tempfile.gettempdir()) > 40 and os.access("/tmp", os.W_OK) else None
+    env = {**os.environ, "TMPDIR": kort} if kort else None
+    with tempfile.TemporaryDirectory(prefix="analys-chromium-", dir=kort) as profil:
         r = subprocess.run(
             [program, *CHROMIUM_FLAGGOR, f"--user-data-dir={profil}", f"--print-to-pdf={pdf_path}",
              html_path.resolve().as_uri()],
             capture_output=True,
             text=True,
             timeout=180,
+            env=env,
         )  # fmt: skip
     if r.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
         raise ExterntFel(f"Chromium kunde inte skriva ut {html_path.name} som PDF (slutkod {r.returncode}).")

@@ -90,10 +90,49 @@ def test_invoice_with_fees_and_pot_credit(cli):
     r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15", "--underlag", str(EXEMPEL), "--format", "csv")
     assert r.rc == 0, r.err
     rader = list(csv.DictReader(io.StringIO(r.out)))
-    assert sum(int(d["belopp"]) for d in rader) == 1_030_000 + 850_000 - 400_000
+    redan = sum(int(d["belopp"]) for d in csv.DictReader((EXEMPEL / "fakturor.csv").open(encoding="utf-8")))
+    assert sum(int(d["belopp"]) for d in rader) == 1_030_000 + 850_000 - 400_000 - redan
     falun = [d for d in rader if d["kommunkod"] == "2080"]
-    assert [int(d["belopp"]) for d in falun] == [214_001, 176_800, -137_143]
+    assert [int(d["belopp"]) for d in falun] == [214_001, 176_800, -137_143, -214_001]
     assert "Utbildarpotten 2024: 12 utbildardagar (kredit)" in falun[2]["avser"]
+    assert "Redan fakturerat 2024 enligt underlaget, avräknas" in falun[3]["avser"]
+    # Älvdalen har inte fått någon faktura än: hela den fasta kostnaden och avgifterna
+    assert [int(d["belopp"]) for d in rader if d["kommunkod"] == "2039"] == [24_824, 20_400]
+
+
+def test_what_was_already_invoiced_is_never_invoiced_again(cli, mall, tmp_path):
+    """Februari: den fasta avgiften skickas och förs in på bladet Fakturor. November: fakturan
+    med kursavgifterna tar inte ut den fasta avgiften en gång till; kommunens rader blir det som
+    återstår, samma tal som uppföljningens "Återstår"."""
+    from datetime import date
+
+    from analys.rapporter.uppfoljning import berakna
+
+    wb = load_workbook(mall)
+    akt = wb["Aktivitet"]
+    akt["E2"], akt["F2"] = 10, 0  # Vansbro
+    akt["E11"], akt["F11"] = 100, 5  # Falun
+    fakt = wb["Fakturor"]
+    for rad, (kod, namn, belopp) in enumerate([("2021", "Vansbro", 24_266), ("2080", "Falun", 214_001)], start=2):
+        fakt.cell(row=rad, column=1, value=kod)
+        fakt.cell(row=rad, column=2, value=namn)
+        fakt.cell(row=rad, column=3, value=date(2024, 2, 15))
+        fakt.cell(row=rad, column=4, value=belopp)
+        fakt.cell(row=rad, column=5, value="Fast kostnad 2024")
+    ifylld = tmp_path / "ifylld.xlsx"
+    wb.save(ifylld)
+    r = cli("faktura", "--avtal", "2024", "--underlag", str(ifylld), "--fakturadatum", "2024-11-15", "--format", "csv")
+    assert r.rc == 0, r.err
+    rader = list(csv.DictReader(r.out.splitlines()))
+    per_kommun = {}
+    for d in rader:
+        per_kommun[d["kommun"]] = per_kommun.get(d["kommun"], 0) + int(d["belopp"])
+    assert per_kommun["Vansbro"] == 10 * 850  # bara avgifterna; den fasta är redan betald
+    assert per_kommun["Falun"] == 100 * 850 - (10 + 100) * 400  # avgifter minus hela potten (enda utbildaren)
+    assert per_kommun["Borlänge"] == 186_277  # inget fakturerat än: den fasta kostnaden
+    f = berakna("2024", ifylld)
+    aterstar = dict(zip(f.position["kommun"], f.position["aterstar"], strict=True))
+    assert per_kommun == {k: int(v) for k, v in aterstar.items()}
 
 
 def test_invoice_table_and_workbook(cli, tmp_path):

@@ -57,11 +57,17 @@ def forfallodatum(avtal: Avtal, fakturadatum: date) -> date:
 
 
 def compute_fakturor(
-    avtal: Avtal, fakturadatum: date, fordelning: pd.DataFrame, rorligt: pd.DataFrame | None = None
+    avtal: Avtal,
+    fakturadatum: date,
+    fordelning: pd.DataFrame,
+    rorligt: pd.DataFrame | None = None,
+    fakturerat: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Fakturarader: kommunens del av den fasta kostnaden (`fordelning`, avtalets fördelning), och
     med `rorligt` (ur `uppfoljning.compute_rorligt`) även kursavgifter och utbildarpotten (som
-    kreditrad, negativt belopp) på egna rader.
+    kreditrad, negativt belopp) på egna rader. `fakturerat` (kommunkod → kronor, fakturor som
+    redan skickats enligt underlaget) dras av på en egen rad, så att kommunens rader tillsammans
+    blir det som återstår att betala: ingenting faktureras två gånger.
 
     Kolumner: kommunkod, kommun, avser, belopp, fakturadatum, forfallodatum, referens.
     """
@@ -106,6 +112,19 @@ def compute_fakturor(
                         f"Utbildarpotten {avtal.ar}: {r.utbildardagar} utbildardagar (kredit)",
                         -int(r.pott_tillbaka),
                         f"{avtal.ar}-{r.kommunkod}-P",
+                    )
+                )
+    if fakturerat is not None:
+        for r in fordelning.itertuples():
+            redan = int(fakturerat.get(r.kommunkod, 0))
+            if redan:
+                rader.append(
+                    (
+                        r.kommunkod,
+                        r.kommun,
+                        f"Redan fakturerat {avtal.ar} enligt underlaget, avräknas",
+                        -redan,
+                        f"{avtal.ar}-{r.kommunkod}-R",
                     )
                 )
     df = pd.DataFrame(rader, columns=["kommunkod", "kommun", "avser", "belopp", "referens"])

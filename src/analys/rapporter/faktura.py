@@ -29,7 +29,10 @@ def fakturor(avtal: Avtal, fakturadatum: date, underlag=None) -> pd.DataFrame:
     och utbildarpotten; se `berakning.faktura.compute_fakturor`."""
     fordelning = avtalets_fordelning(avtal)
     rorligt = compute_rorligt(underlag, avtal) if underlag is not None else None
-    return compute_fakturor(avtal, fakturadatum, fordelning, rorligt)
+    fakturerat = None
+    if underlag is not None and len(underlag.fakturor):
+        fakturerat = underlag.fakturor.groupby("kommunkod")["belopp"].sum()
+    return compute_fakturor(avtal, fakturadatum, fordelning, rorligt, fakturerat)
 
 
 def to_csv(df: pd.DataFrame) -> str:
@@ -64,7 +67,8 @@ def to_tabell(df: pd.DataFrame, avtal: Avtal, pahittat: bool = False) -> str:
         f"Fakturaunderlag: {avtal.namn}",
         f"Fakturerar: {avtal.fakturering.fakturerar}, betalning {avtal.fakturering.betalningsvillkor_dagar} dagar "
         "netto (förfallodagen flyttas till nästa bankdag om den blir en helgdag)",
-        "Fast kostnad enligt avtal; kursavgifter och pott efter utfallet i underlaget.",
+        "Fast kostnad enligt avtal; kursavgifter och pott efter utfallet i underlaget; det som redan "
+        "fakturerats enligt underlaget dras av.",
         "",
     ]
     ut.append(f"{'Kod':4}  {'Kommun':13}  {'Avser':{bredd}}  {'Belopp':>13}  Fakturadatum  Förfaller   Referens")
@@ -95,7 +99,8 @@ def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path, pahit
         undertitel=f"Fakturerar: {avtal.fakturering.fakturerar}; betalning "
         f"{avtal.fakturering.betalningsvillkor_dagar} dagar netto från fakturadatum, förfallodagen flyttad till "
         "nästa bankdag vid helg",
-        not_text="Fast kostnad enligt avtal; kursavgifter och pott (kredit) efter utfallet i underlaget.",
+        not_text="Fast kostnad enligt avtal; kursavgifter och pott (kredit) efter utfallet i underlaget; det som "
+        "redan fakturerats enligt underlaget dras av.",
         df=tabell,
         kr=["Belopp"],
         datum=["Fakturadatum", "Förfallodatum"],

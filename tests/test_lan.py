@@ -4,6 +4,7 @@ lika bra som koder, och titlar och standardvärden kommer ur länets egna filer,
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,12 @@ def test_halland_scenario_defaults_to_its_base_year_and_is_marked(halland, cli):
     rubrik = next(rad for rad in r.out.splitlines() if rad.startswith("Kommun "))
     assert rubrik.split()[1:] == [str(a) for a in range(2026, 2033)]
     assert "Halmstad" in r.out and "Falun" not in r.out
+    # kommunens egna avgifter och pott, inte länets, och länets tal under en egen rubrik
+    csv = cli("scenario", "--format", "csv").out.splitlines()
+    halmstad_2026 = next(rad.split(",") for rad in csv if rad.startswith("bas,2026,1380,"))
+    pott = next(rad for rad in r.out.splitlines() if rad.startswith("Pott tillbaka, Halmstad (beräknat)"))
+    assert re.split(r"\s{2,}", pott)[1].replace(" ", "") == halmstad_2026[6]
+    assert "\nHela länet:\n" in r.out and "\nSumma " not in r.out
     fel = cli("scenario", "--kommun", "halmstd")
     assert fel.rc == 2
     assert "Menade du Halmstad (1380)?" in fel.err

@@ -571,18 +571,25 @@ def to_tabell(
         ]
         rader = [["Kommun", *map(str, ar)], ["Underlag", *(slag[a] for a in ar)]]
         rader += [[kommun, *(format_tal(v) for v in rad)] for (_, kommun), rad in tab.iterrows()]
-        rader.append(["Summa", *(format_tal(v) for v in tab.sum())])
-        rader.append(["", *([""] * len(ar))])
-        rader.append(["Fast kostnad, totalt", *(format_tal(v) for v in ar_df["fast_total"])])
-        rader.append(["  därav kommunerna", *(format_tal(v) for v in ar_df["kommunernas_del"])])
-        rader.append(["  därav regionen", *(format_tal(v) for v in ar_df["region_del"])])
-        rader.append(["Tjänster", *(format_tal(v, 2) for v in ar_df["tjanster"])])
-        rader.append(["Aktiva Yrkesresor", *(format_tal(v, 2) for v in ar_df["aktiva_resor"])])
-        rader.append(["Beräknat:", *([""] * len(ar))])
+        en = len(tab) == 1
+        if not en:
+            rader.append(["Summa", *(format_tal(v) for v in tab.sum())])
+        tom = ["", *([""] * len(ar))]
+        per_ar_kommun = grupp.groupby("ar")[["rorlig_kostnad", "pott_tillbaka", "netto"]].sum()
+        vem = f", {tab.index[0][1]}" if en else ", kommunerna"
+        rader.append(tom)
+        rader.append([f"Kursavgifter{vem} (beräknat)", *(format_tal(v) for v in per_ar_kommun["rorlig_kostnad"])])
+        rader.append([f"Pott tillbaka{vem} (beräknat)", *(format_tal(v) for v in per_ar_kommun["pott_tillbaka"])])
+        rader.append([f"Netto{vem}", *(format_tal(v) for v in per_ar_kommun["netto"])])
+        rader.append(tom)
+        rader.append(["Hela länet:", *([""] * len(ar))])
+        rader.append(["  Fast kostnad, totalt", *(format_tal(v) for v in ar_df["fast_total"])])
+        rader.append(["    därav kommunerna", *(format_tal(v) for v in ar_df["kommunernas_del"])])
+        rader.append(["    därav regionen", *(format_tal(v) for v in ar_df["region_del"])])
+        rader.append(["  Tjänster", *(format_tal(v, 2) for v in ar_df["tjanster"])])
+        rader.append(["  Yrkesresor i gång (snitt över året)", *(format_tal(v, 2) for v in ar_df["aktiva_resor"])])
         rader.append(["  Deltagardagar (antagna)", *(format_tal(v) for v in ar_df["deltagardagar"])])
-        rader.append(["  Kursavgifter", *(format_tal(v) for v in grupp.groupby("ar")["rorlig_kostnad"].sum())])
         rader.append(["  Utbildardagar (antagna)", *(format_tal(v) for v in ar_df["utbildardagar"])])
-        rader.append(["  Pott tillbaka", *(format_tal(v) for v in ar_df["pott"])])
         ut += _tabell(rader)
         ut += [""]
     ut += kallor_text(kallor)

@@ -326,3 +326,22 @@ def test_pdf_is_written_even_with_a_long_tmpdir(tmp_path, monkeypatch):
     assert skriv_pdf(html, tmp_path / "sida.pdf")
     assert (tmp_path / "sida.pdf").read_bytes().startswith(b"%PDF")
     assert not list(lang.iterdir())
+
+
+def test_printed_workbook_header_keeps_the_years(cli, tmp_path):
+    """Sidhuvudet skrivs ut med alla siffror: "2024–2030", inte "–2030" (koden &8 åt upp 2024)."""
+    soffice = _kravs("soffice")
+    xlsx = tmp_path / "scenarier.xlsx"
+    r = cli("scenario", "--format", "xlsx", "--ut", str(xlsx))
+    assert r.rc == 0, r.err
+    p = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(xlsx)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    from pypdf import PdfReader
+
+    forsta = PdfReader(tmp_path / "scenarier.pdf").pages[0].extract_text()
+    assert "2024–2030" in forsta
+    assert "Sida 1 av" in forsta

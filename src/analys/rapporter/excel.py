@@ -85,6 +85,13 @@ def _bladnamn(namn: str, tagna: set[str]) -> str:
     return kandidat
 
 
+def _liten(text: str) -> str:
+    """Sidhuvudstext i 8 punkter. Koden &8 läser alla siffror som följer som storleken, så en text
+    som börjar med en siffra ("2024–2030") skulle annars tappa dem: ett mellanslag skiljer."""
+    t = _sidtext(text)
+    return f"&8 {t}" if t[:1].isdigit() else f"&8{t}"
+
+
 def _sidtext(text: str) -> str:
     """Text i sidhuvud/sidfot: & betyder kod i Excel och skrivs &&."""
     return text.replace("&", "&&")[:200]
@@ -239,7 +246,7 @@ def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat:
     ws.repeat_rows(rubrikrad)
     ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
     huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
-    ws.set_header(f"&L&8{_sidtext(huvud)}&R&8{_sidtext(referens)}")
+    ws.set_header(f"&L{_liten(huvud)}&R{_liten(referens)}")
     ws.set_footer("&C&8Sida &P av &N")
 
     if blad.diagram is not None and len(blad.df):
@@ -306,7 +313,7 @@ def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, pahittat: bool, ta
     ws.repeat_rows(rubrik)
     ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
     huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
-    ws.set_header(f"&L&8{_sidtext(huvud)}&R&8Källor")
+    ws.set_header(f"&L{_liten(huvud)}&R{_liten('Källor')}")
     ws.set_footer("&C&8Sida &P av &N")
 
 

@@ -384,3 +384,20 @@ def test_missing_agreement_file_is_named_as_given(cli, tmp_path):
     saknas = tmp_path / "mitt-avtal.yaml"
     r = cli("fordelning", "--avtal", str(saknas))
     assert r.rc == 2 and f"Filen {saknas} finns inte." in r.err
+
+
+@pytest.mark.parametrize(
+    ("flaggor", "forklaring"),
+    [
+        ([], "Kommunens andel är dess folkmängd delad med summan"),
+        (
+            ["--nyckel", "blandad", "--fast-andel", "0.3"],
+            "30 % av beloppet delat lika mellan de deltagande kommunerna plus 70 %",
+        ),
+        (["--nyckel", "lika"], "lika stor andel: 1 delat med antalet deltagande kommuner"),
+    ],
+)
+def test_the_share_is_explained_with_the_key_in_use(cli, flaggor, forklaring):
+    r = cli("fordelning", "--avtal", "2024", *flaggor)
+    assert r.rc == 0, r.err
+    assert forklaring in r.out

@@ -12,16 +12,17 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from analys import __version__
-from analys.begrepp import Antaganden, Avtal, Befolkningskalla, Fordelningsinfo, Underlag
+from analys.begrepp import Antaganden, Avtal, Befolkningskalla, Fordelningsinfo, Nyckel, Underlag
 from analys.indata.befolkning import befolkning_dir
 from analys.indata.paths import paketdata, projektrot, sha256, visningsvag
 from analys.rapporter.excel import Kallor
-from analys.rapporter.format import format_datum, format_kr, format_tal
+from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.tabeller import STIL
 from analys.rapporter.text import nyckel_text
 
@@ -92,10 +93,31 @@ def befolkning_text(b: Befolkningskalla, deltagande: int | None = None) -> str:
     return text
 
 
-NAMNARE = (
-    "Kommunens andel är dess folkmängd delad med summan av de deltagande kommunernas folkmängd. "
-    "Från 2025 har SCB:s siffror ett litet slumpbrus, så länets publicerade total kan skilja något."
-)
+CKM = "Från 2025 har SCB:s siffror ett litet slumpbrus, så länets publicerade total kan skilja något."
+
+
+def andel_text(nyckel: Nyckel | str, fast_andel=0) -> str:
+    """Hur kommunens andel räknas, med den nyckel som används.
+
+    >>> andel_text("blandad", 0.3)[:80]
+    'Kommunens andel är 30 % av beloppet delat lika mellan de deltagande kommunerna p'
+    """
+    nyckel = Nyckel(nyckel)
+    if nyckel == Nyckel.LIKA:
+        return "Varje deltagande kommun får lika stor andel: 1 delat med antalet deltagande kommuner."
+    if nyckel == Nyckel.EGEN:
+        return "Kommunens andel är dess vikt delad med summan av de deltagande kommunernas vikter."
+    folkmangd = "dess folkmängd delad med summan av de deltagande kommunernas folkmängd"
+    if nyckel == Nyckel.BLANDAD:
+        fast = format_procent(fast_andel, 0)
+        rest = format_procent(1 - Decimal(str(fast_andel)), 0)
+        return (
+            f"Kommunens andel är {fast} av beloppet delat lika mellan de deltagande kommunerna plus {rest} "
+            f"av beloppet efter folkmängd ({folkmangd}). {CKM}"
+        )
+    return f"Kommunens andel är {folkmangd}. {CKM}"
+
+
 AVRUNDNING = "Hela kronor, avrundade med största-restmetoden så att summan blir exakt beloppet."
 
 
@@ -116,7 +138,7 @@ def fordelning_kallor(info: Fordelningsinfo, parametrar: Mapping[str, object] | 
     vanliga.append(("Befolkning", befolkning_text(info.befolkning)))
     if info.befolkning.hamtat:
         vanliga.append(("Hämtat från SCB", "; ".join(info.befolkning.hamtat)))
-    vanliga += [("Andel", NAMNARE), ("Avrundning", AVRUNDNING)]
+    vanliga += [("Andel", andel_text(info.nyckel.nyckel, info.nyckel.fast_andel)), ("Avrundning", AVRUNDNING)]
     tekniska = []
     if info.avtalsfil:
         tekniska.append(("Avtalsfil", describe_fil(info.avtalsfil)))
@@ -182,8 +204,8 @@ def scenario_kallor(
             f"Antagande: {format_tal(r.deltagardagar_per_1000_invanare_och_resa, 1)} deltagardagar per "
             "1 000 invånare och år för varje Yrkesresa som är igång.",
         ),
-        ("Utbildardagar", f"{r.utbildare.kalla} Utbildardagar per år (kommunkod dagar): {dagar}."),
-        ("Andel", NAMNARE),
+        ("Utbildardagar", f"{r.utbildare.kalla.rstrip('.')}. Utbildardagar per år (kommunkod dagar): {dagar}."),
+        ("Andel", andel_text(antaganden.nyckel.nyckel, antaganden.nyckel.fast_andel)),
         ("Avrundning", AVRUNDNING),
     ]
     tekniska = [
@@ -192,7 +214,12 @@ def scenario_kallor(
         (
             "Befolkningsdata",
             "; ".join(
-                describe_fil(befolkning_dir() / f) for f in ("folkmangd_dalarna.csv", "folkmangd_kommuner_31dec.csv")
+                describe_fil(befolkning_dir() / f)
+                for f in (
+                    ("folkmangd_dalarna.csv", "folkmangd_kommuner_31dec.csv")
+                    if antaganden.lan == "20"
+                    else ("folkmangd_kommuner_31dec.csv",)
+                )
             ),
         ),
     ]

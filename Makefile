@@ -4,7 +4,11 @@
 # används om det finns en; annars projektets egen .venv, som skapas och byggs om när
 # pyproject.toml ändrats. uv används om det finns, annars pip. Python 3.11 eller senare krävs.
 PYTHON ?= python3
-ifdef VIRTUAL_ENV
+# Projektets egen .venv, aktiverad med `source .venv/bin/activate`, är fortfarande den egna.
+ifeq ($(abspath $(VIRTUAL_ENV)),$(abspath .venv))
+MILJO := .venv
+EGEN := 1
+else ifdef VIRTUAL_ENV
 MILJO := $(VIRTUAL_ENV)
 EGEN := 0
 else ifdef CONDA_PREFIX

@@ -78,6 +78,8 @@ def test_a_missing_python_is_named(tmp_path):
         ({}, ".venv/bin/analys rapport"),
         ({"VIRTUAL_ENV": "/opt/min-miljo"}, "/opt/min-miljo/bin/analys rapport"),
         ({"CONDA_PREFIX": "/opt/conda/envs/analys"}, "/opt/conda/envs/analys/bin/analys rapport"),
+        # efter `source .venv/bin/activate` (som README:n säger) är det fortfarande projektets .venv
+        ({"VIRTUAL_ENV": str(ROT / ".venv")}, ".venv/bin/analys rapport"),
     ],
 )
 def test_make_uses_the_active_environment(miljo, forvantat):

@@ -235,7 +235,8 @@ def test_a_region_starts_on_its_own_from_the_installed_wheel(installerat, tmp_pa
     rapporter = sorted(p.name for p in (mapp / "reports").iterdir() if not p.name.startswith("."))
     assert any(n.startswith("fordelning-") for n in rapporter)
     assert any(n.startswith("scenarier-") for n in rapporter)
-    assert "kommunblad-halmstad" in rapporter and "kommunblad-kungsbacka" in rapporter
+    assert "kommunblad-halmstad-pahittat-exempel" in rapporter and "kommunblad-kungsbacka-pahittat-exempel" in rapporter
+    assert all(n.endswith("-pahittat-exempel") for n in rapporter)
     for namn in rapporter:
         assert (mapp / "reports" / namn / f"{namn}.xlsx").is_file(), namn
         html = (mapp / "reports" / namn / f"{namn}.html").read_text(encoding="utf-8")

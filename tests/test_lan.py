@@ -153,22 +153,41 @@ def test_halland_reports_render_with_halland_titles(tmp_path):
     shutil.rmtree(kort_tmp)
     assert not kvar  # inga kvarglömda filer från kärnorna eller Chromium
     rapporter = mapp / "reports"
-    assert sorted(p.name for p in rapporter.iterdir() if not p.name.startswith(".")) == [
-        "fordelning-2026",
-        "kommunblad-halmstad",
-        "scenarier-2026-2032",
-    ]
-    for namn in ("fordelning-2026", "scenarier-2026-2032", "kommunblad-halmstad"):
+    # påhittat syns också i mappens och filernas namn
+    F, S, K = (f"{n}-pahittat-exempel" for n in ("fordelning-2026", "scenarier-2026-2032", "kommunblad-halmstad"))
+    assert sorted(p.name for p in rapporter.iterdir() if not p.name.startswith(".")) == [F, K, S]
+    for namn in (F, S, K):
+        assert sorted(p.suffix for p in (rapporter / namn).iterdir() if p.name.startswith(namn + "."))[-4:] == [
+            ".html",
+            ".ipynb",
+            ".pdf",
+            ".xlsx",
+        ], namn
         html = (rapporter / namn / f"{namn}.html").read_text(encoding="utf-8")
         assert PAHITTAT in html, namn
         assert "Dalarnas län" not in html and "Falun" not in html and "Borlänge" not in html, namn
         assert (rapporter / namn / f"{namn}.pdf").stat().st_size > 10_000, namn
         wb = load_workbook(rapporter / namn / f"{namn}.xlsx")
         assert PAHITTAT in str(wb.worksheets[0]["A1"].value), namn
-    fordelning = (rapporter / "fordelning-2026" / "fordelning-2026.html").read_text(encoding="utf-8")
+    fordelning = (rapporter / F / f"{F}.html").read_text(encoding="utf-8")
     assert "Hallands län" in fordelning and "2026" in fordelning and "2024" not in fordelning
-    csv = (rapporter / "fordelning-2026" / "fordelning-2026.csv").read_text(encoding="utf-8").splitlines()
+    csv = (rapporter / F / f"{F}.csv").read_text(encoding="utf-8").splitlines()
     assert {rad.split(",")[0] for rad in csv[1:]} == HALLANDS_KOMMUNER
     assert sum(int(rad.rsplit(",", 1)[1]) for rad in csv[1:]) == 1_030_000
-    blad = (rapporter / "kommunblad-halmstad" / "kommunblad-halmstad.html").read_text(encoding="utf-8")
+    blad = (rapporter / K / f"{K}.html").read_text(encoding="utf-8").replace("\xa0", " ")
     assert "Halmstad" in blad and "316 407" in blad  # Halmstads del av avtalet 2026
+
+    # När avtalet är på riktigt (exempel: false) får fördelningen sitt vanliga namn och den
+    # gamla märkta rapporten tas bort.
+    avtal = mapp / "data" / "avtal" / "2026.yaml"
+    avtal.write_text(avtal.read_text(encoding="utf-8").replace("exempel: true", "exempel: false"), encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "analys", "rapport", "--bara", "fordelning-2026"],
+        capture_output=True,
+        text=True,
+        cwd=mapp,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (rapporter / "fordelning-2026" / "fordelning-2026.csv").is_file()
+    assert not (rapporter / F).exists()
+    assert PAHITTAT not in (rapporter / "fordelning-2026" / "fordelning-2026.html").read_text(encoding="utf-8")

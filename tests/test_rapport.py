@@ -213,7 +213,7 @@ def test_every_html_report_renders_with_tables_charts_and_no_code(rapporter, tmp
 
 
 def test_html_states_the_reference_date_and_numbers(rapporter):
-    text = (rapporter / "fordelning-2022" / "fordelning-2022.html").read_text(encoding="utf-8")
+    text = (rapporter / "fordelning-2022" / "fordelning-2022.html").read_text(encoding="utf-8").replace("\xa0", " ")
     assert "31 december 2020" in text and "400 000 kr" in text and "82 771 kr" in text  # Falun, PM:ets tabell 1
     assert "TAB638" in text
 

@@ -146,8 +146,8 @@ def test_every_readme_command_runs_in_order_in_a_copy(tmp_path, scb_server):
     rapporter = [p.name for p in (projekt / "reports").iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert "fordelning-2024" in rapporter and "uppfoljning-2024-pahittat-exempel" in rapporter
     assert sorted(p.name for p in (projekt / "reports" / "halland").iterdir() if not p.name.startswith("."))[:2] == [
-        "fordelning-2026",
-        "kommunblad-falkenberg",
+        "fordelning-2026-pahittat-exempel",
+        "kommunblad-falkenberg-pahittat-exempel",
     ]
     assert (tmp_path / "rss-halland" / "reports").is_dir()
     assert list((projekt / "data" / "befolkning" / "hamtat").glob("*/metadata.yaml"))

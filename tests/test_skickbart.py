@@ -55,14 +55,18 @@ def _celltext(fil: Path) -> list[tuple[str, str, str]]:
 def _pdf_text(fil: Path) -> str:
     from pypdf import PdfReader
 
-    return "\n".join(sida.extract_text() or "" for sida in PdfReader(fil).pages)
+    return "\n".join(sida.extract_text() or "" for sida in PdfReader(fil).pages).replace("\xa0", " ")
 
 
 # --- rubrikbeloppen: enligt avtal ---------------------------------------------------------------
 
 
 def test_agreed_amounts_are_the_headline_in_report_workbook_and_cli(rapporter, cli):
-    html = (rapporter / "scenarier-2024-2030" / "scenarier-2024-2030.html").read_text(encoding="utf-8")
+    html = (
+        (rapporter / "scenarier-2024-2030" / "scenarier-2024-2030.html")
+        .read_text(encoding="utf-8")
+        .replace("\xa0", " ")
+    )
     text = _synlig_html(html)
     assert "1 030 000 kr 2024 (enligt avtal)" in text
     assert "Nettokostnad" not in text and "1 549 750" not in text
@@ -85,7 +89,9 @@ def test_kommunblad_shows_the_invoiced_amount(rapporter):
     df, _ = build_fordelning(avtal="2024")
     rattvik = int(df.set_index("kommun").loc["Rättvik", "belopp"])
     assert rattvik == 39_725
-    html = (rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.html").read_text(encoding="utf-8")
+    html = (
+        (rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.html").read_text(encoding="utf-8").replace("\xa0", " ")
+    )
     assert "<b>39 725 kr</b> enligt avtal" in html or "39 725 kr</strong> enligt avtal" in html
     assert "59 525" not in html
     wb = load_workbook(rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.xlsx", data_only=True)
@@ -114,7 +120,7 @@ def test_made_up_example_is_marked_everywhere(rapporter):
     namn = next(k.namn for k in load_korningar() if k.namn.startswith("uppfoljning"))
     assert "pahittat" in namn  # i filnamnet
     mapp = rapporter / namn
-    html = (mapp / f"{namn}.html").read_text(encoding="utf-8")
+    html = (mapp / f"{namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
     titel = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
     assert PAHITTAT in titel
     assert f'<div class="pahittat" role="note">{PAHITTAT}</div>' in html
@@ -130,7 +136,7 @@ def test_made_up_example_is_marked_everywhere(rapporter):
 
 def test_every_chart_has_a_swedish_alt_text_that_states_its_message(rapporter):
     for k in load_korningar():
-        html = (rapporter / k.namn / f"{k.namn}.html").read_text(encoding="utf-8")
+        html = (rapporter / k.namn / f"{k.namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
         alts = re.findall(r'<img alt="([^"]*)" src="data:image/png', html)
         assert alts, k.namn
         for alt in alts:

@@ -19,7 +19,7 @@ from analys.berakning.kostnadsmodell import Drag, Modellunderlag, compute
 from analys.indata.antaganden import load_antaganden, read_scenarier
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.scenarier import modellunderlag
-from analys.rapporter.tabeller import PAHITTAT, banner_pahittat, html_tabell, svg_linjer
+from analys.rapporter.tabeller import PAHITTAT, banner_pahittat, hela_tal, html_tabell, svg_linjer
 
 
 class Utforskare:
@@ -198,7 +198,7 @@ class Utforskare:
         skillnad = tot - int(bas.sum())
         avtal = "; reglagen ändrar inte ett år med avtal" if slag == "enligt avtal" else ""
         banner = banner_pahittat() if self.bas.exempel else ""
-        self.sammanfattning.value = (
+        self.sammanfattning.value = hela_tal(
             f"{banner}<p><b>{self.ar.value}</b> ({slag}{avtal}): kommunerna betalar "
             f'<b class="fast-total">{format_kr(tot)}</b> i fast kostnad, '
             f"{'+' if skillnad >= 0 else ''}{format_kr(skillnad)} mot scenariot {self.scenarionamn} "

@@ -54,6 +54,7 @@ class Utfall:
     fel: str = ""
     indatafel: bool = False  # felet ligger i användarens indata (slutkod 2)
     mapp: str = ""  # den färdiga rapportens tillfälliga mapp, att byta in
+    slutnamn: str = ""  # mappens och filernas namn; "-pahittat-exempel" läggs till för påhittat
 
 
 def _forsta_rubrik(nb) -> str:
@@ -67,6 +68,21 @@ def _forsta_rubrik(nb) -> str:
                 if rad.startswith("# "):
                     return rad[2:].strip()
     return ""
+
+
+# På en smal skärm (mobilen): ingen indragning för prompter, tätare tabeller, så att beloppen syns.
+MOBIL = """<style>
+@media (max-width: 640px) {
+  body, .jp-Notebook {padding: 6px !important;}
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-output, .jp-OutputArea-child,
+  .jp-RenderedHTMLCommon {padding-left: 0 !important; margin-left: 0 !important; padding-right: 0 !important;}
+  .jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt {display: none !important;}
+  table.analys, .jp-RenderedHTMLCommon table.analys {font-size: 12px;}
+  table.analys th, table.analys td, .jp-RenderedHTMLCommon table.analys th,
+  .jp-RenderedHTMLCommon table.analys td {padding: 3px 5px;}
+}
+</style>
+"""
 
 
 def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str:
@@ -92,9 +108,12 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     tillagg = (
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<style>@media print {{ @page {{ @top-left {{ content: "{html.escape(sidhuvud)}"; '
-        "font-size: 8pt; color: #333; } } }}</style>\n"
+        "font-size: 8pt; color: #333; } } }}</style>\n" + MOBIL
     )
     body = body.replace("</head>", tillagg + "</head>", 1)
+    from analys.rapporter.tabeller import hela_tal
+
+    body = hela_tal(body)
     html_path.write_text(body, encoding="utf-8")
     return titel
 
@@ -272,6 +291,24 @@ def _arbetare_stopp(signum, frame) -> None:  # pragma: no cover - körs i arbets
     os._exit(143)
 
 
+PAHITTAT_SUFFIX = "-pahittat-exempel"
+
+
+def _markt_namn(namn: str, mapp: Path, html_fil: Path) -> str:
+    """En rapport som bygger på påhittade exempeldata eller platshållare märks också i mappens
+    och filernas namn (`fordelning-2026-pahittat-exempel.csv`), så att en fil som skickas vidare
+    aldrig ser verklig ut."""
+    from analys.rapporter.tabeller import PAHITTAT
+
+    if "pahittat" in namn or PAHITTAT not in html_fil.read_text(encoding="utf-8"):
+        return namn
+    nytt = namn + PAHITTAT_SUFFIX
+    for f in mapp.iterdir():
+        if f.name.startswith(namn + "."):
+            f.rename(mapp / (nytt + f.name[len(namn) :]))
+    return nytt
+
+
 def run_one(korning: Korning, ut: Path) -> Utfall:
     """Kör en rapport i en tillfällig mapp bredvid målet. Körs i en arbetsprocess; fel blir ett
     `Utfall` med orsaken. Huvudprocessen byter in mappen (`byt_in`)."""
@@ -309,9 +346,12 @@ def run_one(korning: Korning, ut: Path) -> Utfall:
         if not (tillfallig / f"{korning.namn}.xlsx").is_file():
             raise AnalysError(f"notebooken skrev ingen arbetsbok {korning.namn}.xlsx")
         pdf = skriv_pdf(html_fil, tillfallig / f"{korning.namn}.pdf")
+        slutnamn = _markt_namn(korning.namn, tillfallig, html_fil)
         klar = True
         anmarkning = "" if pdf else "ingen PDF: Chromium är inte installerat (apt-get install chromium)"
-        return Utfall(korning.namn, True, time.perf_counter() - start, anmarkning, mapp=str(tillfallig))
+        return Utfall(
+            korning.namn, True, time.perf_counter() - start, anmarkning, mapp=str(tillfallig), slutnamn=slutnamn
+        )
     except PapermillExecutionError as e:
         indata = e.ename == "AnalysError"
         fel = e.evalue if e.ename in ("AnalysError", "ScbError", "ExterntFel") else f"{e.ename}: {e.evalue}"
@@ -447,11 +487,16 @@ def run_all(korningar: list[Korning], ut: Path | None = None, jobb: int | None =
 
     def klar(u: Utfall) -> None:
         if u.ok:
-            byt_in(Path(u.mapp), ut / u.namn)
+            slutnamn = u.slutnamn or u.namn
+            byt_in(Path(u.mapp), ut / slutnamn)
+            if slutnamn == u.namn and (ut / (u.namn + PAHITTAT_SUFFIX)).is_dir():
+                # avtalet eller antagandena är inte längre påhittade: den gamla märkta rapporten är inaktuell
+                shutil.rmtree(ut / (u.namn + PAHITTAT_SUFFIX), ignore_errors=True)
         utfall[u.namn] = u
         status = ("klar" + (f", {u.fel}" if u.fel else "")) if u.ok else "MISSLYCKADES"
         tid = f"{u.sekunder:.1f}".replace(".", ",")
-        print(f"{_stapel(len(utfall), len(korningar))}  {u.namn}: {status} ({tid} s)", file=strom, flush=True)
+        visat = u.slutnamn or u.namn
+        print(f"{_stapel(len(utfall), len(korningar))}  {visat}: {status} ({tid} s)", file=strom, flush=True)
 
     kvar = list(korningar)
     pool = ProcessPoolExecutor(max_workers=jobb, initializer=_arbetare_start)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -51,6 +53,13 @@ section.teknisk h3 {font-size: 12px; margin: 0.2em 0;}
 figure.diagram {margin: 0.5em 0 1.5em 0;}
 figure.diagram img {max-width: 100%; height: auto;}
 figure.diagram figcaption {font-size: 12px; color: #333;}
+@media (max-width: 640px) {
+  table.analys .kod, .jp-RenderedHTMLCommon table.analys .kod {display: none;}
+  table.analys, .jp-RenderedHTMLCommon table.analys {font-size: 12px;}
+  table.analys th, table.analys td, .jp-RenderedHTMLCommon table.analys th,
+  .jp-RenderedHTMLCommon table.analys td {padding: 3px 4px;}
+  table.analys th, table.analys th.tal, .jp-RenderedHTMLCommon table.analys th.tal {white-space: normal;}
+}
 @media print {
   @page {size: A4; margin: 16mm 12mm 16mm 12mm;
     @bottom-center {content: "Sida " counter(page) " av " counter(pages); font-size: 9pt; color: #333;}}
@@ -112,6 +121,8 @@ def html_tabell(
 
     def klasser(k: str, ar_tal: bool) -> str:
         delar = ["tal"] if ar_tal else []
+        if rubriker.get(str(k), str(k)) in ("Kod", "Kommunkod"):
+            delar.append("kod")  # döljs på en smal skärm, där kommunens namn räcker
         if str(k) in slag:
             delar.append(klass[slag[str(k)]])
         return " ".join(delar)
@@ -148,6 +159,19 @@ def html_tabell(
         f'<table class="analys">{caption}<thead><tr>{huvud}</tr></thead><tbody>{"".join(rader)}</tbody></table>'
         f"</div>{fot}"
     )
+
+
+def hela_tal(html_text: str) -> str:
+    """Tal bryts aldrig över två rader: mellanrummen i "1 030 000 kr" och "12,5 %" blir hårda
+    (bara i texten, inte i taggar, skript eller stilar).
+
+    >>> hela_tal("<p>betalar 1 030 000 kr, 3,5 % mer</p><style>a {margin: 0 100 200}</style>")
+    '<p>betalar 1\xa0030\xa0000\xa0kr, 3,5\xa0% mer</p><style>a {margin: 0 100 200}</style>'
+    """
+    delar = re.split(r"(<script.*?</script>|<style.*?</style>|<[^>]+>)", html_text, flags=re.S | re.I)
+    for i in range(0, len(delar), 2):
+        delar[i] = re.sub(r"(?<=\d) (?=\d{3}(?!\d))|(?<=\d) (?=kr\b)|(?<=\d) (?=%)", "\u00a0", delar[i])
+    return "".join(delar)
 
 
 def varna_pahittat() -> None:
@@ -217,13 +241,16 @@ def svg_linjer(
         v += steg
     for i, ar in enumerate(x):
         delar.append(f'<text x="{px(i):.1f}" y="{h - 12}" text-anchor="middle">{ar}</text>')
+    # Namnen vid linjernas slut flyttas isär när linjerna slutar nära varandra (minst 13 px).
+    etikett_y = {namn: py(float(v[-1])) + 4 for namn, v in serier.items()}
+    ordning = sorted(etikett_y, key=etikett_y.get)
+    for fore, nu in itertools.pairwise(ordning):
+        etikett_y[nu] = max(etikett_y[nu], etikett_y[fore] + 13)
     for n, (namn, varden) in enumerate(serier.items()):
         farg = "#000" if namn in streckad else FARGER[n % len(FARGER)]
         punkter = " ".join(f"{px(i):.1f},{py(float(v)):.1f}" for i, v in enumerate(varden))
         streck = ' stroke-dasharray="6,4"' if namn in streckad else ""
         delar.append(f'<polyline points="{punkter}" fill="none" stroke="{farg}" stroke-width="2.2"{streck}/>')
-        delar.append(
-            f'<text x="{vm + pb + 8}" y="{py(float(varden[-1])) + 4:.1f}" fill="{farg}">{html.escape(namn)}</text>'
-        )
+        delar.append(f'<text x="{vm + pb + 8}" y="{etikett_y[namn]:.1f}" fill="{farg}">{html.escape(namn)}</text>')
     delar.append("</svg>")
     return "".join(delar)

@@ -32,13 +32,14 @@ def describe_kommun(s: Scenarioberakning, kommunkod: str) -> str:
     sista = d[d["ar"] == till].set_index("scenario")["fast_kostnad"]
     forsta_slag = bas.loc[fran, "slag"]
     avtal = bas[bas["slag"] == "enligt avtal"]
-    avtalstext = "".join(f" {a}: **{format_kr(int(r.fast_kostnad))}** enligt avtal." for a, r in avtal.iterrows())
+    andra = [(a, r) for a, r in avtal.iterrows() if a != fran]  # avtalsåret `fran` står redan i första meningen
+    avtalstext = "".join(f" {a}: **{format_kr(int(r.fast_kostnad))}** enligt avtal." for a, r in andra)
     return (
         f"**{kommun}** betalar **{format_kr(int(bas.loc[fran, 'fast_kostnad']))}** i fast kostnad {fran} "
         f"({forsta_slag}).{avtalstext} "
         f"År {till} (beräknat) ligger den fasta kostnaden mellan {format_kr(int(sista.min()))} "
         f"({s.namn[sista.idxmin()]}) och {format_kr(int(sista.max()))} ({s.namn[sista.idxmax()]}) beroende på "
-        f"scenario. Kommunens andel av den fasta kostnaden är {format_procent(bas.loc[till, 'andel'])} {till}.\n\n"
+        f"scenario. År {till} är kommunens andel av den fasta kostnaden {format_procent(bas.loc[till, 'andel'])}.\n\n"
         f"Dessutom, beräknat i scenariot {s.basnamn}: {format_kr(int(bas.loc[fran, 'rorlig_kostnad']))} i "
         f"kursavgifter {fran} för {format_tal(int(bas.loc[fran, 'deltagardagar']))} antagna deltagardagar, och "
         f"{format_kr(int(bas.loc[fran, 'pott_tillbaka']))} tillbaka ur potten för "

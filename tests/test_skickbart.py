@@ -92,7 +92,7 @@ def test_kommunblad_shows_the_invoiced_amount(rapporter):
     html = (
         (rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.html").read_text(encoding="utf-8").replace("\xa0", " ")
     )
-    assert "<b>39 725 kr</b> enligt avtal" in html or "39 725 kr</strong> enligt avtal" in html
+    assert re.search(r"39 725 kr</(b|strong)> i fast kostnad 2024 \(enligt avtal\)", html)
     assert "59 525" not in html
     wb = load_workbook(rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.xlsx", data_only=True)
     rad = next(r for r in wb["Fast kostnad per år"].iter_rows(min_row=6) if r[0].value == "2024")

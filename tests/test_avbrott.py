@@ -119,6 +119,27 @@ def test_sigterm_ends_with_143_and_stops_workers(tmp_path):
     assert not [q.name for q in ut.iterdir() if ".tmp-" in q.name]
 
 
+def _sov() -> None:  # pragma: no cover - körs i barnprocessen
+    time.sleep(60)
+
+
+def test_stopping_children_leaves_reaping_to_multiprocessing():
+    """Orsaken till att SIGTERM ibland hängde: stoppfunktionen skördade arbetsprocesserna själv, och
+    processpoolen trodde sedan att de levde för alltid (Python väntade på dem vid avslutningen)."""
+    import multiprocessing
+
+    from analys.rapporter.korning import _stoppa_processer
+
+    barn = multiprocessing.get_context("fork").Process(target=_sov)
+    barn.start()
+    _stoppa_processer()
+    slut = time.monotonic() + 5
+    while barn.is_alive() and time.monotonic() < slut:
+        time.sleep(0.05)
+    assert not barn.is_alive()
+    assert barn.exitcode == -signal.SIGTERM
+
+
 def test_killed_parent_leaves_nothing_the_next_run_does_not_clean(tmp_path):
     ut = tmp_path / "reports"
     p = starta("--bara", "kommunblad", "--ut", str(ut))

@@ -452,18 +452,42 @@ def _stapel(klara: int, totalt: int, bredd: int = 24) -> str:
 
 
 def _stoppa_processer(sekunder: float = 2.0) -> None:
-    """Stoppa alla processer som den här processen startat (arbetsprocesser och deras kärnor)."""
+    """Stoppa alla processer som den här processen startat (arbetsprocesser och deras kärnor).
+
+    Väntar utan att skörda de avslutade processerna: det gör multiprocessing själv. Skördar man
+    dem här tror processpoolen att de lever för alltid (waitpid ger ECHILD), och Python hänger
+    när programmet avslutas."""
     import psutil
 
     barn = psutil.Process().children(recursive=True)
     for p in barn:
         with contextlib.suppress(psutil.Error):
             p.terminate()
-    _, kvar = psutil.wait_procs(barn, timeout=sekunder)
-    for p in kvar:
+    if _vanta_till_dod(barn, sekunder):
+        return
+    for p in barn:
         with contextlib.suppress(psutil.Error):
             p.kill()
-    psutil.wait_procs(kvar, timeout=1.0)
+    _vanta_till_dod(barn, 1.0)
+
+
+def _vanta_till_dod(processer, sekunder: float) -> bool:
+    """Sant när alla processerna har avslutats (zombie eller borta), utan att skörda någon."""
+    import psutil
+
+    def lever(p) -> bool:
+        try:
+            return p.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    slut = time.monotonic() + sekunder
+    while True:
+        if not any(lever(p) for p in processer):
+            return True
+        if time.monotonic() > slut:
+            return False
+        time.sleep(0.02)
 
 
 def _dog(namn: str) -> Utfall:

@@ -144,6 +144,40 @@ def test_every_chart_has_a_swedish_alt_text_that_states_its_message(rapporter):
             assert not re.search(r"\b(the|and|of|description)\b", alt), (k.namn, alt)
 
 
+def _bilder(html: str) -> dict[str, bytes]:
+    import base64
+
+    ut = {}
+    if m := re.search(r'<source media="screen and \(max-width: 640px\)" srcset="data:image/png;base64,([^"]+)"', html):
+        ut["smal"] = base64.b64decode(m.group(1))
+    ut["bred"] = base64.b64decode(re.search(r'<img alt="[^"]*" src="data:image/png;base64,([^"]+)"', html).group(1))
+    return ut
+
+
+def test_a_chart_gets_a_narrow_phone_version_only_when_it_fits():
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from analys.rapporter import diagram
+    from analys.rapporter.tabeller import figur
+
+    df, _ = build_fordelning(avtal="2024")
+    fig, alt = diagram.fig_fordelning(df, "Belopp per kommun")
+    bilder = _bilder(figur(fig, alt))
+    plt.close(fig)
+    bred, smal = (Image.open(io.BytesIO(bilder[k])) for k in ("bred", "smal"))
+    assert smal.width < 0.6 * bred.width  # texten blir ungefär dubbelt så stor på en mobil
+    assert abs(smal.height - bred.height) < 0.1 * bred.height
+    # Etiketter så långa att ritytan inte får plats: ingen mobilversion, den breda visas.
+    fig, ax = plt.subplots(figsize=(9, 3))
+    ax.barh([f"En mycket lång etikett som tar hela bredden nummer {i}" for i in range(3)], [1, 2, 3])
+    bilder = _bilder(figur(fig, "Stapeldiagram: tre staplar, 1, 2 och 3."))
+    plt.close(fig)
+    assert list(bilder) == ["bred"]
+
+
 # --- arbetsböckerna -----------------------------------------------------------------------------------
 
 
@@ -218,6 +252,13 @@ def test_every_html_report_passes_axe_core_wcag_21_aa(rapporter, webblasare):
         sida.close()
 
 
+DIAGRAM_I_SIDAN = """() => [...document.querySelectorAll('figure.diagram img')].map(img => {
+  const kalla = img.parentElement.querySelector('source');
+  return {smal: !!kalla, skala: img.clientWidth / img.naturalWidth,
+          visad: kalla && img.currentSrc === kalla.srcset ? 'smal' : (img.currentSrc === img.src ? 'bred' : '?')};
+})"""
+
+
 def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory):
     """Skärmbilder i mobilbredd (390 px) och skrivbordsbredd (1280 px) och PDF-sidan 1, för varje
     slags rapport. De sparas i en mapp att titta på; testet ser att de inte är tomma och att
@@ -235,6 +276,16 @@ def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory
             png = ut / f"{namn}-{bredd}.png"
             sida.screenshot(path=str(png), full_page=False)
             assert sida.evaluate("document.documentElement.scrollWidth") <= bredd + 1, (namn, bredd)
+            diagram = sida.evaluate(DIAGRAM_I_SIDAN)
+            assert diagram, namn
+            if bredd == 390:
+                # Mobilversionen av diagrammen visas där den finns, och texten krymper högst till hälften.
+                smala = [d for d in diagram if d["smal"]]
+                assert smala, namn
+                for d in smala:
+                    assert d["visad"] == "smal" and d["skala"] >= 0.45, (namn, d)
+            else:
+                assert {d["visad"] for d in diagram} == {"bred"}, (namn, diagram)
             sida.close()
             assert ImageStat.Stat(Image.open(png).convert("L")).stddev[0] > 20
         r = subprocess.run(

@@ -2,7 +2,8 @@
 avtal märkta, och en svensk alt-text till varje diagram som säger vad det visar.
 
 Varje `fig_…` returnerar (figur, alt-text); `visa` lägger diagrammet i notebooken som en bild med
-alt-texten. matplotlib laddas först när ett diagram ritas.
+alt-texten, och med en smalare version för mobilen när diagrammet får plats i den. matplotlib
+laddas först när ett diagram ritas.
 """
 
 from __future__ import annotations
@@ -181,6 +182,9 @@ def fig_komponenter(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, scenario: st
     _kr_axel(ax)
     ax.set_xticks(ar)
     ax.legend(frameon=False, fontsize=8.5, loc="upper left")
+    # Luft ovanför staplarna åt förklaringen, så att den inte täcker dem (inte heller på mobilen).
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + (hi - lo) * 0.3)
     fig.tight_layout()
     alt = (
         f"Stapeldiagram för scenariot {namn}, {ar[0]}–{ar[-1]}: kommunernas fasta kostnad "

@@ -186,15 +186,52 @@ def banner_pahittat() -> str:
     return f'{STIL}<div class="pahittat" role="note">{PAHITTAT}</div>'
 
 
-def figur(fig, alt: str, bildtext: str = "") -> str:
-    """Ett matplotlib-diagram som bild med svensk alt-text som säger vad diagrammet visar."""
+SMAL_BREDD = 4.2  # tum: diagrammet på en mobil, där texten då blir ungefär dubbelt så stor
+MINSTA_AXEL = 2.3  # tum: smalare än så blir ritytan i mobilversionen, och då visas den breda
+
+
+def _png(fig) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _smal_png(fig) -> str | None:
+    """Samma diagram ritat om i `SMAL_BREDD` tum med färre värden på den liggande axeln, eller None
+    om det inte får plats (långa etiketter, förklaring vid sidan, flera diagram bredvid varandra)."""
+    import warnings
+
+    from matplotlib.ticker import AutoLocator, MaxNLocator
+
+    bredd, hojd = fig.get_size_inches()
+    if bredd <= SMAL_BREDD + 0.5:
+        return None
+    fig.set_size_inches(SMAL_BREDD, hojd)
+    for ax in fig.axes:
+        if isinstance(ax.xaxis.get_major_locator(), AutoLocator):
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tight_layout varnar när den inte får plats; det prövas nedan
+        fig.tight_layout()
+    renderare = fig.canvas.get_renderer()
+    ryms = all(ax.get_position().width * SMAL_BREDD >= MINSTA_AXEL for ax in fig.axes if ax.get_visible())
+    ryms = ryms and fig.get_tightbbox(renderare).width <= SMAL_BREDD * 1.15
+    return _png(fig) if ryms else None
+
+
+def figur(fig, alt: str, bildtext: str = "") -> str:
+    """Ett matplotlib-diagram som bild med svensk alt-text som säger vad diagrammet visar.
+
+    På en smal skärm (mobil) visas en smalare version av samma diagram när det får plats, så att
+    texten inte krymper till oläslighet; dator och utskrift får den breda. Figuren ritas om i
+    den smala storleken: stäng den efteråt."""
+    bred = _png(fig)
+    smal = _smal_png(fig)
+    kalla = f'<source media="screen and (max-width: 640px)" srcset="data:image/png;base64,{smal}">' if smal else ""
     text = f"<figcaption>{html.escape(bildtext)}</figcaption>" if bildtext else ""
     return (
-        f'{STIL}<figure class="diagram"><img alt="{html.escape(alt, quote=True)}" '
-        f'src="data:image/png;base64,{data}">{text}</figure>'
+        f'{STIL}<figure class="diagram"><picture>{kalla}<img alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/png;base64,{bred}"></picture>{text}</figure>'
     )
 
 

@@ -136,3 +136,17 @@ def test_duplicate_row_in_data_is_caught(datakatalog):
     fil.write_text("\n".join([*rader, rader[1]]) + "\n", encoding="utf-8")
     with pytest.raises(AnalysError, match="kommun 2021 har mer än en rad för 1990-12-31"):
         load_befolkning("20", 2020)
+
+
+def test_a_trend_reaching_back_before_a_kommun_existed_says_so():
+    """Knivsta bildades 2003: en trend över 25 år från 2025 går tillbaka till 2000 (förut ett
+    programfel, KeyError)."""
+    from analys.begrepp import Befolkningsantagande
+    from analys.indata.befolkning import befolkning_for_datum
+
+    with pytest.raises(
+        AnalysError,
+        match=r"går tillbaka till 2000, då Knivsta \(0330\) inte fanns som kommun; ange ett mindre trend_ar",
+    ):
+        befolkning_for_datum("03", date(2030, 12, 31), Befolkningsantagande(metod="trend", trend_ar=25))
+    assert len(befolkning_for_datum("03", date(2030, 12, 31), Befolkningsantagande(metod="trend", trend_ar=5))) == 8

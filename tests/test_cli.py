@@ -401,3 +401,35 @@ def test_the_share_is_explained_with_the_key_in_use(cli, flaggor, forklaring):
     r = cli("fordelning", "--avtal", "2024", *flaggor)
     assert r.rc == 0, r.err
     assert forklaring in r.out
+
+
+def test_output_to_a_reader_that_stops_early_is_not_an_error():
+    """`analys scenario --format csv | true`: när läsaren har slutat (som `head` gör) är det inget
+    fel, och inget felmeddelande om en trasig pipe."""
+    r = subprocess.run(
+        f'"{sys.executable}" -m analys scenario --format csv | true; exit "${{PIPESTATUS[0]}}"',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+
+
+def test_an_agreement_period_on_29_february_gives_a_clear_date_range(cli, tmp_path):
+    """Ett avtal som börjar eller slutar en skottdag: marginalen ett år åt båda hållen blir den 28
+    februari (förut ett programfel)."""
+    avtal = tmp_path / "avtal.yaml"
+    text = (Path(__file__).parents[1] / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8")
+    avtal.write_text(
+        text.replace("  fran: 2024-01-01", "  fran: 2024-02-29").replace("  till: 2024-12-31", "  till: 2028-02-29"),
+        encoding="utf-8",
+    )
+    r = cli("faktura", "--avtal", str(avtal), "--fakturadatum", "2029-03-01", "--format", "csv")
+    assert r.rc == 2
+    assert "ange ett datum 2023-02-28–2029-02-28 (--fakturadatum)" in r.err and "Traceback" not in r.err
+    r = cli("faktura", "--avtal", str(avtal), "--fakturadatum", "2029-02-28", "--format", "csv")
+    assert r.rc == 0, r.err
+    assert sum(int(rad.split(",")[-3]) for rad in r.out.splitlines()[1:]) == 1_030_000

@@ -238,6 +238,22 @@ def _normal(text: str) -> str:
     return re.sub(r"\s", " ", text)
 
 
+def test_explorer_compares_with_the_scenario_as_it_stands_with_its_own_key():
+    """Ett scenario som byter nyckel ett visst år (blandad-nyckel: 30 % lika från 2025) jämförs
+    med sig självt, inte med en variant där nyckeln är befolkning alla år."""
+    from analys.utforska import SOM_I_SCENARIOT, Utforskare
+
+    u = Utforskare("blandad-nyckel", 2024, 2030)
+    assert u.nyckel.value == SOM_I_SCENARIOT and u.fast_andel.disabled
+    falun = list(u.underlag.kommun).index("Falun")
+    assert int(u.resultat.fast_kostnad[0, 1, falun]) == 176_299  # som `analys scenario --scenario blandad-nyckel`
+    assert "+0 kr mot scenariot Blandad nyckel" in u.sammanfattning.value.replace("\xa0", " ")
+    u.nyckel.value = "befolkning"  # nyckeln ändrad med reglaget: befolkning alla år
+    assert int(u.resultat.fast_kostnad[0, 1, falun]) == 221_544
+    u.nyckel.value = SOM_I_SCENARIOT
+    assert int(u.resultat.fast_kostnad[0, 1, falun]) == 176_299
+
+
 VANTA_PA_TOTAL = (
     "t => { const e = document.querySelector('.fast-total'); return e && e.innerText.replace(/\\s/g, ' ') === t; }"
 )

@@ -149,6 +149,19 @@ class Period(FrystModell):
             raise ValueError(f"perioden slutar ({self.till}) före den börjar ({self.fran})")
         return self
 
+    def med_marginal(self) -> tuple[date, date]:
+        """Perioden med ett års marginal åt båda hållen: fakturor och fakturadatum får ligga där.
+        Den 29 februari blir den 28 februari året före och året efter.
+
+        >>> Period(fran=date(2024, 2, 29), till=date(2028, 2, 29)).med_marginal()
+        (datetime.date(2023, 2, 28), datetime.date(2029, 2, 28))
+        """
+
+        def flytta(d: date, ar: int) -> date:
+            return d.replace(year=d.year + ar, day=min(d.day, 28) if d.month == 2 else d.day)
+
+        return flytta(self.fran, -1), flytta(self.till, 1)
+
 
 class Kostnad(FrystModell):
     """En fast kostnadspost: en roll med tjänstgöringsgrad och årskostnad i hela kronor."""

@@ -6,6 +6,8 @@ Fel i indata skrivs som en mening på standardfel och ger slutkod 2, aldrig en t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -377,6 +379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnalysError as e:
         print(f"analys: fel: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # Utdata till `head` eller liknande som slutade läsa: inget fel. Stäng tyst, så att
+        # Python inte skriver ett eget felmeddelande när stdout töms vid avslutningen.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:
         from analys.fel import os_fel_text
 
@@ -388,7 +396,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         vad = "Ctrl-C" if kod == 130 else "SIGTERM"
         print(f"analys: avbrutet ({vad}); inget som redan var klart har ändrats.", file=sys.stderr)
         return kod
-    except BrokenPipeError:
-        return 0
     finally:
         signal.signal(signal.SIGTERM, fore)

@@ -21,6 +21,8 @@ from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.scenarier import modellunderlag
 from analys.rapporter.tabeller import PAHITTAT, banner_pahittat, hela_tal, html_tabell, svg_linjer
 
+SOM_I_SCENARIOT = "scenariot"
+
 
 class Utforskare:
     """Reglage + tabell + diagram för ett scenario. `update()` räknar om och ritar om."""
@@ -42,8 +44,16 @@ class Utforskare:
         self.scenarionamn = scenarier[scenario].namn if scenario in scenarier else scenario
         self.scenario, self.fran, self.till = scenario, fran, till
         self._underlag: dict[tuple[str, Decimal], Modellunderlag] = {}
-        self.basunderlag = self._underlag_for(self.bas.nyckel.nyckel.value, self.bas.nyckel.fast_andel)
+        # Jämförelsen är scenariot som det står i antagandena, med dess egen nyckel (också en egen
+        # nyckel eller en som byts ett visst år); reglaget för nyckeln utgår från den.
+        self.basunderlag = modellunderlag(self.bas, fran, till)
         self.basresultat = compute(self.bas, self.basunderlag)
+        nycklar = [("Befolkning", "befolkning"), ("Lika delar", "lika"), ("Blandad", "blandad")]
+        if self.bas.nyckel_per_ar:
+            nycklar.insert(0, ("Som i scenariot", SOM_I_SCENARIOT))
+        elif self.bas.nyckel.nyckel.value not in dict(nycklar).values():
+            nycklar.insert(0, ("Egen (enligt antagandena)", SOM_I_SCENARIOT))
+        startnyckel = nycklar[0][1] if nycklar[0][1] == SOM_I_SCENARIOT else self.bas.nyckel.nyckel.value
         self._rubrik: dict[str, str] = {}
 
         def reglage(klass, klassnamn: str, description: str, **kw):
@@ -85,10 +95,8 @@ class Utforskare:
         self.nyckel = reglage(
             w.Dropdown,
             "reglage-nyckel",
-            options=[("Befolkning", "befolkning"), ("Lika delar", "lika"), ("Blandad", "blandad")],
-            value=self.bas.nyckel.nyckel.value
-            if self.bas.nyckel.nyckel.value in ("befolkning", "lika", "blandad")
-            else "befolkning",
+            options=nycklar,
+            value=startnyckel,
             description="Fördelningsnyckel",
         )
         self.fast_andel = reglage(
@@ -126,6 +134,9 @@ class Utforskare:
         return [self.per_resa, self.faktor, self.indexering, self.skift, self.nyckel, self.fast_andel, self.ar]
 
     def _underlag_for(self, nyckel: str, fast_andel: Decimal) -> Modellunderlag:
+        """Befolkning och andelar med den valda nyckeln för alla år (scenariots egna om den inte ändrats)."""
+        if nyckel == SOM_I_SCENARIOT:
+            return self.basunderlag
         nyckel_kod = (nyckel, Decimal(str(fast_andel)) if nyckel == "blandad" else Decimal(0))
         if nyckel_kod not in self._underlag:
             a = self.bas.model_copy(

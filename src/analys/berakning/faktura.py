@@ -71,8 +71,7 @@ def compute_fakturor(
 
     Kolumner: kommunkod, kommun, avser, belopp, fakturadatum, forfallodatum, referens.
     """
-    forsta = avtal.period.fran.replace(year=avtal.period.fran.year - 1)
-    sista = avtal.period.till.replace(year=avtal.period.till.year + 1)
+    forsta, sista = avtal.period.med_marginal()
     if not forsta <= fakturadatum <= sista:
         raise AnalysError(
             f"Fakturadatum {fakturadatum.isoformat()} ligger långt från avtalets period "

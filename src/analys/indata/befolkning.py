@@ -433,6 +433,11 @@ def _befolkning_for_datum(lanskod: str, datum: date, antagande: Befolkningsantag
     if antagande.metod == "trend":
         n = antagande.trend_ar
         fore = load_befolkning(lanskod, date(senaste.year - n, 12, 31)).set_index("kommunkod")["folkmangd"]
+        if nya := [f"{r.kommun} ({r.kommunkod})" for r in bas.itertuples() if r.kommunkod not in fore.index]:
+            raise AnalysError(
+                f"Befolkningens trend över {n} år (trend_ar i antagandena) går tillbaka till {senaste.year - n}, "
+                f"då {', '.join(nya)} inte fanns som kommun; ange ett mindre trend_ar."
+            )
         steg = datum.year - senaste.year
         bas["folkmangd"] = [
             max(1, _avrunda(p + Fraction(steg * (p - int(fore[k])), n)))

@@ -299,8 +299,7 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
 
     fakt = []
     sedda = {}
-    forsta = avtal.period.fran.replace(year=avtal.period.fran.year - 1)
-    sista = avtal.period.till.replace(year=avtal.period.till.year + 1)
+    forsta, sista = avtal.period.med_marginal()
     for rad, v in blad["fakturor"]:
         p = _plats(kalla, "fakturor", rad)
         kod, namn = _kommun(v[0], v[1], kommuner, p)

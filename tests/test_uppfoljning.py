@@ -433,3 +433,22 @@ def test_partly_filled_template_shows_what_is_not_reported_yet(cli, mall, tmp_pa
     assert visning["utfall"].iloc[0] == 300_000
     assert set(list(visning["utfall"])[1:]) == {"ej rapporterat"} and len(visning) == len(KOSTNADSPOSTER)
     assert f.resultat.utfall == 300_000
+
+
+def test_follow_up_on_a_placeholder_agreement_is_marked_like_its_invoices(mall, tmp_path):
+    """Ett avtal med platshållare (exempel: true, som `analys ny` skriver) märker uppföljningen,
+    precis som fakturorna på samma avtal, även när underlaget är riktigt ifyllt."""
+    from analys.rapporter.tabeller import PAHITTAT
+    from analys.rapporter.uppfoljning import berakna
+
+    text = (ROT / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8")
+    assert "exempel:" not in text
+    avtal = tmp_path / "avtal.yaml"
+    avtal.write_text(text + "exempel: true\n", encoding="utf-8")
+    wb = load_workbook(mall)
+    wb["Aktivitet"]["E2"] = 10  # Vansbro: tio deltagardagar
+    ifylld = tmp_path / "ifylld.xlsx"
+    wb.save(ifylld)
+    f = berakna(str(avtal), ifylld)
+    assert f.pahittat and PAHITTAT in f.titel
+    assert not berakna("2024", ifylld).pahittat

@@ -199,7 +199,7 @@ def _intervall(parameter: str, lo: float, hi: float) -> str:
     if parameter in ("indexering", "samverkan_besparing"):
         return f"{format_procent(lo, 1)} – {format_procent(hi, 1)}"
     if parameter == "kostnad_per_tjanst_faktor":
-        return f"{format_procent(lo - 1, 0).replace('−', '−')} – +{format_procent(hi - 1, 0)} mot basen"
+        return f"{format_procent(lo - 1, 0)} – +{format_procent(hi - 1, 0)} mot basen"
     if parameter == "per_resa":
         return f"{format_tal(lo, 2)} – {format_tal(hi, 2)} tjänst"
     if parameter == "lansering_forskjutning_manader":

@@ -20,13 +20,13 @@ import pandas as pd
 
 from analys.rapporter.filer import write_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
+from analys.rapporter.tabeller import PAHITTAT
 
 FORMAT_KR = '#,##0 "kr"'
 FORMAT_HELTAL = "#,##0"
 FORMAT_PROCENT = "0.00%"
 FORMAT_DECIMAL = "0.00"
 FORMAT_DATUM = "yyyy-mm-dd"
-PAHITTAT = "PÅHITTAT EXEMPEL – inte verkliga siffror"
 BLA = "#DDE6F0"
 
 

@@ -27,12 +27,16 @@ def skyddade_mappar() -> list[tuple[Path, str]]:
     return mappar
 
 
+def _skyddad(path: Path) -> str | None:
+    """Vilken skyddad mapp (indata, programmet) `path` ligger i, eller None."""
+    mal = Path(path).resolve()
+    return next((vad for mapp, vad in skyddade_mappar() if mal == mapp or mapp in mal.parents), None)
+
+
 def kontrollera_utmapp(path: Path) -> None:
     """En mapp att skriva rapporter i får inte ligga bland indata."""
-    mal = Path(path).resolve()
-    for mapp, vad in skyddade_mappar():
-        if mal == mapp or mapp in mal.parents:
-            raise AnalysError(f"{path} ligger i {vad}; analys skriver aldrig där. Välj t.ex. reports/.")
+    if vad := _skyddad(path):
+        raise AnalysError(f"{path} ligger i {vad}; analys skriver aldrig där. Välj t.ex. reports/.")
 
 
 def check_writable(path: Path, skriv_over: bool, indata: Iterable[str | Path | None] = ()) -> None:
@@ -41,11 +45,8 @@ def check_writable(path: Path, skriv_over: bool, indata: Iterable[str | Path | N
     `skriv_over`."""
     path = Path(path)
     mal = path.resolve()
-    for mapp, vad in skyddade_mappar():
-        if mal == mapp or mapp in mal.parents:
-            raise AnalysError(
-                f"{path} ligger i {vad}; analys skriver aldrig där. Välj en fil utanför, t.ex. i reports/."
-            )
+    if vad := _skyddad(path):
+        raise AnalysError(f"{path} ligger i {vad}; analys skriver aldrig där. Välj en fil utanför, t.ex. i reports/.")
     for fil in indata:
         if fil is None:
             continue

@@ -70,16 +70,14 @@ def _forsta_rubrik(nb) -> str:
     return ""
 
 
-# På en smal skärm (mobilen): ingen indragning för prompter, tätare tabeller, så att beloppen syns.
+# På en smal skärm (mobilen): ingen indragning för prompter, så att beloppen syns (tabellernas egen
+# mobilstil står i tabeller.STIL).
 MOBIL = """<style>
 @media (max-width: 640px) {
   body, .jp-Notebook {padding: 6px !important;}
   .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-output, .jp-OutputArea-child,
   .jp-RenderedHTMLCommon {padding-left: 0 !important; margin-left: 0 !important; padding-right: 0 !important;}
   .jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt {display: none !important;}
-  table.analys, .jp-RenderedHTMLCommon table.analys {font-size: 12px;}
-  table.analys th, table.analys td, .jp-RenderedHTMLCommon table.analys th,
-  .jp-RenderedHTMLCommon table.analys td {padding: 3px 5px;}
 }
 </style>
 """

@@ -11,6 +11,7 @@ from analys.fel import AnalysError
 from analys.indata.avtal import load_avtal
 from analys.indata.befolkning import load_befolkning
 from analys.indata.underlag import BLADNAMN, MALLRUBRIKER
+from analys.rapporter.excel import BLA, FORMAT_DATUM, FORMAT_HELTAL, FORMAT_KR
 from analys.rapporter.filer import check_writable, write_atomic
 
 RADER = 400  # rader med validering per blad
@@ -29,11 +30,11 @@ def write_mall(avtal: Avtal, path: Path) -> None:
 
     def skriv_bok(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False})
-        fet = wb.add_format({"bold": True, "bg_color": "#DDE6F0", "bottom": 1})
+        fet = wb.add_format({"bold": True, "bg_color": BLA, "bottom": 1})
         rubrikformat = wb.add_format({"bold": True, "font_size": 13})
-        heltal = wb.add_format({"num_format": "#,##0"})
-        kr = wb.add_format({"num_format": '#,##0 "kr"'})
-        datumformat = wb.add_format({"num_format": "yyyy-mm-dd"})
+        heltal = wb.add_format({"num_format": FORMAT_HELTAL})
+        kr = wb.add_format({"num_format": FORMAT_KR})
+        datumformat = wb.add_format({"num_format": FORMAT_DATUM})
         text_format = wb.add_format({"num_format": "@"})
 
         info = wb.add_worksheet("Instruktioner")

@@ -136,9 +136,11 @@ class Scenarioberakning:
 
     @property
     def pahittat(self) -> bool:
-        """Antagandena eller ett av avtalen är ett påhittat exempel eller har platshållare."""
-        bas = self.bas
-        return bas.exempel or any(a.exempel for ar, a in avtal_for_lan(bas.lan).items() if self.fran <= ar <= self.till)
+        """Antagandena för något av scenarierna eller ett av avtalen är ett påhittat exempel eller
+        har platshållare."""
+        scenarier = (load_antaganden(s, self.antagandefil, self.scenariofil) for s in self.scenarier)
+        avtal = (a for ar, a in avtal_for_lan(self.bas.lan).items() if self.fran <= ar <= self.till)
+        return any(a.exempel for a in scenarier) or any(a.exempel for a in avtal)
 
     @property
     def titel(self) -> str:
@@ -157,16 +159,18 @@ class Scenarioberakning:
         )
 
 
-def berakna(scenarier: list[str], fran: int, till: int, antaganden: str | Path | None = None) -> Scenarioberakning:
-    """Scenarierna ur antagandefilen (standard `data/antaganden/bas.yaml`) och scenariofilen bredvid."""
+def berakna(
+    scenarier: list[str],
+    fran: int,
+    till: int,
+    antaganden: str | Path | None = None,
+    scenariofil: str | Path | None = None,
+) -> Scenarioberakning:
+    """Scenarierna ur antagandefilen (standard `data/antaganden/bas.yaml`) och scenariofilen
+    (standard scenarier.yaml bredvid den)."""
     antagandefil = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
-    scenariofil = antagandefil.parent / "scenarier.yaml"
-    alla = read_scenarier(scenariofil)
-    okanda = [s for s in scenarier if s not in alla]
-    if okanda:
-        raise AnalysError(
-            f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scenariofil)}. Scenarier som finns: {', '.join(alla)}."
-        )
+    scenariofil = Path(scenariofil) if scenariofil else antagandefil.parent / "scenarier.yaml"
+    alla = _las_scenarier(scenariofil, scenarier)
     per_kommun, per_ar = compute_scenarier(scenarier, fran, till, antagandefil, scenariofil)
     return Scenarioberakning(
         tuple(scenarier),
@@ -616,6 +620,16 @@ def write_scenario_xlsx(
     )
 
 
+def _las_scenarier(scenariofil: Path, valda: list[str]) -> dict:
+    """Scenarierna i filen; fel om något av de valda inte finns där."""
+    alla = read_scenarier(scenariofil)
+    if okanda := [s for s in valda if s not in alla]:
+        raise AnalysError(
+            f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scenariofil)}. Scenarier som finns: {', '.join(alla)}."
+        )
+    return alla
+
+
 def lista(antaganden: Path | None = None, scenariofil: Path | None = None) -> str:
     """`analys scenario --lista`: scenarierna med en rad var."""
     scenarier = _scenarier(antaganden, scenariofil)[2]
@@ -644,12 +658,8 @@ def kommandoutdata(
     """`analys scenario`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`.
     Med `kommun` (kod eller namn) bara den kommunens rader. Utan `fran` räknas från antagandenas
     basår, utan `till` sex år efter `fran`."""
-    bas_path, scen_path, alla = _scenarier(antaganden, scenariofil)
-    okanda = [s for s in scenarier if s not in alla]
-    if okanda:
-        raise AnalysError(
-            f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scen_path)}. Scenarier som finns: {', '.join(alla)}."
-        )
+    bas_path, scen_path, _ = _scenarier(antaganden, scenariofil)
+    _las_scenarier(scen_path, scenarier)
     if fran is None:
         fran = load_antaganden(scenarier[0], antaganden, scenariofil).basar
     if till is None:
@@ -659,25 +669,19 @@ def kommandoutdata(
             raise AnalysError(f"Året {ar} ligger utanför modellens år {FORSTA_AR}–{SISTA_AR}.")
     if till < fran:
         raise AnalysError(f"--till ({till}) ligger före --fran ({fran}).")
-    valda = list(dict.fromkeys(scenarier))
-    per_kommun, per_ar = compute_scenarier(valda, fran, till, antaganden, scenariofil)
+    s = berakna(list(dict.fromkeys(scenarier)), fran, till, bas_path, scen_path)
+    per_kommun, per_ar, namn, pahittat = s.per_kommun, s.per_ar, s.namn, s.pahittat
     if kommun is not None:
         kod = kommunkoder([kommun], per_kommun.drop_duplicates("kommunkod"), "--kommun")[0]
         per_kommun = per_kommun[per_kommun["kommunkod"] == kod].reset_index(drop=True)
-    beskrivningar = {n: s.beskrivning for n, s in alla.items()}
-    namn = {n: s.namn for n, s in alla.items()}
-    forsta = load_antaganden(valda[0], antaganden, scenariofil)
-    pahittat = any(load_antaganden(v, antaganden, scenariofil).exempel for v in valda) or any(
-        a.exempel for ar, a in avtal_for_lan(forsta.lan).items() if fran <= ar <= till
-    )
     if format == "csv":
         if pahittat:
             varna_pahittat()
         return to_csv(per_kommun)
     if format == "excel-csv":
         return to_excel_csv(per_kommun, namn, pahittat)
-    kallor = scenario_kallor(per_ar, namn, beskrivningar, forsta, str(bas_path), str(scen_path))
+    kallor = s.kallor()
     if format == "xlsx":
         write_scenario_xlsx(per_kommun, per_ar, namn, kallor, ut, pahittat)
         return None
-    return to_tabell(per_kommun, per_ar, beskrivningar, namn, kallor, pahittat)
+    return to_tabell(per_kommun, per_ar, s.beskrivningar, namn, kallor, pahittat)

@@ -43,8 +43,9 @@ class Uppfoljning:
 
     @property
     def pahittat(self) -> bool:
-        """Underlaget är ett påhittat exempel: allt som visas märks så."""
-        return self.underlag.pahittat
+        """Underlaget eller avtalet är ett påhittat exempel eller har platshållare (som fakturorna):
+        allt som visas märks så."""
+        return self.underlag.pahittat or self.avtal.exempel
 
     @property
     def titel(self) -> str:

@@ -200,6 +200,24 @@ def test_workbooks_are_printable_and_readable(rapporter):
         assert texter.index("Teknisk spårbarhet") > texter.index("Uppgift")
 
 
+def test_workbook_cells_read_as_the_report_says(rapporter):
+    """Årtal utan tusentalsavgränsare (2024, inte "2 024" i svensk Excel), känslighetens låga och
+    höga värden i parameterns egen enhet, och förändringens föregående år märkt som beräknat."""
+    wb = load_workbook(rapporter / "scenarier-2024-2030" / "scenarier-2024-2030.xlsx")
+    for blad, kolumn in (("Per år", "B"), ("Alla rader", "B"), ("Osäkerhet", "A")):
+        ws = wb[blad]
+        rubrik = next(r for r in range(1, 10) if ws[f"{kolumn}{r}"].value == "År")
+        assert ws[f"{kolumn}{rubrik + 1}"].value == 2024 and ws[f"{kolumn}{rubrik + 1}"].number_format == "0", blad
+    ks = wb["Känslighet"]
+    varden = {(r[0].value, r[1].value, r[2].value) for r in ks.iter_rows(min_row=6) if r[0].value}
+    assert ("Indexering per år", "1,5 %", "4,5 %") in varden
+    assert ("Förskjutning av lanseringar (månader)", "−6 månader", "+18 månader") in varden
+    wb = load_workbook(rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.xlsx")
+    assert wb["Detaljer"]["B6"].value == 2024 and wb["Detaljer"]["B6"].number_format == "0"
+    wb = load_workbook(rapporter / "fordelning-2024" / "fordelning-2024.xlsx")
+    assert [c.value for c in wb["Förändring"][5]][2:4] == ["Föregående år (beräknat)", "Belopp (enligt avtal)"]
+
+
 def test_sums_fit_their_columns(rapporter):
     """Ingen ### i Excel: varje kolumn är minst så bred som den längsta visade cellen, summan inräknad."""
     from analys.rapporter.format import format_kr

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.tabeller import FARGER, figur
+from analys.rapporter.text import parameterintervall
 
 
 def _plt():
@@ -194,19 +195,6 @@ def fig_komponenter(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, scenario: st
     return fig, alt
 
 
-def _intervall(parameter: str, lo: float, hi: float) -> str:
-    """De låga och höga värdena som en läsare förstår dem."""
-    if parameter in ("indexering", "samverkan_besparing"):
-        return f"{format_procent(lo, 1)} – {format_procent(hi, 1)}"
-    if parameter == "kostnad_per_tjanst_faktor":
-        return f"{format_procent(lo - 1, 0)} – +{format_procent(hi - 1, 0)} mot basen"
-    if parameter == "per_resa":
-        return f"{format_tal(lo, 2)} – {format_tal(hi, 2)} tjänst"
-    if parameter == "lansering_forskjutning_manader":
-        return f"{format_tal(lo)} till +{format_tal(hi)} månader"
-    return f"{format_tal(lo, 1)} – {format_tal(hi, 1)}"
-
-
 def fig_tornado(sens: pd.DataFrame, ar: int, kommun: str | None = None):
     """Tornadodiagram: hur kommunernas fasta kostnad år `ar` ändras när en parameter i taget sätts
     lågt/högt. Summerat över kommunerna, eller för en kommun."""
@@ -220,9 +208,9 @@ def fig_tornado(sens: pd.DataFrame, ar: int, kommun: str | None = None):
     ax.barh(y, g["effekt_lag"], color=FARGER[2], label="Lågt värde")
     ax.barh(y, g["effekt_hog"], color=FARGER[3], label="Högt värde")
     etiketter = [
-        f"{e} ({_intervall(p, lo, hi)})" for p, e, lo, hi in zip(g["parameter"], g["etikett"], g["lag"], g["hog"],
-                                                              strict=True)
-    ]  # fmt: skip
+        f"{e} ({parameterintervall(p, lo, hi)})"
+        for p, e, lo, hi in zip(g["parameter"], g["etikett"], g["lag"], g["hog"], strict=True)
+    ]
     ax.set_yticks(y, etiketter, fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
     vem = "alla kommuner" if kommun is None else kommun

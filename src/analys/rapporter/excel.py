@@ -27,6 +27,7 @@ FORMAT_HELTAL = "#,##0"
 FORMAT_PROCENT = "0.00%"
 FORMAT_DECIMAL = "0.00"
 FORMAT_DATUM = "yyyy-mm-dd"
+FORMAT_AR = "0"  # 2024, inte 2 024
 BLA = "#DDE6F0"
 
 
@@ -46,6 +47,7 @@ class Blad:
 
     `andel` = (andelskolumn, talkolumn): andelen skrivs som formeln tal / summan av tal.
     `summera`: en rad "Summa" med SUM-formler under kolumnerna i `summera`.
+    `ar`: årtal, utan tusentalsavgränsare (2024, inte 2 024).
     `text`: kolumner som alltid är text (t.ex. Kommunkod, så att 2080 inte blir 2 080).
     """
 
@@ -59,6 +61,7 @@ class Blad:
     heltal: Sequence[str] = ()
     decimal: Sequence[str] = ()
     datum: Sequence[str] = ()
+    ar: Sequence[str] = ("År",)
     text: Sequence[str] = ("Kommunkod",)
     summera: Sequence[str] = ()
     andel: tuple[str, str] | None = None
@@ -147,6 +150,8 @@ def _talformat(kolumn: str, blad: Blad) -> str | None:
         return FORMAT_DECIMAL
     if kolumn in blad.datum:
         return FORMAT_DATUM
+    if kolumn in blad.ar:
+        return FORMAT_AR
     return None
 
 

@@ -33,8 +33,6 @@ from analys.rapporter.text import nyckel_text
 
 UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
 
-__all__ = ["compare_with"]  # jämförelsen räknas i berakning.fordelning; notebooks når den här
-
 
 def build_fordelning(
     avtal: str | None = None,
@@ -104,12 +102,6 @@ def avtalets_fordelning(avtal: Avtal) -> pd.DataFrame:
     """Avtalets fasta kostnad för kommunerna, fördelad efter avtalets nyckel och befolkningsdatum."""
     befolkning = load_befolkning(avtal.lan, avtal.befolkningsdatum)
     return compute_fordelning(befolkning, avtal.belopp_kommuner, avtal.fordelningsnyckel())
-
-
-def slag(info: Fordelningsinfo) -> str:
-    """ "enligt avtal" när belopp, datum och nyckel är avtalets och alla kommuner deltar, annars
-    "beräknat" (t.ex. "vad betalar de andra om Älvdalen inte skriver under?")."""
-    return info.slag
 
 
 def titel(info: Fordelningsinfo) -> str:
@@ -192,9 +184,8 @@ def _beloppsrubrik(info: Fordelningsinfo) -> str:
     return f"Belopp ({info.slag})"
 
 
-def html_table(df: pd.DataFrame, info: Fordelningsinfo | None = None) -> str:
+def html_table(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     d = df[["kommunkod", "kommun", "folkmangd", "andel", "belopp"]]
-    belopp = _beloppsrubrik(info) if info else "Belopp"
     return html_tabell(
         d,
         kr=["belopp"],
@@ -211,10 +202,10 @@ def html_table(df: pd.DataFrame, info: Fordelningsinfo | None = None) -> str:
             "kommun": "Kommun",
             "folkmangd": "Folkmängd",
             "andel": "Andel",
-            "belopp": belopp,
+            "belopp": _beloppsrubrik(info),
         },
         rubrik="Belopp per kommun",
-        slag={"belopp": slag(info)} if info else None,
+        slag={"belopp": info.slag},
     )
 
 
@@ -242,7 +233,18 @@ def change_text(jamforelse: pd.DataFrame, ar: int) -> str:
     )
 
 
-def html_change_table(jamforelse: pd.DataFrame, fore_slag: str = "beräknat", nu_slag: str = "enligt avtal") -> str:
+def visa_forandring(jamforelse: pd.DataFrame | None) -> bool:
+    """Om förändringstabellen visas: det finns ett föregående år och någon kommun har ändrats."""
+    return jamforelse is not None and len(andrade(jamforelse)) > 0 and int(jamforelse["belopp_fore"].sum()) != 0
+
+
+def _fore_rubrik(jamforelse: pd.DataFrame) -> str:
+    """ "Föregående år (beräknat)": jämförelsens belopp är beräknade eller enligt ett avtal."""
+    return f"Föregående år ({jamforelse.attrs.get('slag_fore', 'beräknat')})"
+
+
+def html_change_table(jamforelse: pd.DataFrame, info: Fordelningsinfo) -> str:
+    fore_slag, nu_slag = jamforelse.attrs.get("slag_fore", "beräknat"), info.slag
     d = andrade(jamforelse)[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
     fore, nu = int(d["belopp_fore"].sum()), int(d["belopp"].sum())
     return html_tabell(
@@ -259,8 +261,8 @@ def html_change_table(jamforelse: pd.DataFrame, fore_slag: str = "beräknat", nu
         rubriker={
             "kommunkod": "Kod",
             "kommun": "Kommun",
-            "belopp_fore": f"Föregående år ({fore_slag})",
-            "belopp": f"Belopp ({nu_slag})",
+            "belopp_fore": _fore_rubrik(jamforelse),
+            "belopp": _beloppsrubrik(info),
             "forandring_kr": "Förändring",
             "forandring_procent": "Förändring %",
         },
@@ -304,13 +306,14 @@ def write_fordelning_workbook(
 ) -> None:
     """Rapportens arbetsbok: Fördelning, Förändring (kommunerna som ändrats), Källor."""
     blad = [fordelning_blad(df, info)]
-    if jamforelse is not None and len(andrade(jamforelse)) and int(jamforelse["belopp_fore"].sum()):
+    if visa_forandring(jamforelse):
+        fore = _fore_rubrik(jamforelse)
         j = andrade(jamforelse)[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
         j = j.rename(
             columns={
                 "kommunkod": "Kommunkod",
                 "kommun": "Kommun",
-                "belopp_fore": "Föregående år",
+                "belopp_fore": fore,
                 "belopp": _beloppsrubrik(info),
                 "forandring_kr": "Förändring",
                 "forandring_procent": "Förändring %",
@@ -322,9 +325,9 @@ def write_fordelning_workbook(
                 titel="Förändring mot föregående år",
                 undertitel=change_text(jamforelse, info.ar or 0),
                 df=j,
-                kr=["Föregående år", _beloppsrubrik(info), "Förändring"],
+                kr=[fore, _beloppsrubrik(info), "Förändring"],
                 procent=["Förändring %"],
-                summera=["Föregående år", _beloppsrubrik(info), "Förändring"],
+                summera=[fore, _beloppsrubrik(info), "Förändring"],
             )
         )
     write_workbook(

@@ -129,7 +129,7 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
             undertitel="Fast kostnad enligt avtal eller beräknad; kursavgifter och pott alltid beräknade.",
             df=detalj,
             kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")],
-            heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar", "ar")],
+            heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar")],
             procent=[RUBRIKER["andel"]],
         ),
     ]

@@ -30,6 +30,7 @@ from analys.rapporter.excel import Blad, Kallor, Linjediagram, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.kallor import kallor_text, scenario_kallor
 from analys.rapporter.tabeller import PAHITTAT, html_tabell, varna_pahittat
+from analys.rapporter.text import parametervarde
 
 CSV_KOLUMNER = [
     "scenario",
@@ -413,7 +414,7 @@ def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, namn: Mapping[
             undertitel="Fast kostnad enligt avtal eller beräknad (kolumnen Underlag); kursavgifter och pott beräknade.",
             df=alla,
             kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")],
-            heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar", "ar")],
+            heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar")],
             procent=[RUBRIKER["andel"]],
         )
     )
@@ -424,7 +425,7 @@ def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, namn: Mapping[
             titel="Summor per scenario och år",
             df=per,
             kr=[RUBRIKER[k] for k in ("fast_total", "region_del", "kommunernas_del", "pott")],
-            heltal=[RUBRIKER[k] for k in ("deltagardagar", "utbildardagar", "ar")],
+            heltal=[RUBRIKER[k] for k in ("deltagardagar", "utbildardagar")],
             decimal=[RUBRIKER[k] for k in ("tjanster", "aktiva_resor")],
         )
     )
@@ -432,6 +433,11 @@ def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, namn: Mapping[
 
 
 def _kanslighet_blad(sens: pd.DataFrame, ar: int) -> Blad:
+    # Låga och höga värden som text i parameterns egen enhet ("1,5 %", "+18 månader").
+    sens = sens.assign(
+        lag=[parametervarde(p, v) for p, v in zip(sens["parameter"], sens["lag"], strict=True)],
+        hog=[parametervarde(p, v) for p, v in zip(sens["parameter"], sens["hog"], strict=True)],
+    )
     d = sens.rename(
         columns={
             "etikett": "Parameter",
@@ -453,7 +459,7 @@ def _kanslighet_blad(sens: pd.DataFrame, ar: int) -> Blad:
         undertitel="Beräknat. År med avtal påverkas inte.",
         df=d,
         kr=kr,
-        decimal=["Lågt värde", "Högt värde"],
+        text=("Kommunkod", "Lågt värde", "Högt värde"),
     )
 
 
@@ -476,7 +482,6 @@ def _mc_blad(mc: pd.DataFrame) -> Blad:
         "År med avtal är fasta.",
         df=d,
         kr=["P10", "Median", "P90", "Medel"],
-        heltal=["År"],
     )
 
 

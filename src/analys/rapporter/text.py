@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analys.begrepp import Fordelningsnyckel, Nyckel
 from analys.berakning.uppfoljning import Resultat
-from analys.rapporter.format import format_kr, format_procent
+from analys.rapporter.format import format_kr, format_procent, format_tal
 
 NYCKEL_TEXT = {
     Nyckel.BEFOLKNING: "efter folkmängd (andel av kommunernas sammanlagda folkmängd)",
@@ -42,3 +42,35 @@ def resultat_text(resultat: Resultat) -> str:
         f"kursavgifter {format_kr(resultat.avgifter)}); kostnader {format_kr(resultat.kostnader)} (utfall "
         f"{format_kr(resultat.utfall)}, pott till kommunerna {format_kr(resultat.pott_utbetald)}). {slut}{pott}"
     )
+
+
+_ENHET = {
+    "kostnad_per_tjanst_faktor": " mot basen",
+    "per_resa": " tjänst",
+    "lansering_forskjutning_manader": " månader",
+}
+
+
+def parametervarde(parameter: str, v: float, enhet: bool = True) -> str:
+    """Ett värde på en osäker parameter (känslighetsanalysen) som en läsare förstår det.
+
+    >>> parametervarde("indexering", 0.015), parametervarde("lansering_forskjutning_manader", 18)
+    ('1,5 %', '+18 månader')
+    """
+    if parameter in ("indexering", "samverkan_besparing"):
+        text = format_procent(v, 1)
+    elif parameter == "kostnad_per_tjanst_faktor":
+        text = f"{'+' if v > 1 else ''}{format_procent(v - 1, 0)}"
+    elif parameter == "per_resa":
+        text = format_tal(v, 2)
+    elif parameter == "lansering_forskjutning_manader":
+        text = f"{'+' if v > 0 else ''}{format_tal(v)}"
+    else:
+        text = format_tal(v, 1)
+    return text + (_ENHET.get(parameter, "") if enhet else "")
+
+
+def parameterintervall(parameter: str, lo: float, hi: float) -> str:
+    """Det låga och det höga värdet, t.ex. "−6 till +18 månader" eller "1,5 % – 4,5 %"."""
+    mellan = " till " if lo < 0 else " – "
+    return f"{parametervarde(parameter, lo, enhet=False)}{mellan}{parametervarde(parameter, hi)}"

@@ -40,16 +40,34 @@ def _tal(v: Any) -> Any:
     return d
 
 
+def iso_datum(text: str) -> date | None:
+    """Texten som datum om den har formen ÅÅÅÅ-MM-DD (och inget annat av det ISO 8601 tillåter,
+    t.ex. veckodatum), annars None. En dag som inte finns i kalendern ger ValueError.
+
+    >>> iso_datum("2024-02-29"), iso_datum("2024-W07-1"), iso_datum("29/2")
+    (datetime.date(2024, 2, 29), None, None)
+    """
+    text = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text} är inget datum som finns i kalendern") from None
+
+
+def inom_datumgranser(d: date) -> bool:
+    """Datum som programmet räknar med ligger mellan 1900 och 2100."""
+    return FORSTA_DATUM <= d <= SISTA_DATUM
+
+
 def _datum(v: Any) -> Any:
     """Ett datum (ÅÅÅÅ-MM-DD som text går också) mellan 1900 och 2100."""
-    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
-        try:
-            v = date.fromisoformat(v.strip())
-        except ValueError:
-            raise ValueError(f"{v.strip()} är inget datum som finns i kalendern") from None
+    if isinstance(v, str) and (d := iso_datum(v)) is not None:
+        v = d
     if isinstance(v, datetime) or not isinstance(v, date):
         raise ValueError(f"ska vara ett datum ÅÅÅÅ-MM-DD (fick {v!r})")
-    if not FORSTA_DATUM <= v <= SISTA_DATUM:
+    if not inom_datumgranser(v):
         raise ValueError(f"ska ligga mellan 1900 och 2100 (fick {v.isoformat()})")
     return v
 

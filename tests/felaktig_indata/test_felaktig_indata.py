@@ -510,6 +510,10 @@ def _faktura_1900(wb):
     wb["Fakturor"].append(["2080", "Falun", date(1900, 1, 2), 100, "x"])
 
 
+def _faktura_veckodatum(wb):
+    wb["Fakturor"].append(["2080", "Falun", "2024-W07-4", 100, "x"])  # ISO-veckodatum, som text
+
+
 def _kommun_fel(wb):
     wb["Aktivitet"]["B5"] = "Göteborg"
 
@@ -525,6 +529,7 @@ MALLFALL = [
     ("orimligt-stort", _stort, "blad Aktivitet, rad 5, kolumn deltagardagar: 1e+20 är orimligt stort"),
     ("halv-dag", _halvt, "blad Aktivitet, rad 5, kolumn deltagardagar: '2.5' är inte ett heltal"),
     ("faktura-1900", _faktura_1900, "kolumn fakturadatum: 1900-01-02 ligger långt från avtalets period"),
+    ("faktura-veckodatum", _faktura_veckodatum, "kolumn fakturadatum: '2024-W07-4' är inget datum; ange ÅÅÅÅ-MM-DD"),
     ("fel-kommunnamn", _kommun_fel, "kolumn kommun: 'Göteborg' stämmer inte med kommunkod 2029 (Leksand)"),
 ]  # fmt: skip
 for namn, andra, meddelande in MALLFALL:

@@ -15,6 +15,7 @@ kommunernas folkmängd, och det sägs i varje rapport.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 from fractions import Fraction
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import Befolkningsantagande, Befolkningskalla, scb_tabell
+from analys.begrepp import Befolkningsantagande, Befolkningskalla, inom_datumgranser, iso_datum, scb_tabell
 from analys.fel import AnalysError
 from analys.indata.paths import data_dir, medfoljande_befolkning, visningsvag
 
@@ -74,12 +75,10 @@ def parse_datum(varde: str | int | date) -> date:
         d = None
         if re.fullmatch(r"\d{4}", text):
             d = date(max(int(text), 1), 12, 31)
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            try:
-                d = date.fromisoformat(text)
-            except ValueError:
-                d = None
-    if d is not None and 1900 <= d.year <= 2100:
+        else:
+            with contextlib.suppress(ValueError):
+                d = iso_datum(text)
+    if d is not None and inom_datumgranser(d):
         return d
     if d is not None:
         raise AnalysError(f"Befolkningsdatum {d.isoformat()}: året ska ligga mellan 1900 och 2100.")

@@ -21,11 +21,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
+from analys.begrepp import inom_datumgranser, iso_datum
 from analys.fel import AnalysError
 from analys.indata.paths import visningsvag
 
@@ -117,12 +117,12 @@ def tolka(v: str, k: Kolumn, plats: str) -> Any:
         return text.zfill(4)
     if k.typ == "datum":
         try:
-            d = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+            d = iso_datum(text)
         except ValueError:
             d = None
         if d is None:
             raise AnalysError(f"{plats}: '{text[:30]}' är inget datum; ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.")
-        if not 1900 <= d.year <= 2100:
+        if not inom_datumgranser(d):
             raise AnalysError(f"{plats}: {text} ligger inte mellan 1900 och 2100.")
         return d
     t = _tal_text(text)

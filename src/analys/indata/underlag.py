@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal, Underlag
+from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal, Underlag, iso_datum
 from analys.fel import AnalysError
 from analys.indata.befolkning import load_befolkning
 from analys.indata.paths import data_dir, resolve, visningsvag
@@ -205,7 +205,7 @@ def _datum(v, plats: str) -> date:
     if not isinstance(v, date):
         text = str(v).strip()
         try:
-            v = date.fromisoformat(text) if len(text) == 10 else None
+            v = iso_datum(text)
         except ValueError:
             v = None
         if v is None:

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from analys.begrepp import inom_datumgranser, iso_datum
 from analys.fel import AnalysError
 
 
@@ -54,12 +55,12 @@ def datum(text: str, flagga: str) -> date:
     """Ett datum ÅÅÅÅ-MM-DD mellan 1900 och 2100; felet nämner flaggan."""
     t = text.strip()
     try:
-        d = date.fromisoformat(t) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t) else None
+        d = iso_datum(t)
     except ValueError:
         d = None
     if d is None:
         raise AnalysError(f"Ogiltigt datum i {flagga} '{text[:40]}': ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.")
-    if not 1900 <= d.year <= 2100:
+    if not inom_datumgranser(d):
         raise AnalysError(f"Ogiltigt datum i {flagga} '{t}': året ska ligga mellan 1900 och 2100.")
     return d
 

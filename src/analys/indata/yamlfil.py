@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from analys.begrepp import inom_datumgranser, iso_datum
 from analys.fel import AnalysError
 from analys.indata.paths import visningsvag
 
@@ -38,7 +39,6 @@ MAX_TALTECKEN = 40
 
 _HELTAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
-_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NOLLA_FORST = re.compile(r"[-+]?0[0-9]+")
 # Bara det som verkligen är ett tal i en annan bas: "0b44e8f9…" (t.ex. en SHA-256) är text.
 _ANNAN_BAS = re.compile(r"[-+]?0([oO][0-7_]+|[xX][0-9a-fA-F_]+|[bB][01_]+)")
@@ -84,12 +84,12 @@ def _skalar(varde: str, stil: str | None, mark) -> Any:
             return Decimal(t)
         except InvalidOperation:  # pragma: no cover - regexen släpper bara igenom giltiga tal
             raise _YamlFel(*_plats_i_fil(mark), f"'{t}' är inget tal") from None
-    if _DATUM.fullmatch(t):
-        try:
-            d = date.fromisoformat(t)
-        except ValueError:
-            raise _YamlFel(*_plats_i_fil(mark), f"{t} är inget datum som finns i kalendern") from None
-        if not 1900 <= d.year <= 2100:
+    try:
+        d = iso_datum(t)
+    except ValueError as e:
+        raise _YamlFel(*_plats_i_fil(mark), str(e)) from None
+    if d is not None:
+        if not inom_datumgranser(d):
             raise _YamlFel(*_plats_i_fil(mark), f"{t}: datum ska ligga mellan 1900 och 2100")
         return d
     return varde

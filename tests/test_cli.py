@@ -433,3 +433,16 @@ def test_an_agreement_period_on_29_february_gives_a_clear_date_range(cli, tmp_pa
     r = cli("faktura", "--avtal", str(avtal), "--fakturadatum", "2029-02-28", "--format", "csv")
     assert r.rc == 0, r.err
     assert sum(int(rad.split(",")[-3]) for rad in r.out.splitlines()[1:]) == 1_030_000
+
+
+def test_weights_saved_by_excel_without_leading_zeros_are_read_like_other_csv_files(cli, tmp_path):
+    """Excel sparar kommunkoden 0305 som 305; viktfilen läses då som aktivitets- och prognosfilerna."""
+    vikter = tmp_path / "vikter.csv"
+    vikter.write_text("kommunkod;vikt\n" + "".join(f"{k};1\n" for k in (305, 319, 330, 331, 360, 380, 381, 382)),
+                      encoding="cp1252")  # fmt: skip
+    r = cli("fordelning", "--belopp", "800000", "--lan", "03", "--befolkningsdatum", "2023", "--nyckel", "egen",
+            "--vikter", str(vikter), "--format", "csv")  # fmt: skip
+    assert r.rc == 0, r.err
+    rader = list(csv.DictReader(io.StringIO(r.out)))
+    assert {d["kommunkod"]: int(d["belopp"]) for d in rader}["0305"] == 100_000
+    assert sum(int(d["belopp"]) for d in rader) == 800_000

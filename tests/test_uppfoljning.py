@@ -452,3 +452,15 @@ def test_follow_up_on_a_placeholder_agreement_is_marked_like_its_invoices(mall, 
     f = berakna(str(avtal), ifylld)
     assert f.pahittat and PAHITTAT in f.titel
     assert not berakna("2024", ifylld).pahittat
+
+
+def test_kommun_names_in_the_underlag_match_like_on_the_command_line():
+    """"Malung Salen", "malung-salen" och "ÄLVDALEN" känns igen i underlaget som i --exkludera."""
+    from analys.indata.befolkning import load_befolkning
+    from analys.indata.underlag import _kommun
+
+    kommuner = load_befolkning("20", 2023)
+    assert _kommun("", "Malung Salen", kommuner, "rad 2") == ("2023", "Malung-Sälen")
+    assert _kommun("2039", "ALVDALEN", kommuner, "rad 3") == ("2039", "Älvdalen")
+    with pytest.raises(AnalysError, match="'Falum' är ingen kommun i länet. Menade du Falun"):
+        _kommun(None, "Falum", kommuner, "rad 4")

@@ -19,6 +19,7 @@ import pandas as pd
 from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal, Underlag, iso_datum
 from analys.fel import AnalysError
 from analys.indata.befolkning import load_befolkning
+from analys.indata.csvfil import normalisera_rubrik
 from analys.indata.paths import data_dir, resolve, visningsvag
 
 # Blad/fil → kolumner i den ordning mallen har dem. Rubrikerna får inte ändras.
@@ -46,8 +47,6 @@ def _kostnadspost(v) -> str:
 
 
 def _rubrik_id(text: str) -> str:
-    from analys.indata.csvfil import normalisera_rubrik
-
     return normalisera_rubrik(re.sub(r"\(kr\)", "", str(text or "")))
 
 
@@ -216,7 +215,7 @@ def _datum(v, plats: str) -> date:
 def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
     """Kommunkod och namn ur en rad; okänd kod eller namn ger ett förslag på närmaste kommun."""
     koder = dict(zip(kommuner["kommunkod"], kommuner["kommun"], strict=True))
-    namn_till_kod = {n.lower(): k for k, n in koder.items()}
+    namn_till_kod = {normalisera_rubrik(n): k for k, n in koder.items()}
     kod = str(kod).strip() if kod not in (None, "") else ""
     if kod.isdigit() and len(kod) < 4:
         kod = kod.zfill(4)
@@ -226,17 +225,17 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
                 f"{plats}, kolumn kommunkod: '{kod}' är ingen kommun i länet. "
                 f"Giltiga: {', '.join(f'{k} {n}' for k, n in koder.items())}."
             )
-        if namn not in (None, "") and str(namn).strip().lower() != koder[kod].lower():
+        if namn not in (None, "") and normalisera_rubrik(str(namn)) != normalisera_rubrik(koder[kod]):
             raise AnalysError(f"{plats}, kolumn kommun: '{namn}' stämmer inte med kommunkod {kod} ({koder[kod]}).")
         return kod, koder[kod]
     if namn in (None, ""):
         raise AnalysError(f"{plats}: kommunkod och kommun saknas.")
     text = str(namn).strip()
-    if text.lower() in namn_till_kod:
-        k = namn_till_kod[text.lower()]
+    if normalisera_rubrik(text) in namn_till_kod:
+        k = namn_till_kod[normalisera_rubrik(text)]
         return k, koder[k]
     forslag = difflib.get_close_matches(text, list(koder.values()), n=1, cutoff=0.5)
-    tips = f" Menade du {forslag[0]} ({namn_till_kod[forslag[0].lower()]})?" if forslag else ""
+    tips = f" Menade du {forslag[0]} ({namn_till_kod[normalisera_rubrik(forslag[0])]})?" if forslag else ""
     raise AnalysError(f"{plats}, kolumn kommun: '{text}' är ingen kommun i länet.{tips}")
 
 
@@ -389,7 +388,8 @@ def read_vikter(
 
     path = Path(path)
     namn = f"Viktfilen {path}"
-    rader = las_csv(path, [Kolumn("kommunkod", "text"), Kolumn("vikt", "text")], namn=namn)
+    # Kommunkoden som i alla CSV-filer (Excel sparar 0305 som 305); vikten med egna felmeddelanden.
+    rader = las_csv(path, [Kolumn("kommunkod", "kommunkod"), Kolumn("vikt", "text")], namn=namn)
     vikter: dict[str, Decimal] = {}
     for r in rader:
         nr, kod, vikt_text = r.rad, r.varden["kommunkod"], r.varden["vikt"]

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from analys.begrepp import inom_datumgranser, iso_datum
 from analys.fel import AnalysError
+from analys.indata.csvfil import normalisera_rubrik
 
 
 def belopp(text: str) -> int:
@@ -65,13 +66,6 @@ def datum(text: str, flagga: str) -> date:
     return d
 
 
-def _jamfor(text: str) -> str:
-    import unicodedata
-
-    t = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in t if not unicodedata.combining(c)).replace(" ", "").replace("-", "")
-
-
 def kommunkoder(texter, kommuner, flagga: str) -> tuple[str, ...]:
     """Kommuner angivna som kod (2039) eller namn (Älvdalen, alvdalen, ÄLVDALEN) → koder.
 
@@ -86,17 +80,17 @@ def kommunkoder(texter, kommuner, flagga: str) -> tuple[str, ...]:
     import difflib
 
     koder = dict(zip(kommuner["kommunkod"], kommuner["kommun"], strict=True))
-    namn = {_jamfor(n): k for k, n in koder.items()}
+    namn = {normalisera_rubrik(n): k for k, n in koder.items()}
     ut = []
     for text in texter:
         t = str(text).strip()
         if t.isdigit() and t.zfill(4) in koder:
             ut.append(t.zfill(4))
             continue
-        if _jamfor(t) in namn:
-            ut.append(namn[_jamfor(t)])
+        if normalisera_rubrik(t) in namn:
+            ut.append(namn[normalisera_rubrik(t)])
             continue
-        forslag = difflib.get_close_matches(_jamfor(t), list(namn), n=1, cutoff=0.6)
+        forslag = difflib.get_close_matches(normalisera_rubrik(t), list(namn), n=1, cutoff=0.6)
         tips = f" Menade du {koder[namn[forslag[0]]]} ({namn[forslag[0]]})?" if forslag else ""
         giltiga = ", ".join(f"{k} {n}" for k, n in koder.items())
         raise AnalysError(

@@ -252,3 +252,13 @@ def test_numbers_in_another_base_are_still_refused(tal):
 
     with pytest.raises(AnalysError, match="skriv talet med vanliga siffror"):
         parse_yaml(f"belopp: {tal}\n", "avtal.yaml")
+
+
+def test_csv_errors_name_the_line_in_the_file_after_a_cell_with_a_line_break(tmp_path):
+    """En cell med radbrytning (Alt+Enter i Excel) tar två rader i filen; felet på nästa post
+    nämner raden där den står i filen (4), inte postens nummer (3)."""
+    fil = tmp_path / "f.csv"
+    fil.write_text('kommunkod,kommentar,vikt\n2080,"rad ett\nrad två",1\n2081,,x\n', encoding="utf-8")
+    kolumner = [Kolumn("kommunkod", "kommunkod"), Kolumn("kommentar", "text", kravs=False), Kolumn("vikt", "heltal")]
+    with pytest.raises(AnalysError, match=r"^Filen f\.csv, rad 4, kolumn vikt: 'x' är inte ett heltal"):
+        las_csv(fil, kolumner, "Filen")

@@ -455,7 +455,7 @@ def test_follow_up_on_a_placeholder_agreement_is_marked_like_its_invoices(mall, 
 
 
 def test_kommun_names_in_the_underlag_match_like_on_the_command_line():
-    """"Malung Salen", "malung-salen" och "ÄLVDALEN" känns igen i underlaget som i --exkludera."""
+    """ "Malung Salen", "malung-salen" och "ÄLVDALEN" känns igen i underlaget som i --exkludera."""
     from analys.indata.befolkning import load_befolkning
     from analys.indata.underlag import _kommun
 

@@ -107,6 +107,22 @@ class Fordelningsnyckel(FrystModell):
 # --- befolkning --------------------------------------------------------------------------------
 
 
+# SCB:s tabeller över folkmängden (PxWebApi 2.0). Från och med 2025 publiceras siffrorna i nya
+# tabeller med CKM-brus (små slumpmässiga avvikelser som skyddar enskilda).
+CKM_FRAN_AR = 2025
+SCB_TABELLER = {
+    ("31dec", False): "TAB638 Folkmängd 31 december",
+    ("31dec", True): "TAB5557 Folkmängd 31 december (med CKM-brus)",
+    ("manad", False): "TAB5444 Folkmängd per månad",
+    ("manad", True): "TAB6471 Folkmängd per månad (med CKM-brus)",
+}
+
+
+def scb_tabell_for(slag: str, datum: date) -> str:
+    """Tabellen för ett slags uppgift ("31dec" eller "manad") vid datumet."""
+    return SCB_TABELLER[(slag, datum.year >= CKM_FRAN_AR)]
+
+
 def scb_tabell(datum: date) -> str:
     """SCB-tabellen (PxWebApi 2.0) som publicerar folkmängden per det datumet.
 
@@ -115,11 +131,7 @@ def scb_tabell(datum: date) -> str:
     >>> scb_tabell(date(2023, 6, 30))
     'TAB5444 Folkmängd per månad'
     """
-    if (datum.month, datum.day) == (12, 31):
-        return (
-            "TAB638 Folkmängd 31 december" if datum.year <= 2024 else ("TAB5557 Folkmängd 31 december (med CKM-brus)")
-        )
-    return "TAB5444 Folkmängd per månad" if datum.year <= 2024 else ("TAB6471 Folkmängd per månad (med CKM-brus)")
+    return scb_tabell_for("31dec" if (datum.month, datum.day) == (12, 31) else "manad", datum)
 
 
 @dataclass(frozen=True)
@@ -202,7 +214,7 @@ class RorligaKostnader(FrystModell):
     @model_validator(mode="after")
     def _pott_inom_avgift(self) -> RorligaKostnader:
         if self.till_pott_per_deltagardag > self.avgift_per_deltagardag:
-            raise ValueError("till_pott_per_deltagardag kan inte vara större än avgiften")
+            raise ValueError("till_pott_per_deltagardag kan inte vara större än avgift_per_deltagardag")
         return self
 
 
@@ -351,21 +363,14 @@ class Utbildare(FrystModell):
     dagar: dict[str, Annotated[int, Field(ge=0, le=10**6)]] = Field(min_length=1)
 
 
-class Rorliga(FrystModell):
-    avgift_per_deltagardag: int = Field(ge=0, le=1_000_000)
-    till_pott_per_deltagardag: int = Field(ge=0, le=1_000_000)
-    kalla: str = Field(min_length=1, description="varifrån avgiften och pottandelen kommer")
+class Rorliga(RorligaKostnader):
+    """Avtalets rörliga kostnader plus det modellen antar om deltagardagar och utbildare."""
+
     deltagardagar_per_1000_invanare_och_resa: Tal = Field(ge=0, le=1000)
     utbildare: Utbildare
     aktivitetsfil: str | None = Field(
         default=None, description="CSV kommunkod,ar,deltagardagar,utbildardagar; ersätter härledda värden"
     )
-
-    @model_validator(mode="after")
-    def _pott_inom_avgift(self) -> Rorliga:
-        if self.till_pott_per_deltagardag > self.avgift_per_deltagardag:
-            raise ValueError("till_pott_per_deltagardag kan inte vara större än avgift_per_deltagardag")
-        return self
 
 
 class Befolkningsantagande(FrystModell):

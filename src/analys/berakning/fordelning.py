@@ -229,18 +229,11 @@ def valj_parametrar(
 
 def bygg_nyckel(
     val: Fordelningsval,
-    befolkning: pd.DataFrame,
     exkludera: Sequence[str] = (),
     vikter: tuple[tuple[str, Decimal], ...] | None = None,
 ) -> Fordelningsnyckel:
-    """Nyckeln för valet; undantagna kommuner ska finnas i länet."""
-    koder = list(befolkning["kommunkod"])
-    ut = frozenset(k.strip() for k in exkludera)
-    okanda = sorted(ut - set(koder))
-    if okanda:
-        giltiga = ", ".join(f"{k} {m}" for k, m in zip(koder, befolkning["kommun"], strict=True))
-        raise AnalysError(f"--exkludera: kommunkoden {', '.join(okanda)} finns inte i länet. Giltiga: {giltiga}.")
-    params: dict = {"nyckel": val.nyckel, "exkludera": ut}
+    """Nyckeln för valet (undantagna kommuner som koder; `compute_fordelning` ser att de finns i länet)."""
+    params: dict = {"nyckel": val.nyckel, "exkludera": frozenset(exkludera)}
     if val.nyckel is Nyckel.EGEN:
         params["vikter"] = vikter
     if val.fast_andel is not None:

@@ -209,7 +209,10 @@ def las_csv(
         raise AnalysError(f"{namn}, rad 1: kolumnen {', '.join(saknas)} saknas; rubrikraden ska vara {forvantat}.")
 
     ut: list[Csvrad] = []
-    for nr, falt in enumerate(csv.reader(rader[1:], delimiter=avgransare), start=2):
+    lasare = csv.reader(rader[1:], delimiter=avgransare)
+    lasta = 0  # rader lästa hittills efter rubriken; en cell med radbrytning (Alt+Enter) tar flera
+    for falt in lasare:
+        nr, lasta = lasta + 2, lasare.line_num  # raden i filen där posten börjar
         if not any(f.strip() for f in falt):
             continue
         if len(falt) != len(rubrik):

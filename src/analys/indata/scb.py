@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from analys.begrepp import scb_tabell_for
 from analys.fel import AnalysError, ExterntFel
 
 BAS_URL = "https://statistikdatabasen.scb.se/api/v2"
@@ -93,9 +94,7 @@ def route(period: Period) -> str:
     """
     if period.typ == "prognos":
         return "TAB6008"
-    if period.typ == "31dec":
-        return "TAB638" if period.datum.year <= 2024 else "TAB5557"
-    return "TAB5444" if period.datum <= date(2024, 12, 31) else "TAB6471"
+    return scb_tabell_for(period.typ, period.datum).split()[0]
 
 
 # --- HTTP ------------------------------------------------------------------------------------------

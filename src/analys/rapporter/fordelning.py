@@ -65,9 +65,9 @@ def build_fordelning(
     exkludera = kommunkoder(exkludera, befolkning, "--exkludera")
     ut = frozenset(exkludera)
     viktlista = None
-    if val.nyckel == "egen" and not (ut - set(koder)):
+    if val.nyckel == "egen":
         viktlista = read_vikter(Path(vikter), koder, ut)
-    nyckelobj = bygg_nyckel(val, befolkning, exkludera, viktlista)
+    nyckelobj = bygg_nyckel(val, exkludera, viktlista)
     df = compute_fordelning(befolkning, val.belopp, nyckelobj)
     namn = dict(zip(koder, befolkning["kommun"], strict=True))
     info = Fordelningsinfo(

@@ -155,14 +155,34 @@ def _talformat(kolumn: str, blad: Blad) -> str | None:
     return None
 
 
+def _markning(ws, f: _Format, pahittat: bool) -> int:
+    """Påhittat exempel: märkningen överst på bladet. Ger raden där bladets innehåll börjar."""
+    if not pahittat:
+        return 0
+    ws.write_string(0, 0, PAHITTAT, f(bold=True, font_color="#B00020", font_size=13))
+    return 1
+
+
+def _utskrift(ws, titel: str, hoger: str, pahittat: bool, rubrikrad: int, liggande: bool) -> None:
+    """A4 en sida bred, rubrikraden på varje sida, sidhuvud med titel (och märkning) och "Sida x av y"."""
+    ws.set_paper(9)  # A4
+    if liggande:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(rubrikrad)
+    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+    huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
+    ws.set_header(f"&L{_liten(huvud)}&R{_liten(hoger)}")
+    ws.set_footer("&C&8Sida &P av &N")
+
+
 def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat: bool, tagna: set[str]) -> None:
     from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
     ws = wb.add_worksheet(_bladnamn(blad.namn, tagna))
-    rad = 0
-    if pahittat:
-        ws.write_string(rad, 0, PAHITTAT, f(bold=True, font_color="#B00020", font_size=13))
-        rad += 1
+    rad = _markning(ws, f, pahittat)
     ws.write_string(rad, 0, blad.titel, f(bold=True, font_size=14))
     if blad.undertitel:
         ws.write_string(rad + 1, 0, blad.undertitel)
@@ -242,17 +262,7 @@ def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat:
         ws.autofilter(rubrikrad, 0, sista, len(kolumner) - 1)
 
     total_bredd = sum(blad.bredder.get(k, min(max(bredd[k] + 3, 9), 70)) for k in kolumner)
-    ws.set_paper(9)  # A4
-    if total_bredd > 95:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(rubrikrad)
-    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
-    huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
-    ws.set_header(f"&L{_liten(huvud)}&R{_liten(referens)}")
-    ws.set_footer("&C&8Sida &P av &N")
+    _utskrift(ws, titel, referens, pahittat, rubrikrad, liggande=total_bredd > 95)
 
     if blad.diagram is not None and len(blad.df):
         d = blad.diagram
@@ -281,10 +291,7 @@ def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat:
 
 def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, pahittat: bool, tagna: set[str]) -> None:
     ws = wb.add_worksheet(_bladnamn("Källor", tagna))
-    rad = 0
-    if pahittat:
-        ws.write_string(rad, 0, PAHITTAT, f(bold=True, font_color="#B00020", font_size=13))
-        rad += 1
+    rad = _markning(ws, f, pahittat)
     ws.write_string(rad, 0, "Källor och antaganden", f(bold=True, font_size=14))
     rad += 2
     ws.write_string(rad, 0, "Uppgift", f(bold=True, bg_color=BLA, bottom=1))
@@ -312,14 +319,7 @@ def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, pahittat: bool, ta
             ws.write_string(rad, 1, str(text), liten)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 95)
-    ws.set_paper(9)
-    ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(rubrik)
-    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
-    huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
-    ws.set_header(f"&L{_liten(huvud)}&R{_liten('Källor')}")
-    ws.set_footer("&C&8Sida &P av &N")
+    _utskrift(ws, titel, "Källor", pahittat, rubrik, liggande=False)
 
 
 def write_workbook(

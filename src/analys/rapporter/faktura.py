@@ -19,7 +19,7 @@ from analys.rapporter.excel import Blad, Kallor, write_workbook
 from analys.rapporter.fordelning import avtalets_fordelning
 from analys.rapporter.format import format_kr
 from analys.rapporter.kallor import faktura_kallor
-from analys.rapporter.tabeller import PAHITTAT, varna_pahittat
+from analys.rapporter.tabeller import PAHITTAT, excel_csv, textmarkning, varna_pahittat
 
 CSV_KOLUMNER = ["kommunkod", "kommun", "avser", "belopp", "fakturadatum", "forfallodatum"]
 
@@ -47,23 +47,19 @@ def to_csv(df: pd.DataFrame) -> str:
 
 def to_excel_csv(df: pd.DataFrame, pahittat: bool = False) -> str:
     """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, svenska rubriker."""
-    rader = [
-        *([PAHITTAT] if pahittat else []),
-        "Kommunkod;Kommun;Avser;Belopp (kr);Fakturadatum;Förfallodatum;Referens",
-    ]
-    for r in df.itertuples(index=False):
-        avser = r.avser.replace(";", ",")
-        rader.append(
-            f"{r.kommunkod};{r.kommun};{avser};{int(r.belopp)};{r.fakturadatum.isoformat()};"
-            f"{r.forfallodatum.isoformat()};{r.referens}"
-        )
-    return "\ufeff" + "\r\n".join(rader) + "\r\n"
+    huvud = ["Kommunkod", "Kommun", "Avser", "Belopp (kr)", "Fakturadatum", "Förfallodatum", "Referens"]
+    rader = (
+        [r.kommunkod, r.kommun, r.avser, int(r.belopp), r.fakturadatum.isoformat(), r.forfallodatum.isoformat(),
+         r.referens]
+        for r in df.itertuples(index=False)
+    )  # fmt: skip
+    return excel_csv(huvud, rader, pahittat)
 
 
 def to_tabell(df: pd.DataFrame, avtal: Avtal, pahittat: bool = False) -> str:
     bredd = max(len(a) for a in df["avser"])
     ut = [
-        *([f"*** {PAHITTAT} ***"] if pahittat else []),
+        *textmarkning(pahittat),
         f"Fakturaunderlag: {avtal.namn}",
         f"Fakturerar: {avtal.fakturering.fakturerar}, betalning {avtal.fakturering.betalningsvillkor_dagar} dagar "
         "netto (förfallodagen flyttas till nästa bankdag om den blir en helgdag)",

@@ -28,7 +28,7 @@ from analys.rapporter.filer import write_text_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.kallor import fordelning_kallor, kallor_text
 from analys.rapporter.scenarier import berakna_scenario
-from analys.rapporter.tabeller import PAHITTAT, html_tabell, varna_pahittat
+from analys.rapporter.tabeller import PAHITTAT, excel_csv, html_tabell, textmarkning, texttabell, varna_pahittat
 from analys.rapporter.text import nyckel_text
 
 UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
@@ -364,14 +364,13 @@ def to_csv(df: pd.DataFrame) -> str:
 
 def to_excel_csv(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, decimalkomma, svenska rubriker."""
-    rader = [";".join(["Kommunkod", "Kommun", "Folkmängd", "Andel (%)", _beloppsrubrik(info) + " (kr)"])]
-    if info.pahittat:
-        rader.insert(0, PAHITTAT)
-    for r in df.sort_values("kommunkod").itertuples(index=False):
-        andel = f"{r.andel * 100:.4f}".replace(".", ",")
-        rader.append(f"{r.kommunkod};{r.kommun};{int(r.folkmangd)};{andel};{int(r.belopp)}")
-    rader.append(f";Summa;{int(df['folkmangd'].sum())};100,0000;{int(df['belopp'].sum())}")
-    return "\ufeff" + "\r\n".join(rader) + "\r\n"
+    huvud = ["Kommunkod", "Kommun", "Folkmängd", "Andel (%)", _beloppsrubrik(info) + " (kr)"]
+    rader = [
+        [r.kommunkod, r.kommun, int(r.folkmangd), f"{r.andel * 100:.4f}".replace(".", ","), int(r.belopp)]
+        for r in df.sort_values("kommunkod").itertuples(index=False)
+    ]
+    rader.append(["", "Summa", int(df["folkmangd"].sum()), "100,0000", int(df["belopp"].sum())])
+    return excel_csv(huvud, rader, info.pahittat)
 
 
 def to_json(df: pd.DataFrame, info: Fordelningsinfo) -> str:
@@ -423,19 +422,8 @@ def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
         format_procent(1.0),
         format_kr(int(df["belopp"].sum())),
     ]
-    alla = [huvud, *kropp, summa]
-    bredd = [max(len(r[i]) for r in alla) for i in range(len(huvud))]
-    hoger = [False, False, True, True, True]
-
-    def rad(celler: list[str]) -> str:
-        delar = [c.rjust(b) if h else c.ljust(b) for c, b, h in zip(celler, bredd, hoger, strict=True)]
-        return "  ".join(delar).rstrip()
-
-    linje = "  ".join("-" * b for b in bredd)
     rubrik = f"{titel(info)}, {len(df)} kommuner"
-    ut = [rubrik, "", rad(huvud), linje, *(rad(r) for r in kropp), linje, rad(summa), ""]
-    if info.pahittat:
-        ut = [f"*** {PAHITTAT} ***", *ut]
+    ut = [*textmarkning(info.pahittat), rubrik, "", *texttabell([huvud, *kropp, summa], 2, summarad=True), ""]
     ut += kallor_text(fordelning_kallor(info))
     return "\n".join(ut) + "\n"
 

@@ -29,7 +29,14 @@ from analys.indata.varden import kommunkoder
 from analys.rapporter.excel import Blad, Kallor, Linjediagram, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.kallor import kallor_text, scenario_kallor
-from analys.rapporter.tabeller import PAHITTAT, html_tabell, varna_pahittat
+from analys.rapporter.tabeller import (
+    PAHITTAT,
+    excel_csv,
+    html_tabell,
+    textmarkning,
+    texttabell,
+    varna_pahittat,
+)
 from analys.rapporter.text import parametervarde
 
 CSV_KOLUMNER = [
@@ -541,22 +548,8 @@ def to_csv(per_kommun: pd.DataFrame) -> str:
 def to_excel_csv(per_kommun: pd.DataFrame, namn: Mapping[str, str], pahittat: bool = False) -> str:
     """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, svenska rubriker."""
     kol = ["scenario", "ar", "slag", "kommunkod", "kommun", "fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto"]
-    rader = [*([PAHITTAT] if pahittat else []), ";".join(RUBRIKER[k] for k in kol)]
-    for r in per_kommun[kol].itertuples(index=False):
-        rader.append(";".join([namn.get(r[0], r[0]), *(str(v) for v in r[1:])]))
-    return "\ufeff" + "\r\n".join(rader) + "\r\n"
-
-
-def _tabell(rader: list[list[str]], hoger_fran: int = 1) -> list[str]:
-    bredd = [max(len(r[i]) for r in rader) for i in range(len(rader[0]))]
-    ut = []
-    for r in rader:
-        ut.append(
-            "  ".join(
-                c.rjust(b) if i >= hoger_fran else c.ljust(b) for i, (c, b) in enumerate(zip(r, bredd, strict=True))
-            ).rstrip()
-        )
-    return ut
+    rader = ([namn.get(r[0], r[0]), *r[1:]] for r in per_kommun[kol].itertuples(index=False))
+    return excel_csv([RUBRIKER[k] for k in kol], rader, pahittat)
 
 
 def to_tabell(
@@ -568,7 +561,7 @@ def to_tabell(
     pahittat: bool = False,
 ) -> str:
     slag = _slag_per_ar(per_ar)
-    ut: list[str] = [f"*** {PAHITTAT} ***", ""] if pahittat else []
+    ut: list[str] = [*textmarkning(pahittat), ""] if pahittat else []
     for scenario, grupp in per_kommun.groupby("scenario", sort=False):
         ar_df = per_ar[per_ar["scenario"] == scenario]
         tab = km.table_kommun_over_ar(grupp.drop(columns="scenario"), "fast_kostnad")
@@ -599,7 +592,7 @@ def to_tabell(
         rader.append(["  Yrkesresor i gång (snitt över året)", *(format_tal(v, 2) for v in ar_df["aktiva_resor"])])
         rader.append(["  Deltagardagar (antagna)", *(format_tal(v) for v in ar_df["deltagardagar"])])
         rader.append(["  Utbildardagar (antagna)", *(format_tal(v) for v in ar_df["utbildardagar"])])
-        ut += _tabell(rader)
+        ut += texttabell(rader)
         ut += [""]
     ut += kallor_text(kallor)
     return "\n".join(ut) + "\n"

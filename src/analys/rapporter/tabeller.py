@@ -291,3 +291,40 @@ def svg_linjer(
         delar.append(f'<text x="{vm + pb + 8}" y="{etikett_y[namn]:.1f}" fill="{farg}">{html.escape(namn)}</text>')
     delar.append("</svg>")
     return "".join(delar)
+
+
+# --- text och CSV för svensk Excel ------------------------------------------------------------------
+
+
+def texttabell(rader: list[list[str]], hoger_fran: int = 1, summarad: bool = False) -> list[str]:
+    """Rader med kolumnerna under varandra: de första `hoger_fran` vänsterställda, resten (talen)
+    högerställda. Med `summarad` ett streck under rubriken och ett över sista raden (summan).
+
+    >>> texttabell([["Kommun", "Belopp"], ["Orsa", "24 809 kr"], ["Summa", "24 809 kr"]], summarad=True)
+    ['Kommun     Belopp', '------  ---------', 'Orsa    24 809 kr', '------  ---------', 'Summa   24 809 kr']
+    """
+    bredd = [max(len(r[i]) for r in rader) for i in range(len(rader[0]))]
+
+    def rad(r: list[str]) -> str:
+        return "  ".join(
+            c.rjust(b) if i >= hoger_fran else c.ljust(b) for i, (c, b) in enumerate(zip(r, bredd, strict=True))
+        ).rstrip()
+
+    ut = [rad(r) for r in rader]
+    if summarad:
+        linje = "  ".join("-" * b for b in bredd)
+        ut = [ut[0], linje, *ut[1:-1], linje, ut[-1]]
+    return ut
+
+
+def textmarkning(pahittat: bool) -> list[str]:
+    """Första raden i en text för terminalen när underlaget är påhittat."""
+    return [f"*** {PAHITTAT} ***"] if pahittat else []
+
+
+def excel_csv(huvud: Sequence[str], rader, pahittat: bool = False) -> str:
+    """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, CRLF, svenska rubriker, och
+    märkningen på första raden när underlaget är påhittat. Semikolon i en text blir komma."""
+    ut = [*([PAHITTAT] if pahittat else []), ";".join(huvud)]
+    ut += [";".join(str(v).replace(";", ",") for v in r) for r in rader]
+    return "\ufeff" + "\r\n".join(ut) + "\r\n"

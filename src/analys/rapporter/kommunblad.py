@@ -11,7 +11,13 @@ from analys.fel import AnalysError
 from analys.indata.befolkning import load_befolkning_alla
 from analys.rapporter.excel import Blad, Kallor, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
-from analys.rapporter.scenarier import RUBRIKER, Scenarioberakning
+from analys.rapporter.scenarier import (
+    RUBRIKER,
+    Scenarioberakning,
+    ar_gange_scenario,
+    html_rorligt_per_ar,
+    slag_per_ar,
+)
 from analys.rapporter.tabeller import PAHITTAT, html_tabell
 
 
@@ -20,7 +26,7 @@ def _kommun(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
 
 
 def titel(s: Scenarioberakning, kommunkod: str) -> str:
-    t = f"Kommunblad: {kommun_namn(s.per_kommun, kommunkod)} ({kommunkod})"
+    t = f"Kommunblad: {kommun_namn(s.per_kommun, kommunkod)} (kommunkod {kommunkod})"
     return f"{t} ({PAHITTAT})" if s.pahittat else t
 
 
@@ -50,12 +56,8 @@ def describe_kommun(s: Scenarioberakning, kommunkod: str) -> str:
 def table_kommun(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
     """År × scenarier: kommunens fasta kostnad, med en kolumn Underlag."""
     d = _kommun(s, kommunkod)
-    tab = d.pivot_table(index="ar", columns="scenario", values="fast_kostnad", aggfunc="sum", sort=False)
-    tab = tab[list(s.scenarier)].astype("int64").reset_index()
-    slag = dict(zip(d["ar"], d["slag"], strict=False))
-    tab.insert(1, "Underlag", tab["ar"].map(slag))
-    tab["ar"] = tab["ar"].astype(str)
-    return tab.rename(columns={"ar": "År", **{sc: s.namn[sc] for sc in s.scenarier}})
+    tab = ar_gange_scenario(d, "fast_kostnad", list(s.scenarier), s.namn, slag_per_ar(s.per_ar))
+    return tab.assign(År=tab["År"].astype(str))
 
 
 def html_kommun(s: Scenarioberakning, kommunkod: str) -> str:
@@ -69,25 +71,9 @@ def html_kommun(s: Scenarioberakning, kommunkod: str) -> str:
     )
 
 
-def table_rorligt(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
-    """Per år i jämförelsebasen: kommunens antagna dagar, kursavgifter och pott tillbaka."""
-    d = _kommun(s, kommunkod)
-    d = d[d["scenario"] == s.scenarier[0]][["ar", "deltagardagar", "rorlig_kostnad", "utbildardagar", "pott_tillbaka"]]
-    d = d.assign(ar=d["ar"].astype(str))
-    return d.rename(columns={k: RUBRIKER.get(k, k) for k in d.columns})
-
-
 def html_rorligt(s: Scenarioberakning, kommunkod: str) -> str:
-    t = table_rorligt(s, kommunkod)
-    kr = [RUBRIKER["rorlig_kostnad"], RUBRIKER["pott_tillbaka"]]
-    dagar = [RUBRIKER["deltagardagar"], RUBRIKER["utbildardagar"]]
-    return html_tabell(
-        t,
-        kr=kr,
-        heltal=dagar,
-        rubrik=f"Kursavgifter och pott, scenario {s.basnamn}",
-        slag=dict.fromkeys(kr + dagar, "beräknat"),
-    )
+    """Per år i jämförelsebasen: kommunens antagna dagar, kursavgifter och pott tillbaka."""
+    return html_rorligt_per_ar(s, kommunkod, rubrik=f"Kursavgifter och pott, scenario {s.basnamn}", fotnot="")
 
 
 def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kallor, path: Path) -> None:
@@ -118,10 +104,10 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
             namn="Fast kostnad per år",
             titel=f"{kommun}: fast kostnad per år och scenario",
             undertitel="Underlag: enligt avtal = beloppet i avtalet (data/avtal/); beräknat = ur antagandena.",
-            df=tab,
+            df=tab.assign(År=tab["År"].astype(int)),
             kr=scen,
             summera=scen,
-            text=("År", "Underlag"),
+            text=("Underlag",),
         ),
         Blad(
             namn="Detaljer",

@@ -214,16 +214,27 @@ def arsrubrik(ar: int, slag: str) -> str:
     return f"{ar} ({slag})"
 
 
-def _slag_per_ar(per_ar: pd.DataFrame) -> dict[int, str]:
+def slag_per_ar(per_ar: pd.DataFrame) -> dict[int, str]:
     forsta = per_ar[per_ar["scenario"] == per_ar["scenario"].iloc[0]]
     return dict(zip(forsta["ar"].astype(int), forsta["slag"], strict=True))
+
+
+def ar_gange_scenario(
+    d: pd.DataFrame, varde: str, scenarier: list[str], namn: Mapping[str, str], slag: Mapping[int, str]
+) -> pd.DataFrame:
+    """År × scenarier för kolumnen `varde` (summerad över kommunerna), med kolumnen Underlag
+    (enligt avtal/beräknat) och svenska rubriker: År, Underlag, scenariernas namn."""
+    t = d.pivot_table(index="ar", columns="scenario", values=varde, aggfunc="sum", sort=False)
+    t = t[scenarier].astype("int64").reset_index()
+    t.insert(1, "Underlag", t["ar"].map(slag))
+    return t.rename(columns={"ar": "År", **{sc: namn.get(sc, sc) for sc in scenarier}})
 
 
 def describe_scenarier(s: Scenarioberakning) -> str:
     """Markdown med de viktigaste talen: den fasta kostnaden första och sista året per scenario."""
     per_ar = s.per_ar
     fran, till = s.fran, s.till
-    slag = _slag_per_ar(per_ar)
+    slag = slag_per_ar(per_ar)
     tot = per_ar.set_index(["scenario", "ar"])["kommunernas_del"]
     rader = []
     for sc in s.scenarier:
@@ -258,10 +269,7 @@ def describe_scenarier(s: Scenarioberakning) -> str:
 
 def table_fast_per_ar(s: Scenarioberakning) -> pd.DataFrame:
     """År × scenarier: kommunernas fasta kostnad, med en kolumn som säger enligt avtal/beräknat."""
-    d = s.per_ar.pivot_table(index="ar", columns="scenario", values="kommunernas_del", aggfunc="sum", sort=False)
-    d = d[list(s.scenarier)].astype("int64").reset_index()
-    d.insert(1, "Underlag", d["ar"].map(_slag_per_ar(s.per_ar)))
-    return d.rename(columns={"ar": "År", **{sc: s.namn[sc] for sc in s.scenarier}})
+    return ar_gange_scenario(s.per_ar, "kommunernas_del", list(s.scenarier), s.namn, slag_per_ar(s.per_ar))
 
 
 def html_fast_per_ar(s: Scenarioberakning) -> str:
@@ -290,7 +298,7 @@ def table_kommuner_ett_ar(per_kommun: pd.DataFrame, ar: int, namn: Mapping[str, 
 def html_kommuner_ett_ar(s: Scenarioberakning, ar: int) -> str:
     t = table_kommuner_ett_ar(s.per_kommun, ar, s.namn)
     scen = [s.namn[sc] for sc in s.scenarier]
-    slag = _slag_per_ar(s.per_ar)[ar]
+    slag = slag_per_ar(s.per_ar)[ar]
     return html_tabell(
         t,
         kr=scen,
@@ -322,25 +330,33 @@ def html_skillnad(s: Scenarioberakning, ar: int) -> str:
     )
 
 
-def table_rorligt_per_ar(s: Scenarioberakning) -> pd.DataFrame:
-    """Per år för jämförelsebasen: antagna deltagar- och utbildardagar, kursavgifter och pott."""
+def table_rorligt_per_ar(s: Scenarioberakning, kommunkod: str | None = None) -> pd.DataFrame:
+    """Per år för jämförelsebasen: antagna deltagar- och utbildardagar, kursavgifter och pott;
+    för hela länet eller för en kommun."""
     d = s.per_kommun[s.per_kommun["scenario"] == s.scenarier[0]]
+    if kommunkod is not None:
+        d = d[d["kommunkod"] == kommunkod]
     g = d.groupby("ar")[["deltagardagar", "rorlig_kostnad", "utbildardagar", "pott_tillbaka"]].sum().reset_index()
     g["ar"] = g["ar"].astype(str)
     return g.rename(columns={k: RUBRIKER.get(k, k) for k in g.columns})
 
 
-def html_rorligt_per_ar(s: Scenarioberakning) -> str:
-    t = table_rorligt_per_ar(s)
+def html_rorligt_per_ar(
+    s: Scenarioberakning,
+    kommunkod: str | None = None,
+    rubrik: str | None = None,
+    fotnot: str = "Deltagar- och utbildardagarna är antaganden (se Källor); potten går tillbaka efter utbildardagar",
+) -> str:
+    t = table_rorligt_per_ar(s, kommunkod)
     kr = [RUBRIKER["rorlig_kostnad"], RUBRIKER["pott_tillbaka"]]
     dagar = [RUBRIKER["deltagardagar"], RUBRIKER["utbildardagar"]]
     return html_tabell(
         t,
         kr=kr,
         heltal=dagar,
-        rubrik=f"Kursavgifter och utbildarpott per år, scenario {s.basnamn}",
+        rubrik=rubrik or f"Kursavgifter och utbildarpott per år, scenario {s.basnamn}",
         slag=dict.fromkeys(kr + dagar, "beräknat"),
-        fotnot="Deltagar- och utbildardagarna är antaganden (se Källor); potten går tillbaka efter utbildardagar",
+        fotnot=fotnot,
     )
 
 
@@ -379,11 +395,8 @@ def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, namn: Mapping[
     """Blad per scenario (kommuner × år, fast kostnad), fast kostnad per år med diagram, alla rader
     och summor per år; alla rubriker på svenska."""
     scenarier = list(dict.fromkeys(per_kommun["scenario"]))
-    slag = _slag_per_ar(per_ar)
-    d = per_ar.pivot_table(index="ar", columns="scenario", values="kommunernas_del", aggfunc="sum", sort=False)
-    d = d[scenarier].astype("int64").reset_index()
-    d.insert(1, "Underlag", d["ar"].map(slag))
-    d = d.rename(columns={"ar": "År", **{sc: namn.get(sc, sc) for sc in scenarier}})
+    slag = slag_per_ar(per_ar)
+    d = ar_gange_scenario(per_ar, "kommunernas_del", scenarier, namn, slag)
     visade = [namn.get(sc, sc) for sc in scenarier]
     blad = [
         Blad(
@@ -503,7 +516,7 @@ def write_scenario_report_workbook(
     blad = scenario_blad(s.per_kommun, s.per_ar, s.namn)
     ett = table_kommuner_ett_ar(s.per_kommun, tabellar, s.namn)
     scen = [s.namn[sc] for sc in s.scenarier]
-    slag = _slag_per_ar(s.per_ar)[tabellar]
+    slag = slag_per_ar(s.per_ar)[tabellar]
     blad.insert(
         1,
         Blad(
@@ -560,7 +573,7 @@ def to_tabell(
     kallor: Kallor,
     pahittat: bool = False,
 ) -> str:
-    slag = _slag_per_ar(per_ar)
+    slag = slag_per_ar(per_ar)
     ut: list[str] = [*textmarkning(pahittat), ""] if pahittat else []
     for scenario, grupp in per_kommun.groupby("scenario", sort=False):
         ar_df = per_ar[per_ar["scenario"] == scenario]

@@ -171,9 +171,14 @@ def test_fetch_saves_a_snapshot_and_the_loader_uses_it(datakatalog, sovningar, c
     assert r.rc == 0, r.err
     assert f"Befolkningsdata: data/befolkning/hamtat/{mapp.name}/folkmangd.csv (SHA-256 " in r.out
     assert "Hämtat från SCB: TAB5444 2023M06 (uppdaterad 2026-02-20, hämtad " in r.out
+    assert r.out.count("hämtad ") == 1  # en gång, på en egen rad, inte också efter folkmängden
     assert ["Summa", "288", "375", "100,00", "%", "1", "030", "000", "kr"] in [
         rad.split() for rad in r.out.splitlines()
     ]
+    # Scenarierna räknar på samma siffror, och deras tekniska spårbarhet nämner filen.
+    r = cli("scenario")
+    assert r.rc == 0, r.err
+    assert f"data/befolkning/hamtat/{mapp.name}/folkmangd.csv (SHA-256 " in r.out
 
 
 @responses.activate

@@ -143,6 +143,14 @@ def clear_cache() -> None:
     _befolkning_for_datum.cache_clear()
 
 
+def befolkningsfiler(lanskod: str) -> list[Path]:
+    """Filerna som befolkningen för länet läses ur: Dalarnafilen (bara för Dalarna), den nationella
+    filen och ögonblicksbilder hämtade från SCB."""
+    bdir = befolkning_dir()
+    filer = [bdir / "folkmangd_dalarna.csv"] if lanskod == "20" else []
+    return [*filer, bdir / "folkmangd_kommuner_31dec.csv", *(m / "folkmangd.csv" for m in hamtade_mappar())]
+
+
 def hamtade_mappar() -> list[Path]:
     """Ögonblicksbilder från SCB under `data/befolkning/hamtat/`, äldst först."""
     rot = hamtat_dir()

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analys import __version__
 from analys.begrepp import Antaganden, Avtal, Befolkningskalla, Fordelningsinfo, Nyckel, Underlag
-from analys.indata.befolkning import befolkning_dir
+from analys.indata.befolkning import befolkningsfiler, load_kommuner
 from analys.indata.paths import paketdata, projektrot, sha256, visningsvag
 from analys.rapporter.excel import Kallor
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
@@ -88,9 +88,7 @@ def befolkning_text(b: Befolkningskalla, deltagande: int | None = None) -> str:
     text = (
         f"Folkmängd {format_datum(b.datum)} enligt SCB (tabell {b.scb_tabell}), {b.lan}: {format_tal(summa)} invånare"
     )
-    if b.hamtat:
-        text += f"; hämtat från SCB: {'; '.join(b.hamtat)}"
-    return text
+    return text  # en hämtning från SCB står på en egen rad, "Hämtat från SCB"
 
 
 CKM = "Från 2025 har SCB:s siffror ett litet slumpbrus, så länets publicerade total kan skilja något."
@@ -196,7 +194,8 @@ def scenario_kallor(
         )
     )
     r = antaganden.rorliga
-    dagar = ", ".join(f"{k} {v}" for k, v in r.utbildare.dagar.items())
+    kommuner = dict(load_kommuner()[["kommunkod", "kommun"]].itertuples(index=False))
+    dagar = ", ".join(f"{kommuner.get(k, k)} {v}" for k, v in r.utbildare.dagar.items())
     vanliga += [
         ("Kursavgift och pott", r.kalla),
         (
@@ -204,7 +203,7 @@ def scenario_kallor(
             f"Antagande: {format_tal(r.deltagardagar_per_1000_invanare_och_resa, 1)} deltagardagar per "
             "1 000 invånare och år för varje Yrkesresa som är igång.",
         ),
-        ("Utbildardagar", f"{r.utbildare.kalla.rstrip('.')}. Utbildardagar per år (kommunkod dagar): {dagar}."),
+        ("Utbildardagar", f"{r.utbildare.kalla.rstrip('.')}. Utbildardagar per år: {dagar}."),
         ("Andel", andel_text(antaganden.nyckel.nyckel, antaganden.nyckel.fast_andel)),
         ("Avrundning", AVRUNDNING),
     ]
@@ -213,14 +212,7 @@ def scenario_kallor(
         ("Scenarier", describe_fil(scenariofil)),
         (
             "Befolkningsdata",
-            "; ".join(
-                describe_fil(befolkning_dir() / f)
-                for f in (
-                    ("folkmangd_dalarna.csv", "folkmangd_kommuner_31dec.csv")
-                    if antaganden.lan == "20"
-                    else ("folkmangd_kommuner_31dec.csv",)
-                )
-            ),
+            "; ".join(describe_fil(f) for f in befolkningsfiler(antaganden.lan)),
         ),
     ]
     return proveniens(vanliga, tekniska, parametrar)

@@ -124,6 +124,9 @@ def test_made_up_example_is_marked_everywhere(rapporter):
     titel = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
     assert PAHITTAT in titel
     assert f'<div class="pahittat" role="note">{PAHITTAT}</div>' in html
+    # Också diagrammen: märkningen står i bilden och först i alt-texten (en kopierad bild är märkt).
+    alts = re.findall(r'<img alt="([^"]*)"', html)
+    assert alts and all(a.startswith(f"{PAHITTAT}. ") for a in alts), alts
     wb = load_workbook(mapp / f"{namn}.xlsx")
     for ws in wb.worksheets:
         assert ws["A1"].value == PAHITTAT, ws.title

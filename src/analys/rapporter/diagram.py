@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analys.rapporter.format import format_kr, format_procent, format_tal
-from analys.rapporter.tabeller import FARGER, figur
+from analys.rapporter.tabeller import FARGER, PAHITTAT, figur
 from analys.rapporter.text import parameterintervall
 
 
@@ -41,11 +41,16 @@ def _plt():
     return plt
 
 
-def visa(fig_alt, bildtext: str = "") -> None:
-    """Visa ett diagram i notebooken som en bild med alt-text, och stäng figuren."""
+def visa(fig_alt, bildtext: str = "", pahittat: bool = False) -> None:
+    """Visa ett diagram i notebooken som en bild med alt-text, och stäng figuren. Bygger det på
+    påhittade data står det i själva bilden (och alt-texten), så att en kopierad bild aldrig ser
+    verklig ut."""
     from IPython.display import HTML, display
 
     fig, alt = fig_alt
+    if pahittat:
+        fig.text(0.5, 1.0, PAHITTAT, ha="center", va="bottom", color="#b00020", fontsize=11, fontweight="bold")
+        alt = f"{PAHITTAT}. {alt}"
     display(HTML(figur(fig, alt, bildtext)))
     _plt().close(fig)
 

@@ -392,11 +392,10 @@ def fetch(
     klient.config()
     for tabell, ps in per_tabell.items():
         meta = klient.metadata(tabell)
+        tid = ((meta.get("role") or {}).get("time") or ["Tid"])[0]
         if ps[0].typ == "prognos":
-            tid = ((meta.get("role") or {}).get("time") or ["Tid"])[0]
             ps = [Period("prognos", k, date(int(k), 12, 31)) for k in _kategorier(meta, tid)[0] if k.isdigit()]
         urval = build_selection(meta, tabell, lanskod, [p.kod for p in ps])
-        tid = ((meta.get("role") or {}).get("time") or ["Tid"])[0]
         # Högst maxDataCells celler per anrop: dela perioderna i bitar vid behov.
         per_anrop = max(1, int(klient.config().get("maxDataCells") or 150_000) // len(urval["Region"]))
         bitar = [urval[tid][i : i + per_anrop] for i in range(0, len(urval[tid]), per_anrop)]

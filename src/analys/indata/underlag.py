@@ -280,7 +280,6 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
         akt.append((kod, namn, ar, resa, deltagare or 0, utbildare or 0))
 
     utf, ej = [], []
-    sedda = {}
     for rad, v in blad["utfall"]:
         p = _plats(kalla, "utfall", rad)
         ar = kontrollera_ar(v[0], p + ", kolumn ar")

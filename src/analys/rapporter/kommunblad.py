@@ -104,10 +104,10 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
             namn="Fast kostnad per år",
             titel=f"{kommun}: fast kostnad per år och scenario",
             undertitel="Underlag: enligt avtal = beloppet i avtalet (data/avtal/); beräknat = ur antagandena.",
-            df=tab.assign(År=tab["År"].astype(int)),
+            df=tab,
             kr=scen,
             summera=scen,
-            text=("Underlag",),
+            text=("År", "Underlag"),
         ),
         Blad(
             namn="Detaljer",

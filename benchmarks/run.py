@@ -41,7 +41,7 @@ def main() -> None:
     from analys.berakning.kostnadsmodell import compute_scenario, monte_carlo
     from analys.indata.antaganden import load_antaganden
     from analys.indata.befolkning import load_befolkning, load_kommuner
-    from analys.rapporter.scenarier import berakna_scenario, modellunderlag
+    from analys.flode.scenarier import berakna_scenario, modellunderlag
 
     import_tid("analys")
     import_tid("analys.berakning.kostnadsmodell")

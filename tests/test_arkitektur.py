@@ -1,5 +1,6 @@
 """Paketets form: lagren importerar bara nedåt, inga cirklar, varje modul säger vad den är till för,
-och notebooks använder bara den publika ytan (`analys.rapporter`, `analys.utforska`).
+rapporterna läser inga filer, och notebooks använder bara den publika ytan (`analys.flode` för
+talen, `analys.rapporter` för att visa dem, `analys.filer.utmapp` och utforskaren).
 
 Kontrollen läser källkoden med `ast` (även importer inuti funktioner) och är oberoende av
 import-linter, som `make lint` och `make test` också kör med kontrakten i pyproject.toml.
@@ -22,11 +23,17 @@ LAGER = {
     "analys.fel": 0,
     "analys.begrepp": 1,
     "analys.indata": 2,
-    "analys.berakning": 3,
-    "analys.rapporter": 4,
-    "analys.cli": 5,
-    "analys.utforska": 5,
-    "analys.__main__": 6,
+    "analys.berakning": 3,  # syskon till indata: importerar den inte (se uppatimporter)
+    "analys.filer": 4,
+    "analys.flode": 5,
+    "analys.rapporter": 6,
+    "analys.korning": 7,
+    "analys.ny": 7,
+    "analys.kommandon": 8,
+    "analys.utforska": 8,
+    "analys.app": 8,
+    "analys.cli": 9,
+    "analys.__main__": 10,
 }
 
 
@@ -115,8 +122,8 @@ def graf() -> dict[str, set[str]]:
     return {namn: importer(p, kanda) - {namn} for namn, p in m.items()}
 
 
-def test_the_three_layers_are_packages():
-    for paket in ("indata", "berakning", "rapporter"):
+def test_the_layers_are_packages():
+    for paket in ("indata", "berakning", "flode", "rapporter"):
         assert (PAKET / paket / "__init__.py").is_file(), paket
     assert (PAKET / "begrepp.py").is_file() and (PAKET / "fel.py").is_file()
 
@@ -150,8 +157,12 @@ def test_every_module_opens_with_a_docstring_line():
         assert doc and doc.splitlines()[0].strip(), f"{namn} saknar en inledande rad som säger vad modulen är till för"
 
 
+TILLATET_I_NOTEBOOKS = ("analys.flode", "analys.rapporter", "analys.filer", "analys.utforska")
+
+
 def test_notebooks_use_only_the_public_surface():
-    """Notebooks importerar bara `analys.rapporter` (och utforskaren), aldrig interna moduler."""
+    """Notebooks tar talen ur `analys.flode` och visar dem med `analys.rapporter` (och utforskaren),
+    aldrig ur indata eller berakning direkt."""
     for path in sorted((ROT / "notebooks").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
@@ -160,6 +171,51 @@ def test_notebooks_use_only_the_public_surface():
             kod = "".join(cell["source"])
             for nod in ast.walk(ast.parse(kod)):
                 if isinstance(nod, ast.ImportFrom) and (nod.module or "").startswith("analys"):
-                    assert nod.module in ("analys.rapporter", "analys.utforska"), f"{path.name}: from {nod.module}"
+                    assert nod.module in TILLATET_I_NOTEBOOKS, f"{path.name}: from {nod.module}"
                 if isinstance(nod, ast.Import):
                     assert not any(a.name.startswith("analys") for a in nod.names), f"{path.name}: import analys…"
+
+
+def _fran_indata(path: Path) -> list[tuple[str, str]]:
+    """(modul, namn) för varje `from analys.indata… import namn` i filen."""
+    ut = []
+    for nod in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(nod, ast.ImportFrom) and (nod.module or "").startswith("analys.indata"):
+            ut += [(nod.module, a.name) for a in nod.names]
+        if isinstance(nod, ast.Import):
+            ut += [(a.name, "*") for a in nod.names if a.name.startswith("analys.indata")]
+    return ut
+
+
+def test_reports_take_only_types_and_constants_from_indata():
+    """`rapporter` läser inga filer: ur `indata` tar den bara typer och konstanter (t.ex. mallens
+    rubriker), aldrig en funktion som läser. Talen kommer färdiga ur `flode`."""
+    import importlib
+
+    fel = []
+    for namn, path in moduler().items():
+        if not namn.startswith("analys.rapporter"):
+            continue
+        for modul, objekt in _fran_indata(path):
+            varde = getattr(importlib.import_module(modul), objekt, None) if objekt != "*" else None
+            if objekt == "*" or (callable(varde) and not isinstance(varde, type)):
+                fel.append(f"{namn}: {modul}.{objekt}")
+    assert fel == []
+
+
+LASANDE = ("open", "read_text", "read_bytes", "read_csv", "read_excel", "load_workbook", "read_yaml")
+
+
+def test_reports_read_no_files():
+    """Inget i `rapporter` öppnar eller läser en fil (det gör `indata`, anropat från `flode`)."""
+    fel = []
+    for namn, path in moduler().items():
+        if not namn.startswith("analys.rapporter"):
+            continue
+        for nod in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(nod, ast.Call):
+                f = nod.func
+                kallad = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if kallad in LASANDE:
+                    fel.append(f"{namn}:{nod.lineno} {kallad}()")
+    assert fel == []

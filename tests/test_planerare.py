@@ -113,7 +113,7 @@ def _bibliotekets_serie(varden: dict) -> list[int]:
     from analys.begrepp import Nyckel, Nyckelval
     from analys.berakning.kostnadsmodell import Drag, compute
     from analys.indata.antaganden import load_antaganden
-    from analys.rapporter.scenarier import modellunderlag
+    from analys.flode.scenarier import modellunderlag
 
     a = load_antaganden("bas")
     andel = Decimal(str(varden["fast_andel"])) if varden["nyckel"] == "blandad" else Decimal(0)

@@ -131,11 +131,11 @@ def test_every_workbook_recalculates_in_libreoffice_to_the_librarys_numbers(rapp
 
 
 def test_agreement_workbook_recalculated_equals_the_split(rapporter, tmp_path):
-    from analys.rapporter.fordelning import build_fordelning
+    from analys.flode.fordelning import berakna as berakna_fordelning
 
     fil = rapporter / "fordelning-2024" / "fordelning-2024.xlsx"
     lo = load_workbook(_omraknade(tmp_path, [fil]) / fil.name, data_only=True)["Fördelning"]
-    df, _ = build_fordelning(avtal="2024")
+    df = berakna_fordelning(avtal="2024").df
     rader = {lo.cell(row=r, column=1).value: r for r in range(6, 21)}
     for k in df.itertuples():
         r = rader[k.kommunkod]

@@ -19,7 +19,7 @@ from analys.indata.csvfil import Kolumn, las_csv
 from analys.indata.scb import ScbError, parse_data
 from analys.indata.underlag import read_underlag, read_vikter
 from analys.indata.yamlfil import parse_yaml, read_yaml
-from analys.rapporter.faktura import fakturor
+from analys.flode.faktura import fakturor
 from tests.conftest import DALARNA
 
 ROT = Path(__file__).resolve().parents[1]
@@ -214,10 +214,11 @@ def test_half_filled_template_is_valid_and_blank_costs_are_not_reported(tmp_path
     kostnaden går att ta fram från en helt tom mall."""
     from datetime import date
 
+    from analys.flode.uppfoljning import mallunderlag
     from analys.rapporter.mall import write_mall
 
-    avtal, _ = load_avtal("2024")
-    write_mall(avtal, tmp_path / "mall.xlsx")
+    avtal, _, kommuner = mallunderlag("2024")
+    write_mall(avtal, kommuner, tmp_path / "mall.xlsx")
     u = read_underlag(tmp_path / "mall.xlsx", avtal)
     assert u.tom and u.aktivitet.empty and u.utfall.empty
     assert len(u.ej_rapporterat) == 6

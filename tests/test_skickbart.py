@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from analys.indata.antaganden import read_scenarier
 from analys.indata.rapportfil import load_korningar
-from analys.rapporter.fordelning import build_fordelning
+from analys.flode.fordelning import berakna as berakna_fordelning
 from analys.rapporter.tabeller import PAHITTAT
 
 ROT = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ def test_agreed_amounts_are_the_headline_in_report_workbook_and_cli(rapporter, c
 
 
 def test_kommunblad_shows_the_invoiced_amount(rapporter):
-    df, _ = build_fordelning(avtal="2024")
+    df = berakna_fordelning(avtal="2024").df
     rattvik = int(df.set_index("kommun").loc["Rättvik", "belopp"])
     assert rattvik == 39_725
     html = (
@@ -166,7 +166,7 @@ def test_a_chart_gets_a_narrow_phone_version_only_when_it_fits():
     from analys.rapporter import diagram
     from analys.rapporter.tabeller import figur
 
-    df, _ = build_fordelning(avtal="2024")
+    df = berakna_fordelning(avtal="2024").df
     fig, alt = diagram.fig_fordelning(df, "Belopp per kommun")
     bilder = _bilder(figur(fig, alt))
     plt.close(fig)
@@ -321,7 +321,7 @@ def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory
 def test_every_pdf_opens_and_states_the_headline(rapporter):
     from pypdf import PdfReader
 
-    df, _ = build_fordelning(avtal="2024")
+    df = berakna_fordelning(avtal="2024").df
     per_kommun = dict(zip(df["kommunkod"], df["belopp"], strict=True))
     for k in load_korningar():
         pdf = rapporter / k.namn / f"{k.namn}.pdf"

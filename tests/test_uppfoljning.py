@@ -12,7 +12,7 @@ from analys.berakning.uppfoljning import compute_kommunposition, compute_resulta
 from analys.fel import AnalysError
 from analys.indata.avtal import load_avtal
 from analys.indata.underlag import read_underlag
-from analys.rapporter.fordelning import build_fordelning
+from analys.flode.fordelning import berakna as berakna_fordelning
 from analys.rapporter.text import resultat_text
 
 ROT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def test_example_by_hand():
 
 def test_kommun_position_and_what_remains():
     u = read_underlag(EXEMPEL, AVTAL)
-    df, _ = build_fordelning(avtal="2024")
+    df = berakna_fordelning(avtal="2024").df
     pos = compute_kommunposition(df, compute_rorligt(u, AVTAL), u).set_index("kommunkod")
     assert pos["fast_kostnad"].sum() == 1_030_000
     assert (pos["netto"] == pos["fast_kostnad"] + pos["avgifter"] - pos["pott_tillbaka"]).all()
@@ -78,7 +78,7 @@ def test_invoice_csv_acceptance(cli):
     assert r.out.splitlines()[0] == "kommunkod,kommun,avser,belopp,fakturadatum,forfallodatum"
     rader = list(csv.DictReader(io.StringIO(r.out)))
     assert len(rader) == 15
-    df, _ = build_fordelning(avtal="2024")
+    df = berakna_fordelning(avtal="2024").df
     assert [(d["kommunkod"], int(d["belopp"])) for d in rader] == list(zip(df["kommunkod"], df["belopp"], strict=True))
     assert {d["fakturadatum"] for d in rader} == {"2024-02-15"}
     # 2024-02-15 + 30 dagar = lördag 16 mars; förfallodagen flyttas till måndag 18 mars.
@@ -106,7 +106,7 @@ def test_what_was_already_invoiced_is_never_invoiced_again(cli, mall, tmp_path):
     återstår, samma tal som uppföljningens "Återstår"."""
     from datetime import date
 
-    from analys.rapporter.uppfoljning import berakna
+    from analys.flode.uppfoljning import berakna
 
     wb = load_workbook(mall)
     akt = wb["Aktivitet"]
@@ -404,7 +404,7 @@ def test_mid_year_a_fresh_template_invoices_the_fixed_fee(cli, mall):
     assert all(rad["avser"].endswith("fast kostnad enligt avtal") for rad in rader)
     assert sum(int(rad["belopp"]) for rad in rader) == 1_030_000
     from analys.fel import AnalysError
-    from analys.rapporter.uppfoljning import berakna
+    from analys.flode.uppfoljning import berakna
 
     with pytest.raises(AnalysError, match="har inget ifyllt än"):
         berakna("2024", mall)
@@ -412,7 +412,8 @@ def test_mid_year_a_fresh_template_invoices_the_fixed_fee(cli, mall):
 
 def test_partly_filled_template_shows_what_is_not_reported_yet(cli, mall, tmp_path):
     from analys.begrepp import KOSTNADSPOSTER
-    from analys.rapporter.uppfoljning import _budget_visning, berakna
+    from analys.flode.uppfoljning import berakna
+    from analys.rapporter.uppfoljning import _budget_visning
 
     wb = load_workbook(mall)
     akt = wb["Aktivitet"]
@@ -439,7 +440,8 @@ def test_follow_up_on_a_placeholder_agreement_is_marked_like_its_invoices(mall, 
     """Ett avtal med platshållare (exempel: true, som `analys ny` skriver) märker uppföljningen,
     precis som fakturorna på samma avtal, även när underlaget är riktigt ifyllt."""
     from analys.rapporter.tabeller import PAHITTAT
-    from analys.rapporter.uppfoljning import berakna
+    from analys.rapporter.uppfoljning import titel
+    from analys.flode.uppfoljning import berakna
 
     text = (ROT / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8")
     assert "exempel:" not in text
@@ -450,7 +452,7 @@ def test_follow_up_on_a_placeholder_agreement_is_marked_like_its_invoices(mall, 
     ifylld = tmp_path / "ifylld.xlsx"
     wb.save(ifylld)
     f = berakna(str(avtal), ifylld)
-    assert f.pahittat and PAHITTAT in f.titel
+    assert f.pahittat and PAHITTAT in titel(f)
     assert not berakna("2024", ifylld).pahittat
 
 

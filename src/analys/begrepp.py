@@ -148,6 +148,15 @@ class Befolkningskalla:
 
 
 @dataclass(frozen=True)
+class Fil:
+    """En fil som ett utdata bygger på: sökvägen som användaren ser den (relativt analys-mappen)
+    och dess SHA-256, för den tekniska spårbarheten. `sha256` är None om filen inte finns."""
+
+    vag: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class Fordelningsinfo:
     """Allt som ska stå bredvid en fördelning för att den ska gå att spåra."""
 
@@ -503,14 +512,6 @@ class Scenario(FrystModell):
 # --- uppföljning ---------------------------------------------------------------------------------
 
 KOSTNADSPOSTER = ("lon", "oh", "resor", "utrustning", "kurskostnader", "ovrigt")
-POSTNAMN = {
-    "lon": "Lön",
-    "oh": "OH (overhead)",
-    "resor": "Resor",
-    "utrustning": "Utrustning",
-    "kurskostnader": "Kurskostnader (lokaler, mat, material)",
-    "ovrigt": "Övrigt",
-}
 
 
 @dataclass(frozen=True)

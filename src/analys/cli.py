@@ -275,19 +275,19 @@ def run_hamta(args: argparse.Namespace) -> int:
 def run_faktura(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from analys import kommandon
     from analys.indata import varden
-    from analys.rapporter import faktura
 
     _check_output(args, (_fil(args.avtal), args.underlag))
     fakturadatum = varden.datum(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
-    text = faktura.kommandoutdata(args.format, args.ut, args.avtal, fakturadatum, args.underlag, args.kommun)
+    text = kommandon.faktura_utdata(args.format, args.ut, args.avtal, fakturadatum, args.underlag, args.kommun)
     return _write_output(args, text)
 
 
 def run_mall(args: argparse.Namespace) -> int:
-    from analys.rapporter import mall
+    from analys import kommandon
 
-    mall.skriv(args.avtal, args.ut, args.skriv_over)
+    kommandon.skriv_mall(args.avtal, args.ut, args.skriv_over)
     print(f"Skrev {args.ut}", file=sys.stderr)
     return 0
 
@@ -299,13 +299,13 @@ def run_rapport(args: argparse.Namespace) -> int:
 
 
 def run_scenario(args: argparse.Namespace) -> int:
-    from analys.rapporter import scenarier
+    from analys import kommandon
 
     if args.lista:
-        sys.stdout.write(scenarier.lista(args.antaganden, args.scenarier))
+        sys.stdout.write(kommandon.scenario_lista(args.antaganden, args.scenarier))
         return 0
     _check_output(args, (args.antaganden, args.scenarier))
-    text = scenarier.kommandoutdata(
+    text = kommandon.scenario_utdata(
         args.format, args.ut, args.scenario, args.fran, args.till, args.antaganden, args.scenarier, args.kommun
     )
     return _write_output(args, text)
@@ -314,7 +314,7 @@ def run_scenario(args: argparse.Namespace) -> int:
 def _check_output(args: argparse.Namespace, indata: tuple = ()) -> None:
     """Före räkningen: xlsx kräver --ut; --ut får inte vara en indatafil eller ligga bland indata,
     och en befintlig fil skrivs bara över med --skriv-over."""
-    from analys.rapporter.filer import check_writable
+    from analys.filer import check_writable
 
     if args.format == "xlsx" and args.ut is None:
         raise AnalysError("Formatet xlsx kräver en fil att skriva till: lägg till --ut FIL.xlsx.")
@@ -329,7 +329,7 @@ def _fil(namn: str | None) -> str | None:
 
 def _write_output(args: argparse.Namespace, text: str | None) -> int:
     """Texten till --ut (atomiskt) eller till skärmen; `None` = filen är redan skriven."""
-    from analys.rapporter.filer import write_text_atomic
+    from analys.filer import write_text_atomic
 
     if text is not None and args.ut is None:
         sys.stdout.write(text)
@@ -341,11 +341,11 @@ def _write_output(args: argparse.Namespace, text: str | None) -> int:
 
 
 def run_fordelning(args: argparse.Namespace) -> int:
+    from analys import kommandon
     from analys.indata import varden
-    from analys.rapporter import fordelning
 
     _check_output(args, (_fil(args.avtal), args.vikter))
-    text = fordelning.kommandoutdata(
+    text = kommandon.fordelning_utdata(
         args.format,
         args.ut,
         avtal=args.avtal,

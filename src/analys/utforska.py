@@ -16,9 +16,9 @@ import pandas as pd
 
 from analys.begrepp import Antaganden, Nyckel, Nyckelval
 from analys.berakning.kostnadsmodell import Drag, Modellunderlag, compute
+from analys.flode.scenarier import modellunderlag
 from analys.indata.antaganden import load_antaganden, read_scenarier
 from analys.rapporter.format import format_kr, format_procent, format_tal
-from analys.rapporter.scenarier import modellunderlag
 from analys.rapporter.tabeller import PAHITTAT, banner_pahittat, hela_tal, html_tabell, svg_linjer
 
 SOM_I_SCENARIOT = "scenariot"

@@ -450,11 +450,12 @@ for namn, slag, text, meddelande in MODELLFILER:
 
 def mall(andra: Callable | None = None, filnamn: str = "underlag.xlsx") -> Fall:
     def f(m: Miljo) -> list[str]:
-        from analys.indata.avtal import load_avtal
+        from analys.flode.uppfoljning import mallunderlag
         from analys.rapporter.mall import write_mall
 
         p = m.arbete / filnamn
-        write_mall(load_avtal("2024")[0], m.arbete / "mall.xlsx")
+        avtal, _, kommuner = mallunderlag("2024")
+        write_mall(avtal, kommuner, m.arbete / "mall.xlsx")
         wb = load_workbook(m.arbete / "mall.xlsx")
         for r in range(2, 17):
             wb["Aktivitet"].cell(row=r, column=5, value=10)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal, Underlag
+from analys.begrepp import KOSTNADSPOSTER, Avtal, Underlag
 from analys.berakning.fordelning import largest_remainder
 from analys.fel import AnalysError
 
@@ -50,10 +50,10 @@ def compute_rorligt(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
 
 
 def compute_budget_utfall(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
-    """Utfall per kostnadspost: kostnadspost, utfall (hela kronor) och rapporterat (om posten har
+    """Utfall per kostnadspost: kostnadspost (id, t.ex. "lon"), utfall (hela kronor) och rapporterat (om posten har
     något rapporterat belopp; annars är utfallet 0 men "ej rapporterat", inte noll kronor)."""
     utfall = underlag.utfall.groupby("kostnadspost")["belopp"].sum()
-    rader = [(POSTNAMN[p], int(utfall.get(p, 0)), p in utfall.index) for p in KOSTNADSPOSTER]
+    rader = [(p, int(utfall.get(p, 0)), p in utfall.index) for p in KOSTNADSPOSTER]
     return pd.DataFrame(rader, columns=["kostnadspost", "utfall", "rapporterat"])
 
 

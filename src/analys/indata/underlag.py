@@ -16,11 +16,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal, Underlag, iso_datum
+from analys.begrepp import KOSTNADSPOSTER, Avtal, Underlag, iso_datum
 from analys.fel import AnalysError
 from analys.indata.befolkning import load_befolkning
 from analys.indata.csvfil import normalisera_rubrik
 from analys.indata.paths import data_dir, resolve, visningsvag
+
+# Kostnadsposternas namn i mallen (bladet Utfall) och i rapporterna; läsaren tar också emot id:t.
+POSTNAMN = {
+    "lon": "Lön",
+    "oh": "OH (overhead)",
+    "resor": "Resor",
+    "utrustning": "Utrustning",
+    "kurskostnader": "Kurskostnader (lokaler, mat, material)",
+    "ovrigt": "Övrigt",
+}
+
 
 # Blad/fil → kolumner i den ordning mallen har dem. Rubrikerna får inte ändras.
 KOLUMNER = {

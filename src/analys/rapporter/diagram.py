@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analys.rapporter.format import format_kr, format_procent, format_tal
+from analys.rapporter.rubriker import POSTNAMN
 from analys.rapporter.tabeller import FARGER, PAHITTAT, figur
 from analys.rapporter.text import parameterintervall
 
@@ -335,23 +336,24 @@ def fig_intakter_kostnader(resultat, utfall: pd.DataFrame):
         FARGER[:2],
         strict=True,
     ):
-        ax.bar("Intäkter", v, bottom=botten, color=farg, label=etikett)
+        ax.bar("Intäkter (avtal + utfall)", v, bottom=botten, color=farg, label=etikett)
         botten += v
     botten = 0
     for i, r in enumerate(utfall.itertuples()):
         if r.utfall:
-            ax.bar("Kostnader", r.utfall, bottom=botten, color=FARGER[(i + 2) % len(FARGER)],
-                   label=f"{r.kostnadspost} (utfall)")  # fmt: skip
+            ax.bar("Kostnader (utfall)", r.utfall, bottom=botten, color=FARGER[(i + 2) % len(FARGER)],
+                   label=f"{POSTNAMN.get(r.kostnadspost, r.kostnadspost)} (utfall)")  # fmt: skip
             botten += r.utfall
-    ax.bar("Kostnader", resultat.pott_utbetald, bottom=botten, color="#999999", label="Pott till kommunerna")
+    ax.bar("Kostnader (utfall)", resultat.pott_utbetald, bottom=botten, color="#999999", label="Pott till kommunerna")
     ax.set_title("Intäkter och kostnader")
     _kr_axel(ax)
     ax.legend(frameon=False, fontsize=8.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.grid(axis="x", visible=False)
     fig.tight_layout()
     alt = (
-        f"Stapeldiagram: intäkter {format_kr(resultat.intakter)} (fast finansiering enligt avtal och kursavgifter) "
-        f"mot kostnader {format_kr(resultat.kostnader)} (utfall per kostnadspost och potten); resultat "
+        f"Stapeldiagram: intäkter (avtal + utfall) {format_kr(resultat.intakter)}, det vill säga fast finansiering "
+        f"enligt avtal och kursavgifter (utfall), mot kostnader (utfall) {format_kr(resultat.kostnader)} per "
+        f"kostnadspost och potten; resultat (avtal + utfall) "
         f"{'+' if resultat.resultat >= 0 else ''}{format_kr(resultat.resultat)}."
     )
     return fig, alt

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.rapporter.filer import write_atomic
+from analys.filer import write_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.tabeller import PAHITTAT
 
@@ -46,7 +46,8 @@ class Blad:
     """Ett blad: en tabell med svenska kolumnrubriker och format per kolumn.
 
     `andel` = (andelskolumn, talkolumn): andelen skrivs som formeln tal / summan av tal.
-    `summera`: en rad "Summa" med SUM-formler under kolumnerna i `summera`.
+    `summera`: en rad "Summa" (eller `summaetikett`) med SUM-formler under kolumnerna i `summera`;
+    bara för kolumner med ett slag av tal, eller med en etikett som säger blandningen.
     `ar`: årtal, utan tusentalsavgränsare (2024, inte 2 024).
     `text`: kolumner som alltid är text (t.ex. Kommunkod, så att 2080 inte blir 2 080).
     """
@@ -64,6 +65,7 @@ class Blad:
     ar: Sequence[str] = ("År",)
     text: Sequence[str] = ("Kommunkod",)
     summera: Sequence[str] = ()
+    summaetikett: str = "Summa"  # t.ex. "Resultat (avtal + utfall)" när summan blandar slag
     andel: tuple[str, str] | None = None
     bredder: dict[str, float] = field(default_factory=dict)
     diagram: Linjediagram | None = None
@@ -178,9 +180,103 @@ def _utskrift(ws, titel: str, hoger: str, pahittat: bool, rubrikrad: int, liggan
     ws.set_footer("&C&8Sida &P av &N")
 
 
-def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat: bool, tagna: set[str]) -> None:
-    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+def _rubrikrad(ws, f: _Format, blad: Blad, kolumner: list[str], rubrikrad: int) -> None:
+    for j, k in enumerate(kolumner):
+        tal = _talformat(k, blad) not in (None, FORMAT_DATUM)
+        ws.write_string(
+            rubrikrad,
+            j,
+            k,
+            f(bold=True, bg_color=BLA, bottom=1, text_wrap=True, valign="bottom", align="right" if tal else "left"),
+        )
 
+
+def _cell(ws, f: _Format, r: int, j: int, v, k: str, blad: Blad) -> None:
+    """En cell med kolumnens format: tom, text, datum, ja/nej eller tal."""
+    fmt = _talformat(k, blad)
+    cellformat = f(num_format=fmt) if fmt else None
+    if v is None:
+        ws.write_blank(r, j, None, cellformat)
+    elif k in blad.text or isinstance(v, str):
+        ws.write_string(r, j, str(v))
+    elif isinstance(v, datetime | date):
+        d = v if isinstance(v, datetime) else datetime(v.year, v.month, v.day)
+        ws.write_datetime(r, j, d, f(num_format=FORMAT_DATUM))
+    elif isinstance(v, bool):
+        ws.write_string(r, j, "ja" if v else "nej")
+    else:
+        ws.write_number(r, j, v, cellformat)
+
+
+def _datarader(ws, f: _Format, blad: Blad, kolumner, varden, summor, forsta: int, summarad, bredd) -> None:
+    from xlsxwriter.utility import xl_col_to_name
+
+    for i in range(len(blad.df)):
+        r = forsta + i
+        for j, k in enumerate(kolumner):
+            v = varden[k][i]
+            if blad.andel and k == blad.andel[0] and summarad is not None:
+                fmt = _talformat(k, blad)
+                talkol = xl_col_to_name(kolumner.index(blad.andel[1]))
+                taljare = varden[blad.andel[1]][i] or 0
+                namnare = summor.get(blad.andel[1]) or 0
+                ws.write_formula(r, j, f"={talkol}{r + 1}/{talkol}${summarad + 1}", f(num_format=fmt) if fmt else None,
+                                 taljare / namnare if namnare else 0)  # fmt: skip
+                bredd[k] = max(bredd[k], len(format_procent(taljare / namnare if namnare else 0)))
+                continue
+            _cell(ws, f, r, j, v, k, blad)
+            bredd[k] = max(bredd[k], len(_visad(v, k, blad)))
+
+
+def _summarad(ws, f: _Format, blad: Blad, kolumner, summor, forsta: int, sista: int, summarad: int, bredd) -> None:
+    from xlsxwriter.utility import xl_col_to_name
+
+    fet = {"bold": True, "top": 1}
+    if "Kommun" in kolumner:
+        etikettkol = kolumner.index("Kommun")
+    else:
+        etikettkol = next((j for j, k in enumerate(kolumner) if k not in blad.summera and k not in blad.kr), 0)
+    for j, k in enumerate(kolumner):
+        fmt = _talformat(k, blad)
+        if k in blad.summera:
+            b = xl_col_to_name(j)
+            v = 1.0 if blad.andel and k == blad.andel[0] else summor.get(k, 0)
+            ws.write_formula(summarad, j, f"=SUM({b}{forsta + 1}:{b}{sista + 1})",
+                             f(num_format=fmt or "General", **fet), v)  # fmt: skip
+            bredd[k] = max(bredd[k], len(_visad(v, k, blad)))
+        elif j == etikettkol:
+            ws.write_string(summarad, j, blad.summaetikett, f(**fet))
+        else:
+            ws.write_blank(summarad, j, None, f(**fet))
+
+
+def _linjediagram(wb, ws, d: Linjediagram, kolumner: list[str], rubrikrad: int, forsta: int, sista: int, rad: int):
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    chart = wb.add_chart({"type": "line"})
+    xkol = kolumner.index(d.x)
+    arknamn = ws.get_name().replace("'", "''")
+    for s in d.serier:
+        j = kolumner.index(s)
+        chart.add_series(
+            {
+                "name": [ws.get_name(), rubrikrad, j],
+                "categories": f"='{arknamn}'!{xl_rowcol_to_cell(forsta, xkol, True, True)}:"
+                f"{xl_rowcol_to_cell(sista, xkol, True, True)}",
+                "values": f"='{arknamn}'!{xl_rowcol_to_cell(forsta, j, True, True)}:"
+                f"{xl_rowcol_to_cell(sista, j, True, True)}",
+                "marker": {"type": "circle", "size": 5},
+            }
+        )
+    chart.set_title({"name": d.titel, "name_font": {"size": 12}})
+    chart.set_y_axis({"num_format": FORMAT_KR, "min": 0, "name": d.y_titel})
+    chart.set_x_axis({"name": d.x})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 760, "height": 380})
+    ws.insert_chart(rad, 0, chart)
+
+
+def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat: bool, tagna: set[str]) -> None:
     ws = wb.add_worksheet(_bladnamn(blad.namn, tagna))
     rad = _markning(ws, f, pahittat)
     ws.write_string(rad, 0, blad.titel, f(bold=True, font_size=14))
@@ -193,66 +289,15 @@ def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat:
     forsta, sista = rubrikrad + 1, rubrikrad + len(blad.df)
     summarad = sista + 1 if blad.summera else None
     bredd = {k: len(k) for k in kolumner}
-
-    for j, k in enumerate(kolumner):
-        tal = _talformat(k, blad) not in (None, FORMAT_DATUM)
-        ws.write_string(
-            rubrikrad,
-            j,
-            k,
-            f(bold=True, bg_color=BLA, bottom=1, text_wrap=True, valign="bottom", align="right" if tal else "left"),
-        )
+    _rubrikrad(ws, f, blad, kolumner, rubrikrad)
 
     varden = {k: [_python(v) for v in blad.df[k]] for k in kolumner}
-    summor: dict[str, float] = {}
-    for k in blad.summera:
-        summor[k] = sum(v for v in varden[k] if isinstance(v, int | float) and not isinstance(v, bool))
-
-    for i in range(len(blad.df)):
-        r = forsta + i
-        for j, k in enumerate(kolumner):
-            v = varden[k][i]
-            fmt = _talformat(k, blad)
-            cellformat = f(num_format=fmt) if fmt else None
-            if blad.andel and k == blad.andel[0] and summarad is not None:
-                talkol = xl_col_to_name(kolumner.index(blad.andel[1]))
-                taljare = varden[blad.andel[1]][i] or 0
-                namnare = summor.get(blad.andel[1]) or 0
-                ws.write_formula(r, j, f"={talkol}{r + 1}/{talkol}${summarad + 1}", cellformat,
-                                 taljare / namnare if namnare else 0)  # fmt: skip
-                bredd[k] = max(bredd[k], len(format_procent(taljare / namnare if namnare else 0)))
-                continue
-            if v is None:
-                ws.write_blank(r, j, None, cellformat)
-            elif k in blad.text or isinstance(v, str):
-                ws.write_string(r, j, str(v))
-            elif isinstance(v, datetime | date):
-                d = v if isinstance(v, datetime) else datetime(v.year, v.month, v.day)
-                ws.write_datetime(r, j, d, f(num_format=FORMAT_DATUM))
-            elif isinstance(v, bool):
-                ws.write_string(r, j, "ja" if v else "nej")
-            else:
-                ws.write_number(r, j, v, cellformat)
-            bredd[k] = max(bredd[k], len(_visad(v, k, blad)))
-
+    summor = {
+        k: sum(v for v in varden[k] if isinstance(v, int | float) and not isinstance(v, bool)) for k in blad.summera
+    }
+    _datarader(ws, f, blad, kolumner, varden, summor, forsta, summarad, bredd)
     if summarad is not None:
-        fet = {"bold": True, "top": 1}
-        if "Kommun" in kolumner:
-            etikettkol = kolumner.index("Kommun")
-        else:
-            etikettkol = next((j for j, k in enumerate(kolumner) if k not in blad.summera and k not in blad.kr), 0)
-        for j, k in enumerate(kolumner):
-            fmt = _talformat(k, blad)
-            if k in blad.summera:
-                b = xl_col_to_name(j)
-                v = 1.0 if blad.andel and k == blad.andel[0] else summor.get(k, 0)
-                ws.write_formula(summarad, j, f"=SUM({b}{forsta + 1}:{b}{sista + 1})",
-                                 f(num_format=fmt or "General", **fet), v)  # fmt: skip
-                bredd[k] = max(bredd[k], len(_visad(v, k, blad)))
-            elif j == etikettkol:
-                ws.write_string(summarad, j, "Summa", f(**fet))
-            else:
-                ws.write_blank(summarad, j, None, f(**fet))
+        _summarad(ws, f, blad, kolumner, summor, forsta, sista, summarad, bredd)
 
     for j, k in enumerate(kolumner):
         ws.set_column(j, j, blad.bredder.get(k, min(max(bredd[k] + 3, 9), 70)))
@@ -263,30 +308,8 @@ def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat:
 
     total_bredd = sum(blad.bredder.get(k, min(max(bredd[k] + 3, 9), 70)) for k in kolumner)
     _utskrift(ws, titel, referens, pahittat, rubrikrad, liggande=total_bredd > 95)
-
     if blad.diagram is not None and len(blad.df):
-        d = blad.diagram
-        chart = wb.add_chart({"type": "line"})
-        xkol = kolumner.index(d.x)
-        arknamn = ws.get_name().replace("'", "''")
-        for s in d.serier:
-            j = kolumner.index(s)
-            chart.add_series(
-                {
-                    "name": [ws.get_name(), rubrikrad, j],
-                    "categories": f"='{arknamn}'!{xl_rowcol_to_cell(forsta, xkol, True, True)}:"
-                    f"{xl_rowcol_to_cell(sista, xkol, True, True)}",
-                    "values": f"='{arknamn}'!{xl_rowcol_to_cell(forsta, j, True, True)}:"
-                    f"{xl_rowcol_to_cell(sista, j, True, True)}",
-                    "marker": {"type": "circle", "size": 5},
-                }
-            )
-        chart.set_title({"name": d.titel, "name_font": {"size": 12}})
-        chart.set_y_axis({"num_format": FORMAT_KR, "min": 0, "name": d.y_titel})
-        chart.set_x_axis({"name": d.x})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": 380})
-        ws.insert_chart((summarad or sista) + 3, 0, chart)
+        _linjediagram(wb, ws, blad.diagram, kolumner, rubrikrad, forsta, sista, (summarad or sista) + 3)
 
 
 def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, pahittat: bool, tagna: set[str]) -> None:

@@ -10,29 +10,25 @@ from pathlib import Path
 import pandas as pd
 
 from analys.begrepp import Avtal
-from analys.berakning.faktura import compute_fakturor
-from analys.berakning.uppfoljning import compute_rorligt
-from analys.indata.avtal import load_avtal
-from analys.indata.underlag import read_underlag
-from analys.indata.varden import kommunkoder
+from analys.flode.faktura import Fakturering
 from analys.rapporter.excel import Blad, Kallor, write_workbook
-from analys.rapporter.fordelning import avtalets_fordelning
 from analys.rapporter.format import format_kr
-from analys.rapporter.kallor import faktura_kallor
-from analys.rapporter.tabeller import PAHITTAT, excel_csv, textmarkning, varna_pahittat
+from analys.rapporter.rubriker import rubriker_for
+from analys.rapporter.tabeller import PAHITTAT, excel_csv, textmarkning
 
 CSV_KOLUMNER = ["kommunkod", "kommun", "avser", "belopp", "fakturadatum", "forfallodatum"]
 
 
-def fakturor(avtal: Avtal, fakturadatum: date, underlag=None) -> pd.DataFrame:
-    """Fakturaraderna för avtalet: fast kostnad per kommun, och med ett underlag även kursavgifter
-    och utbildarpotten; se `berakning.faktura.compute_fakturor`."""
-    fordelning = avtalets_fordelning(avtal)
-    rorligt = compute_rorligt(underlag, avtal) if underlag is not None else None
-    fakturerat = None
-    if underlag is not None and len(underlag.fakturor):
-        fakturerat = underlag.fakturor.groupby("kommunkod")["belopp"].sum()
-    return compute_fakturor(avtal, fakturadatum, fordelning, rorligt, fakturerat)
+def summaetikett(fk: Fakturering) -> str:
+    """Summan av fakturaraderna säger sin blandning: bara fast kostnad enligt avtal, eller även
+    kursavgifter och pott efter utfallet (raderna står ovanför, var och en med vad den avser)."""
+    return "Summa (avtal + utfall)" if fk.underlag is not None else "Summa (enligt avtal)"
+
+
+def markerade(fk: Fakturering) -> pd.DataFrame:
+    """Raderna; fakturor på ett påhittat avtal eller underlag bär märkningen på varje rad, även i CSV:n."""
+    df = fk.df
+    return df.assign(avser=df["avser"] + f" ({PAHITTAT})") if fk.pahittat else df
 
 
 def to_csv(df: pd.DataFrame) -> str:
@@ -56,7 +52,7 @@ def to_excel_csv(df: pd.DataFrame, pahittat: bool = False) -> str:
     return excel_csv(huvud, rader, pahittat)
 
 
-def to_tabell(df: pd.DataFrame, avtal: Avtal, pahittat: bool = False) -> str:
+def to_tabell(df: pd.DataFrame, avtal: Avtal, pahittat: bool = False, summa: str = "Summa") -> str:
     bredd = max(len(a) for a in df["avser"])
     ut = [
         *textmarkning(pahittat),
@@ -73,22 +69,14 @@ def to_tabell(df: pd.DataFrame, avtal: Avtal, pahittat: bool = False) -> str:
             f"{r.kommunkod:4}  {r.kommun:13}  {r.avser:{bredd}}  {format_kr(r.belopp):>13}  "
             f"{r.fakturadatum.isoformat()}    {r.forfallodatum.isoformat()}  {r.referens}"
         )
-    ut.append(f"{'':4}  {'Summa':13}  {'':{bredd}}  {format_kr(int(df['belopp'].sum())):>13}")
+    ut.append(f"{'':4}  {summa:{13 + 2 + bredd}}  {format_kr(int(df['belopp'].sum())):>13}")
     return "\n".join(ut) + "\n"
 
 
-def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path, pahittat: bool = False) -> None:
-    tabell = df.rename(
-        columns={
-            "kommunkod": "Kommunkod",
-            "kommun": "Kommun",
-            "avser": "Avser",
-            "belopp": "Belopp",
-            "fakturadatum": "Fakturadatum",
-            "forfallodatum": "Förfallodatum",
-            "referens": "Referens",
-        }
-    )
+def write_xlsx(
+    df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path, pahittat: bool = False, summa: str = "Summa"
+) -> None:
+    tabell = df.rename(columns=rubriker_for(df.columns, {"referens": "Referens"}, kort=False))
     blad = Blad(
         namn="Fakturor",
         titel=f"Fakturaunderlag: {avtal.namn}",
@@ -101,38 +89,9 @@ def write_xlsx(df: pd.DataFrame, avtal: Avtal, kallor: Kallor, path: Path, pahit
         kr=["Belopp"],
         datum=["Fakturadatum", "Förfallodatum"],
         summera=["Belopp"],
+        summaetikett=summa,
         bredder={"Avser": 70, "Fakturadatum": 14, "Förfallodatum": 14},
     )
     write_workbook(
         [blad], kallor, path, f"Fakturaunderlag {avtal.ar}", f"Fakturerar: {avtal.fakturering.fakturerar}", pahittat
     )
-
-
-def kommandoutdata(
-    format: str,
-    ut: Path | None,
-    avtal: str,
-    fakturadatum: date,
-    underlag: Path | None = None,
-    kommun: str | None = None,
-) -> str | None:
-    """`analys faktura`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`.
-    Med `kommun` (kod eller namn) bara den kommunens rader."""
-    a, path = load_avtal(avtal)
-    u = read_underlag(underlag, a) if underlag else None
-    df = fakturor(a, fakturadatum, u)
-    if kommun is not None:
-        kod = kommunkoder([kommun], df.drop_duplicates("kommunkod"), "--kommun")[0]
-        df = df[df["kommunkod"] == kod].reset_index(drop=True)
-    # Fakturor på ett påhittat avtal eller underlag bär märkningen på varje rad, även i CSV:n.
-    pahittat = a.exempel or (u is not None and u.pahittat)
-    if pahittat:
-        df = df.assign(avser=df["avser"] + f" ({PAHITTAT})")
-        if format == "csv":
-            varna_pahittat()
-    if format == "xlsx":
-        write_xlsx(df, a, faktura_kallor(a, path, fakturadatum, u), ut, pahittat)
-        return None
-    if format == "excel-csv":
-        return to_excel_csv(df, pahittat)
-    return to_csv(df) if format == "csv" else to_tabell(df, a, pahittat)

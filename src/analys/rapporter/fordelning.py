@@ -1,107 +1,26 @@
-"""Fördelningen av ett års belopp: en rad per kommun, som tabell, CSV, JSON, Excel och rapporttext.
+"""Fördelningen av ett års belopp som tabell, CSV, JSON, Excel och rapporttext.
 
-`build_fordelning` är samma väg för kommandoraden och notebooks: den läser avtal och befolkning,
-räknar fördelningen och returnerar tabellen med allt som behövs för att spåra den. Ett belopp
-ur ett avtal är "enligt avtal"; ett angivet belopp utan avtal är "beräknat".
+Talen kommer ur `analys.flode.fordelning` (`berakna`, `jamforelse`); här presenteras de.
 """
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import FORSTA_AR, Avtal, Fordelningsinfo
-from analys.berakning.fordelning import bygg_nyckel, compare_with, compute_fordelning, valj_parametrar
-from analys.fel import AnalysError
-from analys.indata.antaganden import load_antaganden, read_scenarier
-from analys.indata.avtal import load_avtal
-from analys.indata.befolkning import describe_kalla, load_befolkning
-from analys.indata.paths import visningsvag
-from analys.indata.projekt import standardlan
-from analys.indata.underlag import read_vikter
-from analys.indata.varden import kommunkoder
+from analys.begrepp import Fordelningsinfo
+from analys.filer import write_text_atomic
+from analys.flode.fordelning import Fordelning, Jamforelse
 from analys.rapporter.excel import Blad, Kallor, referens_text, write_workbook
-from analys.rapporter.filer import write_text_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.kallor import fordelning_kallor, kallor_text
-from analys.rapporter.scenarier import berakna_scenario
-from analys.rapporter.tabeller import PAHITTAT, excel_csv, html_tabell, textmarkning, texttabell, varna_pahittat
+from analys.rapporter.rubriker import med_slag, rubrik, rubriker_for
+from analys.rapporter.tabeller import PAHITTAT, excel_csv, html_tabell, textmarkning, texttabell
 from analys.rapporter.text import nyckel_text
 
 UT_KOLUMNER = ["kommunkod", "kommun", "folkmangd", "andel", "belopp"]
-
-
-def build_fordelning(
-    avtal: str | None = None,
-    belopp: int | None = None,
-    befolkningsdatum: str | None = None,
-    lan: str | None = None,
-    nyckel: str | None = None,
-    fast_andel: Decimal | float | None = None,
-    vikter: Path | None = None,
-    exkludera: tuple[str, ...] = (),
-) -> tuple[pd.DataFrame, Fordelningsinfo]:
-    """Fördelningen och dess källbeskrivning. Givna värden går före avtalets.
-
-    >>> df, info = build_fordelning(avtal="2022")
-    >>> int(df["belopp"].sum()), info.befolkning.datum.isoformat()
-    (400000, '2020-12-31')
-    """
-    a = avtalsfil = None
-    if avtal:
-        a, path = load_avtal(avtal)
-        avtalsfil = visningsvag(path)
-        if lan is not None and lan != a.lan:
-            raise AnalysError(
-                f"Avtalet {a.namn} gäller län {a.lan}, inte {lan}; ta bort --lan eller välj ett annat avtal."
-            )
-    lanskod = lan if lan is not None else (None if a else standardlan())
-    val = valj_parametrar(a, belopp, befolkningsdatum, lanskod, nyckel, fast_andel, har_vikter=vikter is not None)
-    befolkning = load_befolkning(val.lanskod, val.befolkningsdatum)
-    koder = list(befolkning["kommunkod"])
-    exkludera = kommunkoder(exkludera, befolkning, "--exkludera")
-    ut = frozenset(exkludera)
-    viktlista = None
-    if val.nyckel == "egen":
-        viktlista = read_vikter(Path(vikter), koder, ut)
-    nyckelobj = bygg_nyckel(val, exkludera, viktlista)
-    df = compute_fordelning(befolkning, val.belopp, nyckelobj)
-    namn = dict(zip(koder, befolkning["kommun"], strict=True))
-    info = Fordelningsinfo(
-        belopp=val.belopp,
-        nyckel=nyckelobj,
-        befolkning=describe_kalla(befolkning),
-        avtal=a.namn if a else None,
-        ar=a.ar if a else None,
-        avtalsfil=avtalsfil,
-        avtalskalla=a.kalla if a else None,
-        vikterfil=str(vikter) if vikter else None,
-        undantagna=tuple(f"{k} {namn[k]}" for k in sorted(ut)),
-        pahittat=bool(a and a.exempel),
-        slag="enligt avtal"
-        if a is not None
-        and not ut
-        and not any(v is not None for v in (belopp, befolkningsdatum, lan, nyckel, fast_andel, vikter))
-        else "beräknat",
-    )
-    return df, info
-
-
-def senaste_avtal() -> str | None:
-    """Året för analys-mappens senaste avtal för mappens län, eller None om det inte finns något."""
-    from analys.indata.avtal import avtal_for_lan
-
-    ar = sorted(avtal_for_lan(standardlan()))
-    return str(ar[-1]) if ar else None
-
-
-def avtalets_fordelning(avtal: Avtal) -> pd.DataFrame:
-    """Avtalets fasta kostnad för kommunerna, fördelad efter avtalets nyckel och befolkningsdatum."""
-    befolkning = load_befolkning(avtal.lan, avtal.befolkningsdatum)
-    return compute_fordelning(befolkning, avtal.belopp_kommuner, avtal.fordelningsnyckel())
 
 
 def titel(info: Fordelningsinfo) -> str:
@@ -116,48 +35,21 @@ def titel(info: Fordelningsinfo) -> str:
     return f"{t} ({PAHITTAT})" if info.pahittat else t
 
 
-def previous_year(ar: int, lanskod: str, scenario: str = "bas") -> tuple[pd.DataFrame | None, str]:
-    """Föregående års belopp per kommun enligt ett scenario (kommunkod, belopp) och en text om
-    varifrån de kommer; (None, förklaring) om scenariot inte täcker året eller länet."""
-    if ar - 1 < FORSTA_AR:
-        return None, f"Ingen jämförelse: modellen börjar {FORSTA_AR}."
-    a = load_antaganden(scenario)
-    if a.lan != lanskod:
-        return None, "Ingen jämförelse: antagandena gäller ett annat län."
-    from analys.indata.avtal import avtal_for_lan
-
-    if ar - 1 < a.basar and ar - 1 not in a.kanda_ar and ar - 1 not in avtal_for_lan(lanskod):
-        return None, f"Ingen jämförelse: varken något avtal eller antagandena täcker {ar - 1}."
-    namn = read_scenarier().get(scenario)
-    scenarionamn = namn.namn if namn else scenario
-    per_kommun, per_ar = berakna_scenario(a, scenario, ar - 1, ar - 1)
-    rad = per_ar.iloc[0]
-    belopp = format_kr(int(rad["kommunernas_del"]))
-    if rad["slag"] == "enligt avtal":
-        text = (
-            f"Jämfört med {ar - 1} enligt avtal ({rad['avtal']}): kommunerna betalade {belopp} av den fasta kostnaden."
+def jamforelse_text(j: Jamforelse) -> str:
+    """Varifrån föregående års belopp kommer, i en mening (eller varför det inte finns något)."""
+    if j.df is None:
+        return j.saknas
+    belopp = format_kr(j.kommunernas_del_fore or 0)
+    if j.slag_fore == "enligt avtal":
+        return (
+            f"Jämfört med {j.ar_fore} enligt avtal ({j.avtal_fore}): kommunerna betalade {belopp} "
+            "av den fasta kostnaden."
         )
-    else:
-        text = (
-            f"Jämfört med {ar - 1}, som inte har något avtal: beräknat belopp för kommunerna {belopp} "
-            f"(scenariot {scenarionamn} i antagandena), fördelat efter folkmängden "
-            f"{format_datum(pd.Timestamp(rad['befolkningsdatum']).date())}."
-        )
-    fore = per_kommun[["kommunkod", "fast_kostnad"]].rename(columns={"fast_kostnad": "belopp"})
-    fore.attrs["slag"] = str(rad["slag"])
-    return fore, text
-
-
-def jamforelse(df: pd.DataFrame, info: Fordelningsinfo, scenario: str = "bas") -> tuple[pd.DataFrame | None, str]:
-    """Förändringen mot föregående år (enligt scenariot) och en text om varifrån jämförelsen kommer."""
-    if not info.ar:
-        return None, ""
-    fore, text = previous_year(info.ar, info.befolkning.lanskod, scenario)
-    if fore is None:
-        return None, text
-    jmf = compare_with(df, fore)
-    jmf.attrs["slag_fore"] = fore.attrs.get("slag", "beräknat")
-    return jmf, text
+    datum = format_datum(j.befolkningsdatum_fore) if j.befolkningsdatum_fore else ""
+    return (
+        f"Jämfört med {j.ar_fore}, som inte har något avtal: beräknat belopp för kommunerna {belopp} "
+        f"(scenariot {j.scenarionamn} i antagandena), fördelat efter folkmängden {datum}."
+    )
 
 
 def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
@@ -181,7 +73,7 @@ def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
 
 
 def _beloppsrubrik(info: Fordelningsinfo) -> str:
-    return f"Belopp ({info.slag})"
+    return med_slag(rubrik("belopp"), info.slag)
 
 
 def html_table(df: pd.DataFrame, info: Fordelningsinfo) -> str:
@@ -197,13 +89,7 @@ def html_table(df: pd.DataFrame, info: Fordelningsinfo) -> str:
             "andel": 1.0,
             "belopp": int(d["belopp"].sum()),
         },
-        rubriker={
-            "kommunkod": "Kod",
-            "kommun": "Kommun",
-            "folkmangd": "Folkmängd",
-            "andel": "Andel",
-            "belopp": _beloppsrubrik(info),
-        },
+        rubriker=rubriker_for(d.columns, {"belopp": _beloppsrubrik(info)}),
         rubrik="Belopp per kommun",
         slag={"belopp": info.slag},
     )
@@ -233,19 +119,19 @@ def change_text(jamforelse: pd.DataFrame, ar: int) -> str:
     )
 
 
-def visa_forandring(jamforelse: pd.DataFrame | None) -> bool:
+def visa_forandring(j: Jamforelse) -> bool:
     """Om förändringstabellen visas: det finns ett föregående år och någon kommun har ändrats."""
-    return jamforelse is not None and len(andrade(jamforelse)) > 0 and int(jamforelse["belopp_fore"].sum()) != 0
+    return j.df is not None and len(andrade(j.df)) > 0 and int(j.df["belopp_fore"].sum()) != 0
 
 
-def _fore_rubrik(jamforelse: pd.DataFrame) -> str:
+def _fore_rubrik(j: Jamforelse) -> str:
     """ "Föregående år (beräknat)": jämförelsens belopp är beräknade eller enligt ett avtal."""
-    return f"Föregående år ({jamforelse.attrs.get('slag_fore', 'beräknat')})"
+    return med_slag(rubrik("belopp_fore"), j.slag_fore)
 
 
-def html_change_table(jamforelse: pd.DataFrame, info: Fordelningsinfo) -> str:
-    fore_slag, nu_slag = jamforelse.attrs.get("slag_fore", "beräknat"), info.slag
-    d = andrade(jamforelse)[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
+def html_change_table(j: Jamforelse, info: Fordelningsinfo) -> str:
+    fore_slag, nu_slag = j.slag_fore, info.slag
+    d = andrade(j.df)[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
     fore, nu = int(d["belopp_fore"].sum()), int(d["belopp"].sum())
     return html_tabell(
         d,
@@ -258,14 +144,7 @@ def html_change_table(jamforelse: pd.DataFrame, info: Fordelningsinfo) -> str:
             "forandring_kr": nu - fore,
             "forandring_procent": (nu - fore) / fore if fore else None,
         },
-        rubriker={
-            "kommunkod": "Kod",
-            "kommun": "Kommun",
-            "belopp_fore": _fore_rubrik(jamforelse),
-            "belopp": _beloppsrubrik(info),
-            "forandring_kr": "Förändring",
-            "forandring_procent": "Förändring %",
-        },
+        rubriker=rubriker_for(d.columns, {"belopp_fore": _fore_rubrik(j), "belopp": _beloppsrubrik(info)}),
         rubrik="Kommuner vars belopp ändrats",
         slag={"belopp_fore": fore_slag, "belopp": nu_slag},
     )
@@ -273,15 +152,8 @@ def html_change_table(jamforelse: pd.DataFrame, info: Fordelningsinfo) -> str:
 
 def fordelning_blad(df: pd.DataFrame, info: Fordelningsinfo) -> Blad:
     """Bladet "Fördelning" för en fördelning."""
-    tabell = df.sort_values("kommunkod", ignore_index=True).rename(
-        columns={
-            "kommunkod": "Kommunkod",
-            "kommun": "Kommun",
-            "folkmangd": "Folkmängd",
-            "andel": "Andel",
-            "belopp": _beloppsrubrik(info),
-        }
-    )
+    tabell = df.sort_values("kommunkod", ignore_index=True)[UT_KOLUMNER]
+    tabell = tabell.rename(columns=rubriker_for(UT_KOLUMNER, {"belopp": _beloppsrubrik(info)}, kort=False))
     belopp = _beloppsrubrik(info)
     return Blad(
         namn="Fördelning",
@@ -301,29 +173,20 @@ def fordelning_blad(df: pd.DataFrame, info: Fordelningsinfo) -> Blad:
     )
 
 
-def write_fordelning_workbook(
-    df: pd.DataFrame, jamforelse: pd.DataFrame | None, info: Fordelningsinfo, path: Path, kallor: Kallor
-) -> None:
-    """Rapportens arbetsbok: Fördelning, Förändring (kommunerna som ändrats), Källor."""
+def write_fordelning_workbook(f: Fordelning, jamforelse: Jamforelse | None, path: Path, kallor: Kallor) -> None:
+    """Rapportens arbetsbok: Fördelning, Förändring (kommunerna som ändrats, om några), Källor."""
+    df, info = f.df, f.info
     blad = [fordelning_blad(df, info)]
-    if visa_forandring(jamforelse):
+    if jamforelse is not None and visa_forandring(jamforelse):
         fore = _fore_rubrik(jamforelse)
-        j = andrade(jamforelse)[["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]]
-        j = j.rename(
-            columns={
-                "kommunkod": "Kommunkod",
-                "kommun": "Kommun",
-                "belopp_fore": fore,
-                "belopp": _beloppsrubrik(info),
-                "forandring_kr": "Förändring",
-                "forandring_procent": "Förändring %",
-            }
-        )
+        kol = ["kommunkod", "kommun", "belopp_fore", "belopp", "forandring_kr", "forandring_procent"]
+        j = andrade(jamforelse.df)[kol]
+        j = j.rename(columns=rubriker_for(kol, {"belopp_fore": fore, "belopp": _beloppsrubrik(info)}, kort=False))
         blad.append(
             Blad(
                 namn="Förändring",
                 titel="Förändring mot föregående år",
-                undertitel=change_text(jamforelse, info.ar or 0),
+                undertitel=change_text(jamforelse.df, info.ar or 0),
                 df=j,
                 kr=[fore, _beloppsrubrik(info), "Förändring"],
                 procent=["Förändring %"],
@@ -340,11 +203,12 @@ def write_fordelning_workbook(
     )
 
 
-def write_fordelning_xlsx(df: pd.DataFrame, info: Fordelningsinfo, path: Path) -> None:
+def write_fordelning_xlsx(f: Fordelning, path: Path) -> None:
     """En fördelning som arbetsbok: bladen "Fördelning" och "Källor"."""
+    info = f.info
     write_workbook(
-        [fordelning_blad(df, info)],
-        fordelning_kallor(info),
+        [fordelning_blad(f.df, info)],
+        fordelning_kallor(f),
         path,
         titel(info),
         referens_text(info.befolkning.datum, info.befolkning.scb_tabell),
@@ -402,8 +266,9 @@ def to_json(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     return json.dumps({"fordelning": rader, "metadata": meta}, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
+def to_tabell(f: Fordelning) -> str:
     """Tabell för människor: svenska talformat, summarad, källor under."""
+    df, info = f.df, f.info
     huvud = ["Kod", "Kommun", "Folkmängd", "Andel", _beloppsrubrik(info)]
     kropp = [
         [
@@ -424,26 +289,13 @@ def to_tabell(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     ]
     rubrik = f"{titel(info)}, {len(df)} kommuner"
     ut = [*textmarkning(info.pahittat), rubrik, "", *texttabell([huvud, *kropp, summa], 2, summarad=True), ""]
-    ut += kallor_text(fordelning_kallor(info))
+    ut += kallor_text(fordelning_kallor(f))
     return "\n".join(ut) + "\n"
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """Den maskinläsbara CSV:n till en fil (atomiskt)."""
-    write_text_atomic(path, to_csv(df))
-
-
-def kommandoutdata(format: str, ut: Path | None = None, **parametrar) -> str | None:
-    """`analys fordelning`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`."""
-    df, info = build_fordelning(**parametrar)
-    if format == "csv" and info.pahittat:
-        varna_pahittat()
-    if format == "xlsx":
-        write_fordelning_xlsx(df, info, ut)
-        return None
-    return {
-        "csv": to_csv,
-        "excel-csv": lambda d: to_excel_csv(d, info),
-        "json": lambda d: to_json(d, info),
-        "tabell": lambda d: to_tabell(d, info),
-    }[format](df)
+def write_csv(f: Fordelning, ut: Path, namn: str) -> None:
+    """Rapportmappens två CSV-filer (atomiskt): `<namn>.csv` för människor (dubbelklick i svensk
+    Excel: semikolon, decimalkomma, svenska rubriker, summarad) och `<namn>-data.csv` för andra
+    program (exakt rubriken kommunkod,kommun,folkmangd,andel,belopp)."""
+    write_text_atomic(ut / f"{namn}.csv", to_excel_csv(f.df, f.info))
+    write_text_atomic(ut / f"{namn}-data.csv", to_csv(f.df))

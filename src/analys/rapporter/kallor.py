@@ -13,50 +13,77 @@ import html
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
-
-import pandas as pd
 
 from analys import __version__
-from analys.begrepp import Antaganden, Avtal, Befolkningskalla, Fordelningsinfo, Nyckel, Underlag
-from analys.indata.befolkning import befolkningsfiler, load_kommuner
-from analys.indata.paths import paketdata, projektrot, sha256, visningsvag
+from analys.begrepp import Befolkningskalla, Fil, Nyckel
+from analys.flode.faktura import Fakturering
+from analys.flode.fordelning import Fordelning
+from analys.flode.scenarier import Scenarioberakning
+from analys.flode.uppfoljning import Uppfoljning
 from analys.rapporter.excel import Kallor
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.tabeller import STIL
 from analys.rapporter.text import nyckel_text
 
 
-def describe_fil(fil: str | Path) -> str:
-    """'data/x.csv (SHA-256 ab12…)': filen relativt projektroten (aldrig maskinens sökväg)."""
-    rotter = [r for r in (projektrot(), paketdata()) if r is not None]
-    for kandidat in (Path(fil), *(r / fil for r in rotter)):
-        if kandidat.is_file():
-            return f"{visningsvag(kandidat)} (SHA-256 {sha256(kandidat)})"
-    return str(fil)
+def describe_fil(fil: Fil) -> str:
+    """'data/x.csv (SHA-256 ab12…)': filen relativt analys-mappen (aldrig maskinens sökväg)."""
+    return f"{fil.vag} (SHA-256 {fil.sha256})" if fil.sha256 else fil.vag
 
 
-def _parametertext(parametrar: Mapping[str, object]) -> str:
-    return ", ".join(f"{k} = {v!r}" for k, v in parametrar.items())
+def _flaggvarde(v: object) -> str:
+    if isinstance(v, list | tuple):
+        return " ".join(_flaggvarde(x) for x in v)
+    if isinstance(v, bool):
+        return "ja" if v else "nej"
+    text = str(v)
+    return f'"{text}"' if (" " in text or not text) else text
+
+
+def parametertext(parametrar: Mapping[str, object]) -> str:
+    """Parametrarna som de flaggor en användare skriver (`--avtal 2024 --scenarier bas okning`);
+    en parameter utan värde (None, tom lista) utelämnas."""
+    delar = [
+        f"--{k.replace('_', '-')} {_flaggvarde(v)}"
+        for k, v in parametrar.items()
+        if v is not None and not (isinstance(v, list | tuple | str) and len(v) == 0)
+    ]
+    return " ".join(delar) if delar else "inga (standardvärdena)"
 
 
 def proveniens(
     vanliga: Sequence[tuple[str, str]],
     tekniska: Sequence[tuple[str, str]] = (),
     parametrar: Mapping[str, object] | None = None,
-    filer: Sequence[str | Path] = (),
+    filer: Sequence[Fil] = (),
+    kommando: str | None = None,
 ) -> Kallor:
     """Källorna: de vanliga raderna som de är; i det tekniska blocket filerna med SHA-256,
-    notebookens parametrar, programversionen och tidpunkten."""
+    parametrarna som flaggor, programversionen, tidpunkten och kommandot som gör om utdata."""
     tekn = list(tekniska)
     tekn += [("Fil", describe_fil(f)) for f in filer]
     if parametrar:
-        tekn.append(("Parametrar", _parametertext(parametrar)))
+        tekn.append(("Parametrar", parametertext(parametrar)))
     if not any(r == "Program" for r, _ in tekn):
         tekn.append(("Program", f"analys {__version__}"))
     if not any(r == "Skapad" for r, _ in tekn):
-        tekn.append(("Skapad", datetime.now().astimezone().isoformat(timespec="seconds")))
+        tekn.append(("Skapad", skapad_text(datetime.now().astimezone())))
+    if kommando:
+        tekn.append(("Gör om med", kommando))
     return Kallor(tuple(vanliga), tuple(tekn))
+
+
+def skapad_text(tid: datetime) -> str:
+    """'2 december 2026 kl. 17.16' i svensk lokal tid (Europe/Stockholm)."""
+    from zoneinfo import ZoneInfo
+
+    t = tid.astimezone(ZoneInfo("Europe/Stockholm"))
+    return f"{format_datum(t.date())} kl. {t.hour:02d}.{t.minute:02d} (svensk tid)"
+
+
+def rapportkommando(rapportnamn: str | None) -> str | None:
+    """Kommandot som gör om en rapport ur data/rapporter.yaml."""
+    return f"analys rapport --bara {rapportnamn}" if rapportnamn else None
 
 
 def kallor_html(k: Kallor) -> str:
@@ -119,8 +146,11 @@ def andel_text(nyckel: Nyckel | str, fast_andel=0) -> str:
 AVRUNDNING = "Hela kronor, avrundade med största-restmetoden så att summan blir exakt beloppet."
 
 
-def fordelning_kallor(info: Fordelningsinfo, parametrar: Mapping[str, object] | None = None) -> Kallor:
+def fordelning_kallor(
+    f: Fordelning, parametrar: Mapping[str, object] | None = None, kommando: str | None = None
+) -> Kallor:
     """Källorna till en fördelning."""
+    info = f.info
     if info.slag == "enligt avtal":
         belopp = f"{format_kr(info.belopp)} enligt avtal: {info.avtal}"
     elif info.avtal:
@@ -138,13 +168,16 @@ def fordelning_kallor(info: Fordelningsinfo, parametrar: Mapping[str, object] | 
         vanliga.append(("Hämtat från SCB", "; ".join(info.befolkning.hamtat)))
     vanliga += [("Andel", andel_text(info.nyckel.nyckel, info.nyckel.fast_andel)), ("Avrundning", AVRUNDNING)]
     tekniska = []
-    if info.avtalsfil:
-        tekniska.append(("Avtalsfil", describe_fil(info.avtalsfil)))
+    if f.avtalsfil:
+        tekniska.append(("Avtalsfil", describe_fil(f.avtalsfil)))
     if info.vikterfil:
         tekniska.append(("Vikter", info.vikterfil))
-    tekniska.append(("Befolkningsdata", "; ".join(describe_fil(f) for f in info.befolkning.filer)))
-    tekniska += [("Program", f"analys {info.version}"), ("Skapad", info.skapad)]
-    return proveniens(vanliga, tekniska, parametrar)
+    tekniska.append(("Befolkningsdata", "; ".join(describe_fil(b) for b in f.befolkningsfiler)))
+    tekniska += [
+        ("Program", f"analys {info.version}"),
+        ("Skapad", skapad_text(datetime.fromisoformat(info.skapad))),
+    ]
+    return proveniens(vanliga, tekniska, parametrar, kommando=kommando)
 
 
 def _befolkningsdatum_text(datum: str, kalla: str) -> str:
@@ -157,15 +190,10 @@ def _befolkningsdatum_text(datum: str, kalla: str) -> str:
 
 
 def scenario_kallor(
-    per_ar: pd.DataFrame,
-    namn: Mapping[str, str],
-    beskrivningar: Mapping[str, str],
-    antaganden: Antaganden,
-    antagandefil: str,
-    scenariofil: str,
-    parametrar: Mapping[str, object] | None = None,
+    s: Scenarioberakning, parametrar: Mapping[str, object] | None = None, kommando: str | None = None
 ) -> Kallor:
     """Källrutan och källbladet för scenariorapporter och kommunblad."""
+    per_ar, namn, beskrivningar, antaganden = s.per_ar, s.namn, s.beskrivningar, s.bas
     forsta = per_ar[per_ar["scenario"] == per_ar["scenario"].iloc[0]]
     avtal = forsta[forsta["slag"] == "enligt avtal"]
     vanliga = []
@@ -194,7 +222,7 @@ def scenario_kallor(
         )
     )
     r = antaganden.rorliga
-    kommuner = dict(load_kommuner()[["kommunkod", "kommun"]].itertuples(index=False))
+    kommuner = dict(s.per_kommun[["kommunkod", "kommun"]].drop_duplicates().itertuples(index=False))
     dagar = ", ".join(f"{kommuner.get(k, k)} {v}" for k, v in r.utbildare.dagar.items())
     vanliga += [
         ("Kursavgift och pott", r.kalla),
@@ -208,20 +236,18 @@ def scenario_kallor(
         ("Avrundning", AVRUNDNING),
     ]
     tekniska = [
-        ("Antaganden", describe_fil(antagandefil)),
-        ("Scenarier", describe_fil(scenariofil)),
-        (
-            "Befolkningsdata",
-            "; ".join(describe_fil(f) for f in befolkningsfiler(antaganden.lan)),
-        ),
+        ("Antaganden", describe_fil(s.antagandefil)),
+        ("Scenarier", describe_fil(s.scenariofil)),
+        ("Befolkningsdata", "; ".join(describe_fil(f) for f in s.befolkningsfiler)),
     ]
-    return proveniens(vanliga, tekniska, parametrar)
+    return proveniens(vanliga, tekniska, parametrar, kommando=kommando)
 
 
 def uppfoljning_kallor(
-    avtal: Avtal, avtalsfil: Path, underlag: Underlag, pahittat: bool, parametrar: Mapping[str, object]
+    u: Uppfoljning, parametrar: Mapping[str, object] | None = None, kommando: str | None = None
 ) -> Kallor:
     """Källrutan och källbladet för uppföljningsrapporten."""
+    avtal, underlag, pahittat = u.avtal, u.underlag, u.pahittat
     vanliga = [
         ("Avtal", f"{avtal.namn} ({avtal.kalla})"),
         (
@@ -235,12 +261,13 @@ def uppfoljning_kallor(
     ]
     if avtal.rorliga_kostnader:
         vanliga.append(("Kursavgift och pott", avtal.rorliga_kostnader.kalla))
-    tekniska = [("Avtalsfil", describe_fil(avtalsfil)), ("Underlagets plats", underlag.kalla)]
-    return proveniens(vanliga, tekniska, parametrar)
+    tekniska = [("Avtalsfil", describe_fil(u.avtalsfil)), ("Underlagets plats", underlag.kalla)]
+    return proveniens(vanliga, tekniska, parametrar, kommando=kommando)
 
 
-def faktura_kallor(avtal: Avtal, avtalsfil: Path, fakturadatum: date, underlag: Underlag | None) -> Kallor:
+def faktura_kallor(fk: Fakturering, kommando: str | None = None) -> Kallor:
     """Källbladet i fakturaarbetsboken."""
+    avtal, fakturadatum, underlag = fk.avtal, fk.fakturadatum, fk.underlag
     vanliga = [
         ("Avtal", f"{avtal.namn} ({avtal.kalla})"),
         ("Fakturadatum", format_datum(fakturadatum)),
@@ -256,7 +283,7 @@ def faktura_kallor(avtal: Avtal, avtalsfil: Path, fakturadatum: date, underlag: 
         ),
         ("Underlag", "ifyllt uppföljningsunderlag" if underlag else "inget (bara den fasta kostnaden)"),
     ]
-    tekniska = [("Avtalsfil", describe_fil(avtalsfil))]
+    tekniska = [("Avtalsfil", describe_fil(fk.avtalsfil))]
     if underlag:
         tekniska.append(("Underlagets plats", underlag.kalla))
-    return proveniens(vanliga, tekniska)
+    return proveniens(vanliga, tekniska, kommando=kommando)

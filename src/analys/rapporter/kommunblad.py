@@ -8,16 +8,17 @@ from pathlib import Path
 import pandas as pd
 
 from analys.fel import AnalysError
-from analys.indata.befolkning import load_befolkning_alla
-from analys.rapporter.excel import Blad, Kallor, write_workbook
-from analys.rapporter.format import format_kr, format_procent, format_tal
-from analys.rapporter.scenarier import (
-    RUBRIKER,
-    Scenarioberakning,
+from analys.flode.scenarier import Scenarioberakning
+from analys.rapporter.arstabeller import (
+    NETTO_RUBRIKER,
     ar_gange_scenario,
     html_rorligt_per_ar,
+    netto_per_slag,
     slag_per_ar,
 )
+from analys.rapporter.excel import Blad, Kallor, write_workbook
+from analys.rapporter.format import format_kr, format_procent, format_tal
+from analys.rapporter.rubriker import RUBRIKER, rubrik
 from analys.rapporter.tabeller import PAHITTAT, html_tabell
 
 
@@ -98,7 +99,8 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
         ]
     ].copy()
     detalj["scenario"] = detalj["scenario"].map(s.namn)
-    detalj = detalj.rename(columns={k: RUBRIKER.get(k, k) for k in detalj.columns})
+    detalj = netto_per_slag(detalj)
+    detalj = detalj.rename(columns={k: NETTO_RUBRIKER.get(k, rubrik(k)) for k in detalj.columns})
     blad = [
         Blad(
             namn="Fast kostnad per år",
@@ -106,15 +108,16 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
             undertitel="Underlag: enligt avtal = beloppet i avtalet (data/avtal/); beräknat = ur antagandena.",
             df=tab,
             kr=scen,
-            summera=scen,
             text=("År", "Underlag"),
         ),
         Blad(
             namn="Detaljer",
             titel=f"{kommun}: alla delar per scenario och år",
-            undertitel="Fast kostnad enligt avtal eller beräknad; kursavgifter och pott alltid beräknade.",
+            undertitel="Fast kostnad enligt avtal eller beräknad (kolumnen Underlag); kursavgifter och pott alltid "
+            "beräknade. Nettot står i två kolumner: avtal + beräknat för år med avtal, beräknat för övriga år.",
             df=detalj,
-            kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")],
+            kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka")]
+            + list(NETTO_RUBRIKER.values()),
             heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar")],
             procent=[RUBRIKER["andel"]],
         ),
@@ -132,11 +135,8 @@ def kommun_namn(per_kommun: pd.DataFrame, kommunkod: str) -> str:
     return str(traff.iloc[0])
 
 
-def andel_och_befolkning(s: Scenarioberakning, kommunkod: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Kommunens andel per år (första scenariot) och folkmängd 31 december över tid (SCB)."""
+def andel_per_ar(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
+    """Kommunens andel av den fasta kostnaden per år i jämförelsebasen: ar, andel."""
     pk = s.per_kommun
     d = pk[(pk["kommunkod"] == kommunkod) & (pk["scenario"] == s.scenarier[0])]
-    alla = load_befolkning_alla()
-    b = alla[(alla["kommunkod"] == kommunkod) & (alla["datum"].dt.month == 12) & (alla["datum"].dt.day == 31)]
-    b = b[b["datum"].dt.year >= 2000]
-    return d[["ar", "andel"]], pd.DataFrame({"ar": b["datum"].dt.year, "folkmangd": b["folkmangd"]})
+    return d[["ar", "andel"]]

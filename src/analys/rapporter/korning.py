@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analys.fel import AnalysError, Avbrott, ExterntFel
+from analys.filer import kontrollera_utmapp
 from analys.indata.paths import data_dir, notebook_dir, reports_dir
 from analys.indata.rapportfil import Korning, load_korningar, notebook_parameters
-from analys.rapporter.filer import kontrollera_utmapp
 
 LASFIL = ".analys-rapport.lock"
 

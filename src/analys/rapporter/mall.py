@@ -6,18 +6,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from analys.begrepp import KOSTNADSPOSTER, POSTNAMN, Avtal
-from analys.fel import AnalysError
-from analys.indata.avtal import load_avtal
-from analys.indata.befolkning import load_befolkning
+import pandas as pd
+
+from analys.begrepp import KOSTNADSPOSTER, Avtal
+from analys.filer import write_atomic
 from analys.indata.underlag import BLADNAMN, MALLRUBRIKER
 from analys.rapporter.excel import BLA, FORMAT_DATUM, FORMAT_HELTAL, FORMAT_KR
-from analys.rapporter.filer import check_writable, write_atomic
+from analys.rapporter.rubriker import POSTNAMN
 
 RADER = 400  # rader med validering per blad
 
 
-def write_mall(avtal: Avtal, path: Path) -> None:
+def write_mall(avtal: Avtal, kommuner: pd.DataFrame, path: Path) -> None:
     """Skriv en tom, formaterad mall för avtalets län och år (atomiskt), med XlsxWriter:
     svenska rubriker, länets kommuner förifyllda, datavalidering och en summering med formler
     (sparade värden 0, så att en tom mall visar nollor även innan den räknats om)."""
@@ -25,7 +25,6 @@ def write_mall(avtal: Avtal, path: Path) -> None:
 
     from analys import __version__
 
-    kommuner = load_befolkning(avtal.lan, avtal.befolkningsdatum)
     poster = [POSTNAMN[p] for p in KOSTNADSPOSTER]
 
     def skriv_bok(tmp: Path) -> None:
@@ -135,12 +134,3 @@ def write_mall(avtal: Avtal, path: Path) -> None:
         wb.close()
 
     write_atomic(Path(path), skriv_bok)
-
-
-def skriv(avtal: str, ut: Path, skriv_over: bool = False) -> None:
-    """`analys mall`: kontrollera filnamnet, läs avtalet och skriv mallen."""
-    if ut.suffix.lower() != ".xlsx":
-        raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {ut.name}).")
-    check_writable(ut, skriv_over, [avtal if Path(avtal).suffix in (".yaml", ".yml") else None])
-    a, _ = load_avtal(avtal)
-    write_mall(a, ut)

@@ -12,31 +12,27 @@ och står i egna kolumner.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import FORSTA_AR, SISTA_AR, Antaganden
+from analys.begrepp import Scenario
 from analys.berakning import kostnadsmodell as km
-from analys.fel import AnalysError
-from analys.indata.antaganden import antaganden_dir, load_antaganden, read_scenarier
-from analys.indata.avtal import avtal_for_lan
-from analys.indata.befolkning import befolkning_for_datum
-from analys.indata.paths import data_dir, visningsvag
-from analys.indata.underlag import read_aktivitet
-from analys.indata.varden import kommunkoder
+from analys.flode.scenarier import Scenarioberakning
+from analys.rapporter.arstabeller import (
+    NETTO_AVTAL,
+    NETTO_BERAKNAT,
+    NETTO_RUBRIKER,
+    ar_gange_scenario,
+    arsrubrik,
+    netto_per_slag,
+    slag_per_ar,
+)
 from analys.rapporter.excel import Blad, Kallor, Linjediagram, write_workbook
 from analys.rapporter.format import format_kr, format_procent, format_tal
-from analys.rapporter.kallor import kallor_text, scenario_kallor
-from analys.rapporter.tabeller import (
-    PAHITTAT,
-    excel_csv,
-    html_tabell,
-    textmarkning,
-    texttabell,
-    varna_pahittat,
-)
+from analys.rapporter.kallor import kallor_text
+from analys.rapporter.rubriker import NYCKELNAMN, RUBRIKER, rubrik
+from analys.rapporter.tabeller import PAHITTAT, excel_csv, html_tabell, textmarkning, texttabell
 from analys.rapporter.text import parametervarde
 
 CSV_KOLUMNER = [
@@ -50,184 +46,13 @@ CSV_KOLUMNER = [
     "netto",
 ]
 
-# Svenska rubriker för kolumnerna i per_kommun och per_ar.
-RUBRIKER = {
-    "scenario": "Scenario",
-    "ar": "År",
-    "slag": "Underlag",
-    "avtal": "Avtal",
-    "kommunkod": "Kommunkod",
-    "kommun": "Kommun",
-    "befolkningsdatum": "Folkmängd per",
-    "folkmangd": "Folkmängd",
-    "andel": "Andel",
-    "fast_kostnad": "Fast kostnad",
-    "deltagardagar": "Deltagardagar (antagna)",
-    "rorlig_kostnad": "Kursavgifter (beräknat)",
-    "utbildardagar": "Utbildardagar (antagna)",
-    "pott_tillbaka": "Pott tillbaka (beräknat)",
-    "netto": "Netto (fast + avgifter − pott)",
-    "tjanster": "Tjänster",
-    "aktiva_resor": "Aktiva Yrkesresor",
-    "fast_total": "Fast kostnad totalt",
-    "region_del": "Regionens del",
-    "kommunernas_del": "Kommunernas fasta kostnad",
-    "pott": "Pott",
-    "befolkningskalla": "Befolkningens källa",
-    "nyckel": "Fördelningsnyckel",
-}
-NYCKELNAMN = {"befolkning": "efter folkmängd", "lika": "lika delar", "blandad": "blandad", "egen": "egna vikter"}
 
-
-# --- hämta och räkna ----------------------------------------------------------------------------
-
-
-def modellunderlag(a: Antaganden, fran: int, till: int) -> km.Modellunderlag:
-    """Befolkningen för varje år `fran`–`till` (statistik eller framskrivning), länets avtal i
-    data/avtal/ och aktivitetsfilen om antagandena anger en, samlade för kostnadsmodellen."""
-    if till < fran:
-        raise AnalysError(f"Slutåret {till} ligger före startåret {fran}.")
-    avtal = {ar: av for ar, av in avtal_for_lan(a.lan).items() if fran <= ar <= till}
-    befolkning = {
-        y: befolkning_for_datum(a.lan, km.befolkningsdatum(a, y, avtal), a.befolkning) for y in range(fran, till + 1)
-    }
-    aktivitet = None
-    if a.rorliga.aktivitetsfil:
-        path = Path(a.rorliga.aktivitetsfil)
-        koder = tuple(befolkning[fran].sort_values("kommunkod")["kommunkod"])
-        aktivitet = read_aktivitet(path if path.is_absolute() else data_dir().parent / path, koder)
-    return km.build_underlag(a, befolkning, aktivitet, avtal)
-
-
-def berakna_scenario(a: Antaganden, scenario: str, fran: int, till: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Ett scenario, exakt: (per kommun och år, per år); se `kostnadsmodell.compute_scenario`."""
-    return km.compute_scenario(a, scenario, modellunderlag(a, fran, till))
-
-
-def compute_scenarier(
-    scenarier: list[str],
-    fran: int,
-    till: int,
-    antaganden: Path | None = None,
-    scenariofil: Path | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Flera scenarier efter varandra, i samma två tabeller."""
-    delar = [berakna_scenario(load_antaganden(s, antaganden, scenariofil), s, fran, till) for s in scenarier]
-    return (
-        pd.concat([d[0] for d in delar], ignore_index=True),
-        pd.concat([d[1] for d in delar], ignore_index=True),
-    )
-
-
-@dataclass(frozen=True)
-class Scenarioberakning:
-    """Allt en scenariorapport eller ett kommunblad visar."""
-
-    scenarier: tuple[str, ...]
-    fran: int
-    till: int
-    per_kommun: pd.DataFrame
-    per_ar: pd.DataFrame
-    beskrivningar: dict[str, str]
-    namn: dict[str, str]  # scenario → namnet som visas ("Ökad bemanning")
-    antagandefil: Path
-    scenariofil: Path
-
-    @property
-    def bas(self) -> Antaganden:
-        """Antagandena för det första scenariot (jämförelsebasen)."""
-        return load_antaganden(self.scenarier[0], self.antagandefil, self.scenariofil)
-
-    @property
-    def basnamn(self) -> str:
-        return self.namn[self.scenarier[0]]
-
-    @property
-    def pahittat(self) -> bool:
-        """Antagandena för något av scenarierna eller ett av avtalen är ett påhittat exempel eller
-        har platshållare."""
-        scenarier = (load_antaganden(s, self.antagandefil, self.scenariofil) for s in self.scenarier)
-        avtal = (a for ar, a in avtal_for_lan(self.bas.lan).items() if self.fran <= ar <= self.till)
-        return any(a.exempel for a in scenarier) or any(a.exempel for a in avtal)
-
-    @property
-    def titel(self) -> str:
-        t = f"Scenarier {self.fran}–{self.till}: kommunernas kostnad för Yrkesresan och BBIC"
-        return f"{t} ({PAHITTAT})" if self.pahittat else t
-
-    def kallor(self, parametrar: dict | None = None) -> Kallor:
-        return scenario_kallor(
-            self.per_ar,
-            self.namn,
-            self.beskrivningar,
-            self.bas,
-            str(self.antagandefil),
-            str(self.scenariofil),
-            parametrar,
-        )
-
-
-def berakna(
-    scenarier: list[str],
-    fran: int,
-    till: int,
-    antaganden: str | Path | None = None,
-    scenariofil: str | Path | None = None,
-) -> Scenarioberakning:
-    """Scenarierna ur antagandefilen (standard `data/antaganden/bas.yaml`) och scenariofilen
-    (standard scenarier.yaml bredvid den)."""
-    antagandefil = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
-    scenariofil = Path(scenariofil) if scenariofil else antagandefil.parent / "scenarier.yaml"
-    alla = _las_scenarier(scenariofil, scenarier)
-    per_kommun, per_ar = compute_scenarier(scenarier, fran, till, antagandefil, scenariofil)
-    return Scenarioberakning(
-        tuple(scenarier),
-        fran,
-        till,
-        per_kommun,
-        per_ar,
-        {n: s.beskrivning for n, s in alla.items()},
-        {n: s.namn for n, s in alla.items()},
-        antagandefil,
-        scenariofil,
-    )
-
-
-def kanslighet(s: Scenarioberakning) -> pd.DataFrame:
-    """En parameter i taget på lågt och högt värde, för det första scenariot och sista året:
-    effekten på kommunernas fasta kostnad."""
-    bas = s.bas
-    return km.sensitivity(bas, modellunderlag(bas, s.fran, s.till), s.till)
-
-
-def osakerhet(s: Scenarioberakning, n: int = 10_000, seed: int = 1) -> pd.DataFrame:
-    """Monte Carlo för det första scenariot: P10, P50, P90 av den fasta kostnaden per kommun och år."""
-    bas = s.bas
-    return km.monte_carlo(bas, modellunderlag(bas, s.fran, s.till), n=n, seed=seed)
+def titel(s: Scenarioberakning) -> str:
+    t = f"Scenarier {s.fran}–{s.till}: kommunernas kostnad för Yrkesresan och BBIC"
+    return f"{t} ({PAHITTAT})" if s.pahittat else t
 
 
 # --- text och tabeller --------------------------------------------------------------------------
-
-
-def arsrubrik(ar: int, slag: str) -> str:
-    """Kolumnrubrik för ett år: '2024 (enligt avtal)' eller '2026 (beräknat)'."""
-    return f"{ar} ({slag})"
-
-
-def slag_per_ar(per_ar: pd.DataFrame) -> dict[int, str]:
-    forsta = per_ar[per_ar["scenario"] == per_ar["scenario"].iloc[0]]
-    return dict(zip(forsta["ar"].astype(int), forsta["slag"], strict=True))
-
-
-def ar_gange_scenario(
-    d: pd.DataFrame, varde: str, scenarier: list[str], namn: Mapping[str, str], slag: Mapping[int, str]
-) -> pd.DataFrame:
-    """År × scenarier för kolumnen `varde` (summerad över kommunerna), med kolumnen Underlag
-    (enligt avtal/beräknat) och svenska rubriker: År, Underlag, scenariernas namn."""
-    t = d.pivot_table(index="ar", columns="scenario", values=varde, aggfunc="sum", sort=False)
-    t = t[scenarier].astype("int64").reset_index()
-    t.insert(1, "Underlag", t["ar"].map(slag))
-    return t.rename(columns={"ar": "År", **{sc: namn.get(sc, sc) for sc in scenarier}})
 
 
 def describe_scenarier(s: Scenarioberakning) -> str:
@@ -330,36 +155,6 @@ def html_skillnad(s: Scenarioberakning, ar: int) -> str:
     )
 
 
-def table_rorligt_per_ar(s: Scenarioberakning, kommunkod: str | None = None) -> pd.DataFrame:
-    """Per år för jämförelsebasen: antagna deltagar- och utbildardagar, kursavgifter och pott;
-    för hela länet eller för en kommun."""
-    d = s.per_kommun[s.per_kommun["scenario"] == s.scenarier[0]]
-    if kommunkod is not None:
-        d = d[d["kommunkod"] == kommunkod]
-    g = d.groupby("ar")[["deltagardagar", "rorlig_kostnad", "utbildardagar", "pott_tillbaka"]].sum().reset_index()
-    g["ar"] = g["ar"].astype(str)
-    return g.rename(columns={k: RUBRIKER.get(k, k) for k in g.columns})
-
-
-def html_rorligt_per_ar(
-    s: Scenarioberakning,
-    kommunkod: str | None = None,
-    rubrik: str | None = None,
-    fotnot: str = "Deltagar- och utbildardagarna är antaganden (se Källor); potten går tillbaka efter utbildardagar",
-) -> str:
-    t = table_rorligt_per_ar(s, kommunkod)
-    kr = [RUBRIKER["rorlig_kostnad"], RUBRIKER["pott_tillbaka"]]
-    dagar = [RUBRIKER["deltagardagar"], RUBRIKER["utbildardagar"]]
-    return html_tabell(
-        t,
-        kr=kr,
-        heltal=dagar,
-        rubrik=rubrik or f"Kursavgifter och utbildarpott per år, scenario {s.basnamn}",
-        slag=dict.fromkeys(kr + dagar, "beräknat"),
-        fotnot=fotnot,
-    )
-
-
 def table_utbildare(s: Scenarioberakning) -> pd.DataFrame:
     """Den antagna fördelningen av utbildardagar, som potten betalas tillbaka efter."""
     dagar = s.bas.rorliga.utbildare.dagar
@@ -388,7 +183,7 @@ def _svenska_kolumner(df: pd.DataFrame, namn: Mapping[str, str]) -> pd.DataFrame
         d["scenario"] = d["scenario"].map(lambda x: namn.get(x, x))
     if "nyckel" in d:
         d["nyckel"] = d["nyckel"].map(lambda x: NYCKELNAMN.get(x, x))
-    return d.rename(columns={k: RUBRIKER.get(k, k) for k in d.columns})
+    return d.rename(columns={k: NETTO_RUBRIKER.get(k, rubrik(k)) for k in d.columns})
 
 
 def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, namn: Mapping[str, str]) -> list[Blad]:
@@ -426,14 +221,16 @@ def scenario_blad(per_kommun: pd.DataFrame, per_ar: pd.DataFrame, namn: Mapping[
                 bredder={"Kommunkod": 12, "Kommun": 16},
             )
         )
-    alla = _svenska_kolumner(per_kommun, namn)
+    alla = _svenska_kolumner(netto_per_slag(per_kommun), namn)
     blad.append(
         Blad(
             namn="Alla rader",
             titel="Alla scenarier, år och kommuner",
-            undertitel="Fast kostnad enligt avtal eller beräknad (kolumnen Underlag); kursavgifter och pott beräknade.",
+            undertitel="Fast kostnad enligt avtal eller beräknad (kolumnen Underlag); kursavgifter och pott beräknade. "
+            "Nettot står i två kolumner: avtal + beräknat för år med avtal, beräknat för övriga år.",
             df=alla,
-            kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")],
+            kr=[RUBRIKER[k] for k in ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka")]
+            + list(NETTO_RUBRIKER.values()),
             heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar")],
             procent=[RUBRIKER["andel"]],
         )
@@ -458,20 +255,8 @@ def _kanslighet_blad(sens: pd.DataFrame, ar: int) -> Blad:
         lag=[parametervarde(p, v) for p, v in zip(sens["parameter"], sens["lag"], strict=True)],
         hog=[parametervarde(p, v) for p, v in zip(sens["parameter"], sens["hog"], strict=True)],
     )
-    d = sens.rename(
-        columns={
-            "etikett": "Parameter",
-            "lag": "Lågt värde",
-            "hog": "Högt värde",
-            "kommunkod": "Kommunkod",
-            "kommun": "Kommun",
-            "varde_bas": "Fast kostnad, bas",
-            "varde_lag": "Fast kostnad, lågt",
-            "varde_hog": "Fast kostnad, högt",
-            "effekt_lag": "Effekt, lågt",
-            "effekt_hog": "Effekt, högt",
-        }
-    ).drop(columns="parameter")
+    d = sens.drop(columns="parameter")
+    d = d.rename(columns={k: rubrik(k) for k in d.columns})
     kr = ["Fast kostnad, bas", "Fast kostnad, lågt", "Fast kostnad, högt", "Effekt, lågt", "Effekt, högt"]
     return Blad(
         namn="Känslighet",
@@ -484,17 +269,7 @@ def _kanslighet_blad(sens: pd.DataFrame, ar: int) -> Blad:
 
 
 def _mc_blad(mc: pd.DataFrame) -> Blad:
-    d = mc.rename(
-        columns={
-            "ar": "År",
-            "kommunkod": "Kommunkod",
-            "kommun": "Kommun",
-            "p10": "P10",
-            "p50": "Median",
-            "p90": "P90",
-            "medel": "Medel",
-        }
-    )
+    d = mc.rename(columns={k: rubrik(k) for k in mc.columns})
     return Blad(
         namn="Osäkerhet",
         titel="Osäkerhet i den fasta kostnaden (Monte Carlo)",
@@ -505,41 +280,46 @@ def _mc_blad(mc: pd.DataFrame) -> Blad:
     )
 
 
-def write_scenario_report_workbook(
+def write_scenario_workbook(
     s: Scenarioberakning,
     kallor: Kallor,
     path: Path,
-    tabellar: int,
+    tabellar: int | None = None,
     sens: pd.DataFrame | None = None,
     mc: pd.DataFrame | None = None,
+    per_kommun: pd.DataFrame | None = None,
 ) -> None:
-    blad = scenario_blad(s.per_kommun, s.per_ar, s.namn)
-    ett = table_kommuner_ett_ar(s.per_kommun, tabellar, s.namn)
-    scen = [s.namn[sc] for sc in s.scenarier]
-    slag = slag_per_ar(s.per_ar)[tabellar]
-    blad.insert(
-        1,
-        Blad(
-            namn=f"Kommuner {tabellar}",
-            titel=f"Fast kostnad per kommun {tabellar} ({slag}), alla scenarier",
-            df=ett.rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun"}),
-            kr=scen,
-            summera=scen,
-        ),
-    )
-    utb = table_utbildare(s)
-    blad.append(
-        Blad(
-            namn="Utbildare",
-            titel="Antagna utbildardagar per år: potten betalas tillbaka efter dessa",
-            undertitel=s.bas.rorliga.utbildare.kalla,
-            df=utb,
-            heltal=["Utbildardagar per år"],
-            procent=["Andel av potten"],
+    """Scenarioarbetsboken, för rapporten och för `analys scenario --format xlsx`: fast kostnad per
+    år (med diagram), ett blad per scenario, alla rader, summor per år och källor; med `tabellar`
+    även kommunerna det året och utbildarna, med `sens` och `mc` känsligheten och osäkerheten.
+    `per_kommun` ersätter resultatets rader (t.ex. bara en kommun)."""
+    blad = scenario_blad(s.per_kommun if per_kommun is None else per_kommun, s.per_ar, s.namn)
+    if tabellar is not None:
+        ett = table_kommuner_ett_ar(s.per_kommun, tabellar, s.namn)
+        scen = [s.namn[sc] for sc in s.scenarier]
+        slag = slag_per_ar(s.per_ar)[tabellar]
+        blad.insert(
+            1,
+            Blad(
+                namn=f"Kommuner {tabellar}",
+                titel=f"Fast kostnad per kommun {tabellar} ({slag}), alla scenarier",
+                df=ett.rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun"}),
+                kr=scen,
+                summera=scen,
+            ),
         )
-    )
+        blad.append(
+            Blad(
+                namn="Utbildare",
+                titel="Antagna utbildardagar per år: potten betalas tillbaka efter dessa",
+                undertitel=s.bas.rorliga.utbildare.kalla,
+                df=table_utbildare(s),
+                heltal=["Utbildardagar per år"],
+                procent=["Andel av potten"],
+            )
+        )
     if sens is not None:
-        blad.append(_kanslighet_blad(sens, tabellar))
+        blad.append(_kanslighet_blad(sens, tabellar if tabellar is not None else s.till))
     if mc is not None:
         blad.append(_mc_blad(mc))
     write_workbook(
@@ -560,9 +340,11 @@ def to_csv(per_kommun: pd.DataFrame) -> str:
 
 def to_excel_csv(per_kommun: pd.DataFrame, namn: Mapping[str, str], pahittat: bool = False) -> str:
     """CSV att dubbelklicka i svensk Excel: UTF-8 med BOM, semikolon, svenska rubriker."""
-    kol = ["scenario", "ar", "slag", "kommunkod", "kommun", "fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto"]
-    rader = ([namn.get(r[0], r[0]), *r[1:]] for r in per_kommun[kol].itertuples(index=False))
-    return excel_csv([RUBRIKER[k] for k in kol], rader, pahittat)
+    kol = ["scenario", "ar", "slag", "kommunkod", "kommun", "fast_kostnad", "rorlig_kostnad", "pott_tillbaka"]
+    kol += [NETTO_AVTAL, NETTO_BERAKNAT]
+    d = netto_per_slag(per_kommun)
+    rader = ([namn.get(r[0], r[0]), *("" if v is None else v for v in r[1:])] for r in d[kol].itertuples(index=False))
+    return excel_csv([NETTO_RUBRIKER.get(k, rubrik(k)) for k in kol], rader, pahittat)
 
 
 def to_tabell(
@@ -595,7 +377,18 @@ def to_tabell(
         rader.append(tom)
         rader.append([f"Kursavgifter{vem} (beräknat)", *(format_tal(v) for v in per_ar_kommun["rorlig_kostnad"])])
         rader.append([f"Pott tillbaka{vem} (beräknat)", *(format_tal(v) for v in per_ar_kommun["pott_tillbaka"])])
-        rader.append([f"Netto{vem}", *(format_tal(v) for v in per_ar_kommun["netto"])])
+        # Nettot blandar slag år med avtal: en rad per blandning, delarna står ovanför.
+        for etikett, villkor in (("avtal + beräknat", "enligt avtal"), ("beräknat", "beräknat")):
+            if any(slag[a] == villkor for a in ar):
+                rader.append(
+                    [
+                        f"Netto{vem} ({etikett})",
+                        *(
+                            format_tal(v) if slag[a] == villkor else ""
+                            for a, v in zip(ar, per_ar_kommun["netto"], strict=True)
+                        ),
+                    ]
+                )
         rader.append(tom)
         rader.append(["Hela länet:", *([""] * len(ar))])
         rader.append(["  Fast kostnad, totalt", *(format_tal(v) for v in ar_df["fast_total"])])
@@ -611,88 +404,7 @@ def to_tabell(
     return "\n".join(ut) + "\n"
 
 
-def write_scenario_xlsx(
-    per_kommun: pd.DataFrame,
-    per_ar: pd.DataFrame,
-    namn: Mapping[str, str],
-    kallor: Kallor,
-    path: Path,
-    pahittat: bool = False,
-) -> None:
-    """Arbetsbok: fast kostnad per år (med diagram), ett blad per scenario, alla rader, per år, källor."""
-    fran, till = int(per_ar["ar"].min()), int(per_ar["ar"].max())
-    write_workbook(
-        scenario_blad(per_kommun, per_ar, namn),
-        kallor,
-        path,
-        "Scenarier för kostnaderna för Yrkesresan och BBIC",
-        f"{fran}–{till}",
-        pahittat,
-    )
-
-
-def _las_scenarier(scenariofil: Path, valda: list[str]) -> dict:
-    """Scenarierna i filen; fel om något av de valda inte finns där."""
-    alla = read_scenarier(scenariofil)
-    if okanda := [s for s in valda if s not in alla]:
-        raise AnalysError(
-            f"Scenariot '{okanda[0]}' finns inte i {visningsvag(scenariofil)}. Scenarier som finns: {', '.join(alla)}."
-        )
-    return alla
-
-
-def lista(antaganden: Path | None = None, scenariofil: Path | None = None) -> str:
+def lista(scenarier: Mapping[str, Scenario]) -> str:
     """`analys scenario --lista`: scenarierna med en rad var."""
-    scenarier = _scenarier(antaganden, scenariofil)[2]
     bredd = max(len(n) for n in scenarier)
     return "".join(f"{n.ljust(bredd)}  {sc.namn}: {sc.beskrivning}\n" for n, sc in scenarier.items())
-
-
-def _scenarier(antaganden: Path | None, scenariofil: Path | None):
-    bas_path = antaganden or antaganden_dir() / "bas.yaml"
-    if not Path(bas_path).is_file():
-        raise AnalysError(f"Antagandefilen {bas_path} finns inte.")
-    scen_path = scenariofil or Path(bas_path).parent / "scenarier.yaml"
-    return bas_path, scen_path, read_scenarier(scen_path)
-
-
-def kommandoutdata(
-    format: str,
-    ut: Path | None,
-    scenarier: list[str],
-    fran: int | None,
-    till: int | None,
-    antaganden: Path | None = None,
-    scenariofil: Path | None = None,
-    kommun: str | None = None,
-) -> str | None:
-    """`analys scenario`: texten i det valda formatet, eller `None` när arbetsboken skrivits till `ut`.
-    Med `kommun` (kod eller namn) bara den kommunens rader. Utan `fran` räknas från antagandenas
-    basår, utan `till` sex år efter `fran`."""
-    bas_path, scen_path, _ = _scenarier(antaganden, scenariofil)
-    _las_scenarier(scen_path, scenarier)
-    if fran is None:
-        fran = load_antaganden(scenarier[0], antaganden, scenariofil).basar
-    if till is None:
-        till = fran + 6
-    for ar in (fran, till):
-        if not FORSTA_AR <= ar <= SISTA_AR:
-            raise AnalysError(f"Året {ar} ligger utanför modellens år {FORSTA_AR}–{SISTA_AR}.")
-    if till < fran:
-        raise AnalysError(f"--till ({till}) ligger före --fran ({fran}).")
-    s = berakna(list(dict.fromkeys(scenarier)), fran, till, bas_path, scen_path)
-    per_kommun, per_ar, namn, pahittat = s.per_kommun, s.per_ar, s.namn, s.pahittat
-    if kommun is not None:
-        kod = kommunkoder([kommun], per_kommun.drop_duplicates("kommunkod"), "--kommun")[0]
-        per_kommun = per_kommun[per_kommun["kommunkod"] == kod].reset_index(drop=True)
-    if format == "csv":
-        if pahittat:
-            varna_pahittat()
-        return to_csv(per_kommun)
-    if format == "excel-csv":
-        return to_excel_csv(per_kommun, namn, pahittat)
-    kallor = s.kallor()
-    if format == "xlsx":
-        write_scenario_xlsx(per_kommun, per_ar, namn, kallor, ut, pahittat)
-        return None
-    return to_tabell(per_kommun, per_ar, s.beskrivningar, namn, kallor, pahittat)

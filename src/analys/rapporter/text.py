@@ -27,10 +27,10 @@ def nyckel_text(nyckel: Fordelningsnyckel) -> str:
 def resultat_text(resultat: Resultat) -> str:
     """Resultatet för avtalet i en mening: intäkter, kostnader, och vad ett över- eller underskott betyder."""
     if resultat.resultat > 0:
-        slut = f"Överskottet {format_kr(resultat.resultat)} tillfaller regionen enligt avtalet."
+        slut = f"Överskottet (avtal + utfall) {format_kr(resultat.resultat)} tillfaller regionen enligt avtalet."
     elif resultat.resultat < 0:
         slut = (
-            f"Underskottet {format_kr(-resultat.resultat)} visas här och fördelas inte på kommunerna; "
+            f"Underskottet (avtal + utfall) {format_kr(-resultat.resultat)} visas här och fördelas inte på kommunerna; "
             "hur det täcks avgörs av parterna."
         )
     else:
@@ -38,9 +38,10 @@ def resultat_text(resultat: Resultat) -> str:
     ej = resultat.pott - resultat.pott_utbetald
     pott = f" Potten {format_kr(resultat.pott)} har inte kunnat betalas ut (inga utbildardagar)." if ej else ""
     return (
-        f"Intäkter {format_kr(resultat.intakter)} (fast finansiering {format_kr(resultat.fast_finansiering)}, "
-        f"kursavgifter {format_kr(resultat.avgifter)}); kostnader {format_kr(resultat.kostnader)} (utfall "
-        f"{format_kr(resultat.utfall)}, pott till kommunerna {format_kr(resultat.pott_utbetald)}). {slut}{pott}"
+        f"Intäkter (avtal + utfall) {format_kr(resultat.intakter)}: fast finansiering enligt avtal "
+        f"{format_kr(resultat.fast_finansiering)} och kursavgifter (utfall) {format_kr(resultat.avgifter)}; "
+        f"kostnader (utfall) {format_kr(resultat.kostnader)}: kostnadsposterna {format_kr(resultat.utfall)} och "
+        f"pott till kommunerna {format_kr(resultat.pott_utbetald)}. {slut}{pott}"
     )
 
 

@@ -3,82 +3,40 @@ som rapporttext, HTML-tabeller och arbetsbok."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import POSTNAMN, Avtal, Underlag
-from analys.berakning.uppfoljning import (
-    Resultat,
-    compute_budget_utfall,
-    compute_kommunposition,
-    compute_resultat,
-    compute_rorligt,
-)
-from analys.fel import AnalysError
-from analys.indata.avtal import load_avtal
-from analys.indata.underlag import read_underlag
+from analys.flode.uppfoljning import Uppfoljning
 from analys.rapporter import excel
 from analys.rapporter.excel import Blad, Kallor
-from analys.rapporter.fordelning import avtalets_fordelning
 from analys.rapporter.format import format_datum, format_kr, format_tal
-from analys.rapporter.kallor import uppfoljning_kallor
+from analys.rapporter.rubriker import POSTNAMN, rubriker_for
 from analys.rapporter.tabeller import PAHITTAT, html_tabell
 from analys.rapporter.text import resultat_text
 
-
-@dataclass(frozen=True)
-class Uppfoljning:
-    """Allt uppföljningsrapporten visar för ett avtal och ett underlag."""
-
-    avtal: Avtal
-    avtalsfil: Path
-    underlag: Underlag
-    rorligt: pd.DataFrame
-    budget: pd.DataFrame
-    resultat: Resultat
-    fordelning: pd.DataFrame
-    position: pd.DataFrame
-
-    @property
-    def pahittat(self) -> bool:
-        """Underlaget eller avtalet är ett påhittat exempel eller har platshållare (som fakturorna):
-        allt som visas märks så."""
-        return self.underlag.pahittat or self.avtal.exempel
-
-    @property
-    def titel(self) -> str:
-        t = f"Uppföljning: {self.avtal.namn}"
-        return f"{t} ({PAHITTAT})" if self.pahittat else t
-
-    def kallor(self, parametrar: dict) -> Kallor:
-        return uppfoljning_kallor(self.avtal, self.avtalsfil, self.underlag, self.pahittat, parametrar)
+# Kommunens ställning blandar slag: den fasta kostnaden är enligt avtal, kursavgifterna och potten
+# utfall. Nettot och det som återstår säger därför blandningen i rubriken, och delarna står bredvid.
+ROR_UTFALL = {
+    "deltagardagar": "Deltagardagar (utfall)",
+    "utbildardagar": "Utbildardagar (utfall)",
+    "avgifter": "Kursavgifter (utfall)",
+    "pott_tillbaka": "Pott tillbaka (utfall)",
+    "netto_rorligt": "Netto (utfall)",
+}
+STALLNING = {
+    "fast_kostnad": "Fast kostnad (enligt avtal)",
+    "avgifter": "Kursavgifter (utfall)",
+    "pott_tillbaka": "Pott tillbaka (utfall)",
+    "netto": "Netto (avtal + utfall)",
+    "fakturerat": "Fakturerat",
+    "aterstar": "Återstår att fakturera (avtal + utfall)",
+}
 
 
-def berakna(avtal: str | Path, underlag: str | Path) -> Uppfoljning:
-    """Läs avtalet och underlaget och räkna allt som uppföljningen visar. Ett helt tomt underlag
-    (inget ifyllt än) ger ett fel som säger det; fakturan för den fasta kostnaden kräver inget."""
-    a, avtalsfil = load_avtal(avtal)
-    u = read_underlag(underlag, a)
-    if u.tom:
-        raise AnalysError(
-            f"Underlaget {u.kalla} har inget ifyllt än (ingen aktivitet, inget utfall, inga fakturor); "
-            "fyll i det och kör uppföljningen igen. Fakturorna för den fasta kostnaden går att ta fram redan "
-            f"nu: analys faktura --avtal {a.ar}."
-        )
-    rorligt = compute_rorligt(u, a)
-    fordelning = avtalets_fordelning(a)
-    return Uppfoljning(
-        avtal=a,
-        avtalsfil=avtalsfil,
-        underlag=u,
-        rorligt=rorligt,
-        budget=compute_budget_utfall(u, a),
-        resultat=compute_resultat(u, a, rorligt),
-        fordelning=fordelning,
-        position=compute_kommunposition(fordelning, rorligt, u),
-    )
+def titel(f: Uppfoljning) -> str:
+    t = f"Uppföljning: {f.avtal.namn}"
+    return f"{t} ({PAHITTAT})" if f.pahittat else t
 
 
 def describe(f: Uppfoljning) -> str:
@@ -109,6 +67,7 @@ def _postnamn(text: str) -> str:
 
 def _budget_visning(budget: pd.DataFrame) -> pd.DataFrame:
     d = budget[["kostnadspost", "utfall"]].astype(object)
+    d["kostnadspost"] = d["kostnadspost"].map(lambda p: POSTNAMN.get(p, p))
     d.loc[~budget["rapporterat"].to_numpy(), "utfall"] = "ej rapporterat"
     return d
 
@@ -125,30 +84,9 @@ def write_workbook(f: Uppfoljning, kallor: Kallor, path: Path) -> None:
         ],
         columns=["Post", "Belopp"],
     )
-    position = f.position.rename(
-        columns={
-            "kommunkod": "Kommunkod",
-            "kommun": "Kommun",
-            "fast_kostnad": "Fast kostnad (enligt avtal)",
-            "avgifter": "Kursavgifter (utfall)",
-            "pott_tillbaka": "Pott tillbaka (utfall)",
-            "netto": "Netto",
-            "fakturerat": "Fakturerat",
-            "aterstar": "Återstår att fakturera",
-        }
-    )
+    position = f.position.rename(columns=rubriker_for(f.position.columns, STALLNING, kort=False))
     kr_pos = [c for c in position.columns if c not in ("Kommunkod", "Kommun")]
-    rorligt = f.rorligt.rename(
-        columns={
-            "kommunkod": "Kommunkod",
-            "kommun": "Kommun",
-            "deltagardagar": "Deltagardagar",
-            "utbildardagar": "Utbildardagar",
-            "avgifter": "Kursavgifter",
-            "pott_tillbaka": "Pott tillbaka",
-            "netto_rorligt": "Netto",
-        }
-    )
+    rorligt = f.rorligt.rename(columns=rubriker_for(f.rorligt.columns, ROR_UTFALL, kort=False))
     budget = _budget_visning(f.budget).rename(columns={"kostnadspost": "Kostnadspost", "utfall": "Utfall"})
     blad = [
         Blad(
@@ -157,15 +95,16 @@ def write_workbook(f: Uppfoljning, kallor: Kallor, path: Path) -> None:
             df=position,
             kr=kr_pos,
             summera=kr_pos,
-            not_text="Netto = fast kostnad + kursavgifter − pott tillbaka; återstår = netto − fakturerat.",
+            not_text="Netto (avtal + utfall) = fast kostnad enligt avtal + kursavgifter − pott tillbaka (utfall); "
+            "återstår = netto − fakturerat.",
         ),
         Blad(
             namn="Kursavgifter och pott",
             titel="Kursavgifter och utbildarpott per kommun (utfall)",
             df=rorligt,
-            kr=["Kursavgifter", "Pott tillbaka", "Netto"],
-            heltal=["Deltagardagar", "Utbildardagar"],
-            summera=["Deltagardagar", "Utbildardagar", "Kursavgifter", "Pott tillbaka", "Netto"],
+            kr=[ROR_UTFALL[k] for k in ("avgifter", "pott_tillbaka", "netto_rorligt")],
+            heltal=[ROR_UTFALL[k] for k in ("deltagardagar", "utbildardagar")],
+            summera=list(ROR_UTFALL.values()),
         ),
         Blad(
             namn="Utfall",
@@ -182,6 +121,7 @@ def write_workbook(f: Uppfoljning, kallor: Kallor, path: Path) -> None:
             df=res,
             kr=["Belopp"],
             summera=["Belopp"],
+            summaetikett="Resultat (avtal + utfall)",
             not_text="Ett överskott tillfaller regionen enligt avtalet; ett underskott fördelas inte.",
         ),
     ]
@@ -202,7 +142,7 @@ def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
         _budget_visning(budget),
         kr=["utfall"],
         summa={"kostnadspost": "Summa", "utfall": int(budget["utfall"].sum())},
-        rubriker={"kostnadspost": "Kostnadspost", "utfall": "Utfall"},
+        rubriker=rubriker_for(["kostnadspost", "utfall"]),
         rubrik="Kostnader per kostnadspost",
         slag={"utfall": "utfall"},
         fotnot="Ej rapporterat = inget belopp ifyllt än i underlaget",
@@ -213,15 +153,7 @@ def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
         kr=kol[2:],
         heltal=kol[:2],
         summa={"kommun": "Summa", **{k: int(rorligt[k].sum()) for k in kol}},
-        rubriker={
-            "kommunkod": "Kod",
-            "kommun": "Kommun",
-            "deltagardagar": "Deltagardagar",
-            "utbildardagar": "Utbildardagar",
-            "avgifter": "Kursavgifter",
-            "pott_tillbaka": "Pott tillbaka",
-            "netto_rorligt": "Netto",
-        },
+        rubriker=rubriker_for(rorligt.columns, {k: v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()}),
         rubrik="Kursavgifter och utbildarpott per kommun",
         slag=dict.fromkeys(kol, "utfall"),
     )
@@ -230,16 +162,16 @@ def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
         position,
         kr=kr,
         summa={"kommun": "Summa", **{k: int(position[k].sum()) for k in kr}},
-        rubriker={
-            "kommunkod": "Kod",
-            "kommun": "Kommun",
-            "fast_kostnad": "Fast kostnad",
-            "avgifter": "Kursavgifter",
-            "pott_tillbaka": "Pott tillbaka",
-            "netto": "Netto",
-            "fakturerat": "Fakturerat",
-            "aterstar": "Återstår",
-        },
+        rubriker=rubriker_for(
+            position.columns,
+            {
+                "fast_kostnad": "Fast kostnad",
+                "avgifter": "Kursavgifter",
+                "pott_tillbaka": "Pott tillbaka",
+                "netto": "Netto (avtal + utfall)",
+                "aterstar": "Återstår (avtal + utfall)",
+            },
+        ),
         rubrik="Varje kommuns ställning",
         slag={"fast_kostnad": "enligt avtal", "avgifter": "utfall", "pott_tillbaka": "utfall"},
     )

@@ -1,0 +1,100 @@
+"""Kommandona `analys fordelning`, `scenario`, `faktura` och `mall`: talen ur `flode`, utdata ur
+`rapporter`, i det format användaren valt. Varje funktion returnerar texten, eller None när den
+skrivit en arbetsbok till `ut`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from analys.fel import AnalysError
+from analys.filer import check_writable
+from analys.flode import faktura as flode_faktura
+from analys.flode import fordelning as flode_fordelning
+from analys.flode import scenarier as flode_scenarier
+from analys.flode import uppfoljning as flode_uppfoljning
+from analys.indata.varden import kommunkoder
+from analys.rapporter import faktura, fordelning, kallor, mall, scenarier
+from analys.rapporter.tabeller import varna_pahittat
+
+
+def fordelning_utdata(format: str, ut: Path | None = None, **parametrar) -> str | None:
+    """`analys fordelning`: se `flode.fordelning.berakna` för parametrarna."""
+    f = flode_fordelning.berakna(**parametrar)
+    if format == "csv" and f.info.pahittat:
+        varna_pahittat()
+    if format == "xlsx":
+        fordelning.write_fordelning_xlsx(f, ut)
+        return None
+    if format == "csv":
+        return fordelning.to_csv(f.df)
+    if format == "excel-csv":
+        return fordelning.to_excel_csv(f.df, f.info)
+    if format == "json":
+        return fordelning.to_json(f.df, f.info)
+    return fordelning.to_tabell(f)
+
+
+def scenario_lista(antaganden: Path | None = None, scenariofil: Path | None = None) -> str:
+    """`analys scenario --lista`."""
+    return scenarier.lista(flode_scenarier.lista(antaganden, scenariofil))
+
+
+def scenario_utdata(
+    format: str,
+    ut: Path | None,
+    valda: list[str],
+    fran: int | None,
+    till: int | None,
+    antaganden: Path | None = None,
+    scenariofil: Path | None = None,
+    kommun: str | None = None,
+) -> str | None:
+    """`analys scenario`. Med `kommun` (kod eller namn) bara den kommunens rader."""
+    s = flode_scenarier.berakna(valda, fran, till, antaganden, scenariofil)
+    per_kommun = s.per_kommun
+    if kommun is not None:
+        kod = kommunkoder([kommun], per_kommun.drop_duplicates("kommunkod"), "--kommun")[0]
+        per_kommun = per_kommun[per_kommun["kommunkod"] == kod].reset_index(drop=True)
+    if format == "csv":
+        if s.pahittat:
+            varna_pahittat()
+        return scenarier.to_csv(per_kommun)
+    if format == "excel-csv":
+        return scenarier.to_excel_csv(per_kommun, s.namn, s.pahittat)
+    k = kallor.scenario_kallor(s)
+    if format == "xlsx":
+        scenarier.write_scenario_workbook(s, k, ut, per_kommun=per_kommun)
+        return None
+    return scenarier.to_tabell(per_kommun, s.per_ar, s.beskrivningar, s.namn, k, s.pahittat)
+
+
+def faktura_utdata(
+    format: str,
+    ut: Path | None,
+    avtal: str,
+    fakturadatum: date,
+    underlag: Path | None = None,
+    kommun: str | None = None,
+) -> str | None:
+    """`analys faktura`. Med `kommun` (kod eller namn) bara den kommunens rader."""
+    fk = flode_faktura.berakna(avtal, fakturadatum, underlag, kommun)
+    df = faktura.markerade(fk)
+    summa = faktura.summaetikett(fk)
+    if fk.pahittat and format == "csv":
+        varna_pahittat()
+    if format == "xlsx":
+        faktura.write_xlsx(df, fk.avtal, kallor.faktura_kallor(fk), ut, fk.pahittat, summa)
+        return None
+    if format == "excel-csv":
+        return faktura.to_excel_csv(df, fk.pahittat)
+    return faktura.to_csv(df) if format == "csv" else faktura.to_tabell(df, fk.avtal, fk.pahittat, summa)
+
+
+def skriv_mall(avtal: str, ut: Path, skriv_over: bool = False) -> None:
+    """`analys mall`: kontrollera filnamnet, läs avtalet och skriv mallen."""
+    if ut.suffix.lower() != ".xlsx":
+        raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {ut.name}).")
+    check_writable(ut, skriv_over, [avtal if Path(avtal).suffix in (".yaml", ".yml") else None])
+    a, _, kommuner = flode_uppfoljning.mallunderlag(avtal)
+    mall.write_mall(a, kommuner, ut)

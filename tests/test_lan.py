@@ -171,7 +171,7 @@ def test_halland_reports_render_with_halland_titles(tmp_path):
         assert PAHITTAT in str(wb.worksheets[0]["A1"].value), namn
     fordelning = (rapporter / F / f"{F}.html").read_text(encoding="utf-8")
     assert "Hallands län" in fordelning and "2026" in fordelning and "2024" not in fordelning
-    csv = (rapporter / F / f"{F}.csv").read_text(encoding="utf-8").splitlines()
+    csv = (rapporter / F / f"{F}-data.csv").read_text(encoding="utf-8").splitlines()
     assert {rad.split(",")[0] for rad in csv[1:]} == HALLANDS_KOMMUNER
     assert sum(int(rad.rsplit(",", 1)[1]) for rad in csv[1:]) == 1_030_000
     blad = (rapporter / K / f"{K}.html").read_text(encoding="utf-8").replace("\xa0", " ")

@@ -47,9 +47,16 @@ def test_every_report_has_notebook_html_and_workbook(rapporter):
         ), k.namn
     # inga tillfälliga mappar kvar; låsfilen ligger kvar (se korning.las)
     assert not [p for p in rapporter.iterdir() if p.name.startswith(".") and p.name != ".analys-rapport.lock"]
-    csv = (rapporter / "fordelning-2022" / "fordelning-2022.csv").read_text(encoding="utf-8")
+    # Två CSV-filer: fordelning-2022.csv öppnas rätt med ett dubbelklick i svensk Excel,
+    # fordelning-2022-data.csv är för andra program med den exakta rubriken.
+    csv = (rapporter / "fordelning-2022" / "fordelning-2022-data.csv").read_text(encoding="utf-8")
     assert csv.splitlines()[0] == "kommunkod,kommun,folkmangd,andel,belopp"
     assert sum(int(r.split(",")[-1]) for r in csv.splitlines()[1:]) == 400_000
+    excel = (rapporter / "fordelning-2022" / "fordelning-2022.csv").read_bytes()
+    assert excel.startswith("\ufeff".encode())
+    rader = excel.decode("utf-8-sig").splitlines()
+    assert rader[0] == "Kommunkod;Kommun;Folkmängd;Andel (%);Belopp (enligt avtal) (kr)"
+    assert rader[-1] == ";Summa;287676;100,0000;400000"
 
 
 def test_executed_notebooks_have_no_errors_and_sequential_counts(rapporter):
@@ -127,7 +134,10 @@ def test_every_workbook_recalculates_in_libreoffice_to_the_librarys_numbers(rapp
                         assert v == pytest.approx(sparat, rel=1e-12, abs=1e-9), (fil.name, ws.title, c.coordinate)
                         forvantat = _formelvarde(c.value, ws)
                         assert v == pytest.approx(forvantat, rel=1e-12, abs=1e-9), (fil.name, ws.title, c.coordinate)
-        assert antal_formler >= 2, fil.name  # minst en summarad per arbetsbok
+        # Minst en summarad per arbetsbok, utom där kolumnerna blandar slag: kommunbladets år är
+        # både avtalade och beräknade och summeras inte (tests/test_slag.py).
+        if not fil.name.startswith("kommunblad-"):
+            assert antal_formler >= 2, fil.name
 
 
 def test_agreement_workbook_recalculated_equals_the_split(rapporter, tmp_path):

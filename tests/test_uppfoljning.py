@@ -45,7 +45,7 @@ def test_example_by_hand():
     assert (res.intakter, res.utfall, res.pott, res.kostnader, res.resultat) == (
         1_880_000, 1_263_000, 400_000, 1_663_000, 217_000,
     )  # fmt: skip
-    assert "Överskottet 217 000 kr tillfaller regionen enligt avtalet." in resultat_text(res)
+    assert "Överskottet (avtal + utfall) 217 000 kr tillfaller regionen enligt avtalet." in resultat_text(res)
 
 
 def test_kommun_position_and_what_remains():
@@ -69,7 +69,7 @@ def test_deficit_is_shown_not_spread(tmp_path):
     u = read_underlag(kopia, AVTAL)
     res = compute_resultat(u, AVTAL, compute_rorligt(u, AVTAL))
     assert res.resultat == 217_000 - 260_000
-    assert "Underskottet 43 000 kr visas här och fördelas inte på kommunerna" in resultat_text(res)
+    assert "Underskottet (avtal + utfall) 43 000 kr visas här och fördelas inte på kommunerna" in resultat_text(res)
 
 
 def test_invoice_csv_acceptance(cli):
@@ -154,7 +154,7 @@ def test_invoice_table_and_workbook(cli, tmp_path):
         "Förfallodatum",
         "Referens",
     ]
-    assert ws["B21"].value == "Summa" and ws["D21"].value == "=SUM(D6:D20)"
+    assert ws["B21"].value == "Summa (enligt avtal)" and ws["D21"].value == "=SUM(D6:D20)"
     assert ws["F6"].value == datetime(2024, 3, 18) and ws["F6"].is_date  # ett riktigt datum i Excel
     assert ws["E6"].value == datetime(2024, 2, 15) and ws["G6"].value == "2024-2021-F"
 

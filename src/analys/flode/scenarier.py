@@ -86,7 +86,7 @@ def scenarier_i_fil(scenariofil: Path, valda: list[str] | tuple[str, ...] = ()) 
 def kontrollera_ar(fran: int, till: int) -> None:
     """Perioden ligger inom modellens år och slutar inte före den börjar."""
     if till < fran:
-        raise AnalysError(f"Slutåret {till} (--till) ligger före startåret {fran} (--fran).")
+        raise AnalysError(f"--till ({till}) ligger före --fran ({fran}).")
     for ar in (fran, till):
         if not FORSTA_AR <= ar <= SISTA_AR:
             raise AnalysError(f"Året {ar} ligger utanför modellens år {FORSTA_AR}–{SISTA_AR}.")

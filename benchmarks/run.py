@@ -39,9 +39,9 @@ def import_tid(modul: str, n: int = 7) -> float:
 def main() -> None:
     from analys.berakning.fordelning import compute_fordelning
     from analys.berakning.kostnadsmodell import compute_scenario, monte_carlo
+    from analys.flode.scenarier import berakna_scenario, modellunderlag
     from analys.indata.antaganden import load_antaganden
     from analys.indata.befolkning import load_befolkning, load_kommuner
-    from analys.flode.scenarier import berakna_scenario, modellunderlag
 
     import_tid("analys")
     import_tid("analys.berakning.kostnadsmodell")

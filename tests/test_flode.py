@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from analys.flode import faktura, fordelning, scenarier, uppfoljning
+from analys.rapporter import faktura as rfak
 from analys.rapporter import fordelning as rf
 from analys.rapporter import kallor, kommunblad
-from analys.rapporter import faktura as rfak
 from analys.rapporter import scenarier as rs
 from analys.rapporter import uppfoljning as ru
 

@@ -18,10 +18,10 @@ from analys.berakning.kostnadsmodell import (
     table_totaler_per_ar,
 )
 from analys.fel import AnalysError
+from analys.flode.scenarier import berakna, berakna_scenario, modellunderlag
 from analys.indata.antaganden import load_antaganden, read_scenarier
 from analys.indata.avtal import load_avtal
 from analys.indata.befolkning import load_befolkning
-from analys.flode.scenarier import berakna, berakna_scenario, modellunderlag
 from tests.conftest import PM_2022_TABELL_1
 
 SCENARIER = list(read_scenarier())

@@ -112,8 +112,8 @@ def _bibliotekets_serie(varden: dict) -> list[int]:
     """Kommunernas fasta kostnad per år 2024–2030 räknad direkt med biblioteket."""
     from analys.begrepp import Nyckel, Nyckelval
     from analys.berakning.kostnadsmodell import Drag, compute
-    from analys.indata.antaganden import load_antaganden
     from analys.flode.scenarier import modellunderlag
+    from analys.indata.antaganden import load_antaganden
 
     a = load_antaganden("bas")
     andel = Decimal(str(varden["fast_andel"])) if varden["nyckel"] == "blandad" else Decimal(0)

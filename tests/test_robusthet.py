@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analys.fel import AnalysError
+from analys.flode.faktura import fakturor
 from analys.indata.avtal import load_avtal
 from analys.indata.csvfil import Kolumn, las_csv
 from analys.indata.scb import ScbError, parse_data
 from analys.indata.underlag import read_underlag, read_vikter
 from analys.indata.yamlfil import parse_yaml, read_yaml
-from analys.flode.faktura import fakturor
 from tests.conftest import DALARNA
 
 ROT = Path(__file__).resolve().parents[1]

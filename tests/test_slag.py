@@ -43,7 +43,7 @@ def test_every_workbook_total_names_its_kind_or_mix(rapporter):
             if ws.title == "Källor" or (rubrik := _rubrikrad(ws)) is None:
                 continue
             rubriker = {c.column: str(c.value) for c in ws[rubrik] if c.value is not None}
-            for kol, text in rubriker.items():
+            for text in rubriker.values():
                 if text.startswith(SAMMANSATTA):
                     assert _har_slag(text), (fil.name, ws.title, text)
             underlag = next((k for k, t in rubriker.items() if t == "Underlag"), None)

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from analys.berakning.uppfoljning import compute_kommunposition, compute_resultat, compute_rorligt
 from analys.fel import AnalysError
+from analys.flode.fordelning import berakna as berakna_fordelning
 from analys.indata.avtal import load_avtal
 from analys.indata.underlag import read_underlag
-from analys.flode.fordelning import berakna as berakna_fordelning
 from analys.rapporter.text import resultat_text
 
 ROT = Path(__file__).resolve().parents[1]
@@ -439,9 +439,9 @@ def test_partly_filled_template_shows_what_is_not_reported_yet(cli, mall, tmp_pa
 def test_follow_up_on_a_placeholder_agreement_is_marked_like_its_invoices(mall, tmp_path):
     """Ett avtal med platshållare (exempel: true, som `analys ny` skriver) märker uppföljningen,
     precis som fakturorna på samma avtal, även när underlaget är riktigt ifyllt."""
+    from analys.flode.uppfoljning import berakna
     from analys.rapporter.tabeller import PAHITTAT
     from analys.rapporter.uppfoljning import titel
-    from analys.flode.uppfoljning import berakna
 
     text = (ROT / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8")
     assert "exempel:" not in text

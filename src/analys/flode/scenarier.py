@@ -13,7 +13,8 @@ from analys.begrepp import FORSTA_AR, SISTA_AR, Antaganden, Fil, Scenario
 from analys.berakning import kostnadsmodell as km
 from analys.fel import AnalysError
 from analys.flode.spar import fil, filer
-from analys.indata.antaganden import antaganden_dir, load_antaganden, read_scenarier
+from analys.indata.antaganden import load_antaganden, read_scenarier
+from analys.indata.antaganden import standardfiler as indata_standardfiler
 from analys.indata.avtal import avtal_for_lan
 from analys.indata.befolkning import befolkning_for_datum, befolkningsfiler, load_befolkning_alla
 from analys.indata.paths import data_dir, visningsvag
@@ -65,12 +66,11 @@ class Scenarioberakning:
 
 
 def standardfiler(antaganden: str | Path | None = None, scenariofil: str | Path | None = None) -> tuple[Path, Path]:
-    """Antagandefilen (standard data/antaganden/bas.yaml i analys-mappen) och scenariofilen
-    (standard scenarier.yaml bredvid den): det enda stället som räknar ut dem."""
-    bas = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
+    """Antagandefilen och scenariofilen (`indata.antaganden.standardfiler`); fel om antagandefilen saknas."""
+    bas, scen = indata_standardfiler(antaganden, scenariofil)
     if not bas.is_file():
         raise AnalysError(f"Antagandefilen {bas} finns inte.")
-    return bas, Path(scenariofil) if scenariofil else bas.parent / "scenarier.yaml"
+    return bas, scen
 
 
 def scenarier_i_fil(scenariofil: Path, valda: list[str] | tuple[str, ...] = ()) -> dict[str, Scenario]:

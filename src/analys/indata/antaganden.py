@@ -33,9 +33,16 @@ def _sla_ihop(bas: dict[str, Any], andring: dict[str, Any]) -> dict[str, Any]:
     return ut
 
 
+def standardfiler(antaganden: str | Path | None = None, scenarier: str | Path | None = None) -> tuple[Path, Path]:
+    """Antagandefilen (standard data/antaganden/bas.yaml i analys-mappen) och scenariofilen
+    (standard scenarier.yaml bredvid antagandefilen): det enda stället som räknar ut dem."""
+    bas = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
+    return bas, Path(scenarier) if scenarier else bas.parent / "scenarier.yaml"
+
+
 def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
     """Scenarierna i `scenarier.yaml`, i filens ordning."""
-    path = Path(path) if path else antaganden_dir() / "scenarier.yaml"
+    path = Path(path) if path else standardfiler()[1]
     data = read_yaml(path)
     if not isinstance(data, dict) or not data:
         raise AnalysError(f"{visningsvag(path)}: filen ska innehålla minst ett scenario (namn: ...).")
@@ -54,11 +61,10 @@ def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scena
     >>> a.basar, a.lan, a.finansiering_ar(2030).kommuner
     (2024, '20', Decimal('100'))
     """
-    bas_path = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
+    bas_path, scen_path = standardfiler(antaganden, scenarier)
     bas = read_yaml(bas_path)
     if not isinstance(bas, dict):
         raise AnalysError(f"{visningsvag(bas_path)}: filen ska innehålla nycklar och värden.")
-    scen_path = Path(scenarier) if scenarier else bas_path.parent / "scenarier.yaml"
     if scenario == "bas" and not scen_path.exists():
         return validate(bas, Antaganden, visningsvag(bas_path))
     alla = read_scenarier(scen_path)

@@ -70,7 +70,7 @@ def test_showing_a_scenario_result_reads_no_file(inga_filer, tmp_path):
     k = kallor.scenario_kallor(s, {"scenarier": ["bas", "okning"], "mc_fro": None}, "analys rapport --bara x")
     tekn = dict(k.tekniska)
     assert tekn["Antaganden"].startswith("data/antaganden/bas.yaml (SHA-256 ")
-    assert tekn["Parametrar"] == "--scenarier bas okning"  # flaggor, ingen Python; None utelämnas
+    assert tekn["Parametrar"] == "scenarier bas, okning"  # på svenska, ingen Python; None utelämnas
     assert tekn["Gör om med"] == "analys rapport --bara x"
     assert " kl. " in tekn["Skapad"] and "(svensk tid)" in tekn["Skapad"]
     rs.write_scenario_workbook(s, k, tmp_path / "s.xlsx", 2030)

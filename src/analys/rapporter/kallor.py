@@ -22,6 +22,7 @@ from analys.flode.scenarier import Scenarioberakning
 from analys.flode.uppfoljning import Uppfoljning
 from analys.rapporter.excel import Kallor
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
+from analys.rapporter.rubriker import PARAMETRAR
 from analys.rapporter.tabeller import STIL
 from analys.rapporter.text import nyckel_text
 
@@ -31,24 +32,25 @@ def describe_fil(fil: Fil) -> str:
     return f"{fil.vag} (SHA-256 {fil.sha256})" if fil.sha256 else fil.vag
 
 
-def _flaggvarde(v: object) -> str:
+def _varde(v: object) -> str:
     if isinstance(v, list | tuple):
-        return " ".join(_flaggvarde(x) for x in v)
+        return ", ".join(_varde(x) for x in v)
     if isinstance(v, bool):
         return "ja" if v else "nej"
-    text = str(v)
-    return f'"{text}"' if (" " in text or not text) else text
+    if isinstance(v, int):
+        return format_tal(v)
+    return str(v)
 
 
 def parametertext(parametrar: Mapping[str, object]) -> str:
-    """Parametrarna som de flaggor en användare skriver (`--avtal 2024 --scenarier bas okning`);
-    en parameter utan värde (None, tom lista) utelämnas."""
+    """Parametrarna på svenska ("från år 2024, till år 2030, scenarier bas, okning"); en parameter
+    utan värde (None, tom lista) utelämnas, så att inget Python-uttryck syns."""
     delar = [
-        f"--{k.replace('_', '-')} {_flaggvarde(v)}"
+        f"{PARAMETRAR.get(k, k.replace('_', ' '))} {_varde(v)}"
         for k, v in parametrar.items()
         if v is not None and not (isinstance(v, list | tuple | str) and len(v) == 0)
     ]
-    return " ".join(delar) if delar else "inga (standardvärdena)"
+    return ", ".join(delar) if delar else "inga (standardvärdena)"
 
 
 def proveniens(
@@ -59,7 +61,7 @@ def proveniens(
     kommando: str | None = None,
 ) -> Kallor:
     """Källorna: de vanliga raderna som de är; i det tekniska blocket filerna med SHA-256,
-    parametrarna som flaggor, programversionen, tidpunkten och kommandot som gör om utdata."""
+    parametrarna på svenska, programversionen, tidpunkten och kommandot som gör om utdata."""
     tekn = list(tekniska)
     tekn += [("Fil", describe_fil(f)) for f in filer]
     if parametrar:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analys.indata.underlag import POSTNAMN
 
-__all__ = ["KORT", "NYCKELNAMN", "POSTNAMN", "RUBRIKER", "byt", "med_slag", "rubrik"]
+__all__ = ["KORT", "NYCKELNAMN", "PARAMETRAR", "POSTNAMN", "RUBRIKER", "byt", "med_slag", "rubrik"]
 
 # Svenska rubriker för kolumnerna i resultaten (fördelning, scenarier, uppföljning, fakturor).
 RUBRIKER = {
@@ -70,6 +70,27 @@ RUBRIKER = {
 
 # Kortare rubriker i HTML-tabellerna, där bredden är knapp (mobilen).
 KORT = {"kommunkod": "Kod", "forandring_procent": "Förändring %", "aterstar": "Återstår"}
+
+# Notebookarnas parametrar (data/rapporter.yaml) som de står i den tekniska spårbarheten.
+PARAMETRAR = {
+    "avtal": "avtal",
+    "belopp": "belopp",
+    "befolkningsdatum": "befolkningsdatum",
+    "lan": "län",
+    "nyckel": "fördelningsnyckel",
+    "fast_andel": "andel lika delar",
+    "exkludera": "kommuner som inte deltar",
+    "jamfor_scenario": "jämförelsescenario",
+    "scenarier": "scenarier",
+    "fran": "från år",
+    "till": "till år",
+    "tabellar": "år i kommuntabellen",
+    "antaganden": "antagandefil",
+    "mc_dragningar": "dragningar i osäkerhetsanalysen",
+    "mc_fro": "slumptalsfrö",
+    "kommunkod": "kommunkod",
+    "underlag": "underlag",
+}
 
 NYCKELNAMN = {"befolkning": "efter folkmängd", "lika": "lika delar", "blandad": "blandad", "egen": "egna vikter"}
 

@@ -169,7 +169,7 @@ def test_workbook_is_made_to_be_forwarded(rapporter):
     assert re.search(r"data/antaganden/bas.yaml \(SHA-256 [0-9a-f]{64}\)", kallor["Antaganden"])
     assert "2024: 30 juni 2023 enligt SCB (TAB5444)" in kallor["Befolkning"]
     assert kallor["Program"].startswith("analys ") and kallor["Skapad"]
-    assert "fran = 2024" in kallor["Parametrar"]
+    assert "från år 2024" in kallor["Parametrar"]
     assert not any("/" + "work" in str(v) or "/tmp" in str(v) for v in kallor.values())
 
 

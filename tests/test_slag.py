@@ -60,7 +60,7 @@ def test_every_workbook_total_names_its_kind_or_mix(rapporter):
                     assert len(slag) == 1 or BLANDNING.search(etikett), (fil.name, ws.title, etikett, slag)
                 if ws.title == "Resultat":
                     assert etikett == "Resultat (avtal + utfall)", (fil.name, etikett)
-    assert summor > 20
+    assert summor >= 10
 
 
 def test_kommunblad_sums_no_agreed_and_computed_years_together(rapporter):

@@ -37,8 +37,8 @@ def _varde(v: object) -> str:
         return ", ".join(_varde(x) for x in v)
     if isinstance(v, bool):
         return "ja" if v else "nej"
-    if isinstance(v, int):
-        return format_tal(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return format_tal(v) if abs(v) >= 10_000 else str(v)  # årtal som 2024, inte 2 024
     return str(v)
 
 

@@ -302,7 +302,7 @@ def _markt_namn(namn: str, mapp: Path, html_fil: Path) -> str:
         return namn
     nytt = namn + PAHITTAT_SUFFIX
     for f in mapp.iterdir():
-        if f.name.startswith(namn + "."):
+        if f.name.startswith((namn + ".", namn + "-")):  # också fordelning-2026-data.csv
             f.rename(mapp / (nytt + f.name[len(namn) :]))
     return nytt
 

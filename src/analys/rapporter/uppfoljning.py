@@ -24,6 +24,8 @@ ROR_UTFALL = {
     "pott_tillbaka": "Pott tillbaka (utfall)",
     "netto_rorligt": "Netto (utfall)",
 }
+# I HTML står slaget som märke vid kolumnen; nettot säger det också i rubriken.
+ROR_HTML = {k: v if k == "netto_rorligt" else v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()}
 STALLNING = {
     "fast_kostnad": "Fast kostnad (enligt avtal)",
     "avgifter": "Kursavgifter (utfall)",
@@ -153,9 +155,7 @@ def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
         kr=kol[2:],
         heltal=kol[:2],
         summa={"kommun": "Summa", **{k: int(rorligt[k].sum()) for k in kol}},
-        rubriker=rubriker_for(
-            rorligt.columns, {k: v if k == "netto_rorligt" else v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()}
-        ),
+        rubriker=rubriker_for(rorligt.columns, ROR_HTML),
         rubrik="Kursavgifter och utbildarpott per kommun",
         slag=dict.fromkeys(kol, "utfall"),
     )

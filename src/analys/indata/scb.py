@@ -46,11 +46,11 @@ from typing import Any
 import pandas as pd
 
 from analys.begrepp import CKM_FRAN_AR
-from analys.fel import AnalysError, ExterntFel
+from analys.fel import AnalysError
 from analys.indata.scbtabeller import (
     PROGNOSTABELL,
     TOTALKODER,
-    UrvalsFel,
+    ScbError,
     build_selection,
     indelningsdag,
     kategorier,
@@ -74,10 +74,6 @@ CONFIG_GRANSER: dict[str, tuple[float, float, float]] = {
     "maxCallsPerTimeWindow": (1, 10_000, 30),
     "timeWindow": (1, 3600, 10),
 }
-
-
-class ScbError(ExterntFel):
-    """SCB kunde inte ge det som begärdes. Slutkod 1: inget fel i användarens indata."""
 
 
 def bas_url() -> str:
@@ -285,7 +281,7 @@ class ScbClient:
                 if forsok < self.max_forsok:
                     self._sov(float(2 ** (forsok - 1)), vad, senaste)
                     continue
-                raise ScbError(f"SCB ({vad}): {senaste}, {self.max_forsok} försök.") from None
+                raise ScbError(f"SCB ({vad}): {senaste} (efter {self.max_forsok} försök).") from None
             if (status == 429 or status >= 500) and forsok < self.max_forsok:
                 senaste = "begränsar antalet anrop (429)" if status == 429 else f"svarade med serverfel {status}"
                 vanta = retry_after(headers.get("Retry-After"), forsok) if status == 429 else 2 ** (forsok - 1)
@@ -607,15 +603,12 @@ def _hamta_tabell(klient, tabell: str, ps: list[Period], lanskod: str, lanets: p
     typ = ps[0].typ
     if typ == "prognos":
         ps = [Period("prognos", k, date(int(k), 12, 31)) for k in kategorier(meta, tid)[0] if k.isdigit()]
-    try:
-        urval = build_selection(meta, tabell, lanskod, [p.kod for p in ps])
-    except UrvalsFel as e:
-        raise ScbError(str(e)) from None
-    df = _hamta_delar(klient, tabell, urval, tid, nu, ut)
-    ut.sagt += _kontrollera_lanstotal(df, meta, tabell, lanskod, typ)
-    df = df[df["kommunkod"] != lanskod]
+    urval = build_selection(meta, tabell, lanskod, [p.kod for p in ps])
+    med_lan = _hamta_delar(klient, tabell, urval, tid, nu, ut)
+    df = med_lan[med_lan["kommunkod"] != lanskod]
     _kontrollera_kommuner(df, tabell, {**urval, "Region": [k for k in urval["Region"] if k != lanskod]}, lanets)
     df, borta = _ej_bildade(df, meta, tabell, typ)
+    ut.sagt += _kontrollera_lanstotal(med_lan, meta, tabell, lanskod, typ)
     for kod, perioder in borta.items():
         ut.ej_bildade.setdefault(kod, []).extend(_period_datum(p, typ).isoformat() for p in perioder)
     df = df.assign(datum=[_period_datum(p, typ).isoformat() for p in df["period"]], lanskod=lanskod, tabell=tabell)
@@ -650,7 +643,22 @@ def _skriv(tmp: Path, alla: pd.DataFrame, prognos: pd.DataFrame, ut: _Insamlat, 
         meta_yaml["kommuner_som_inte_fanns"] = {k: sorted(v) for k, v in sorted(ut.ej_bildade.items())}
     if ut.sagt:
         meta_yaml["kontroller"] = list(ut.sagt)
-    (tmp / "metadata.yaml").write_text(yaml.safe_dump(meta_yaml, allow_unicode=True, sort_keys=False), "utf-8")
+    text = yaml.dump(meta_yaml, Dumper=_citerande(), allow_unicode=True, sort_keys=False)
+    (tmp / "metadata.yaml").write_text(text, "utf-8")
+
+
+def _citerande():
+    import yaml
+
+    class Citerande(yaml.SafeDumper):
+        """Koder som 0330 och datum skrivs inom citattecken, så att de läses tillbaka som text."""
+
+    def text(dumper, data: str):
+        stil = "'" if re.fullmatch(r"[\d\s.:+\-eE_]*", data) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=stil)
+
+    Citerande.add_representer(str, text)
+    return Citerande
 
 
 def _flytta_pa_plats(tmp: Path, hamtat_dir: Path, namn: str) -> Path:

@@ -51,8 +51,12 @@ _INTERVALL = [
 ]
 
 
-class UrvalsFel(ExterntFel):
-    """Tabellens metadata går inte att välja säkert ur. Slutkod 1 (felet är SCB:s tabell, inte indata)."""
+class ScbError(ExterntFel):
+    """SCB kunde inte ge det som begärdes. Slutkod 1: inget fel i användarens indata."""
+
+
+class UrvalsFel(ScbError):
+    """Tabellens metadata går inte att välja säkert ur (felet är SCB:s tabell, inte indata)."""
 
 
 def scb_tabell_for(slag: str, datum: date) -> str:

@@ -209,22 +209,37 @@ def data(tabell: str, urval: dict[str, list[str]], varde, utan: set[str] = froze
 # --- en lokal SCB-server ---------------------------------------------------------------------------
 
 
-def medfoljande(kod: str, period: str) -> int:
-    """Kommunens siffra ur de medföljande filerna (31 december och månader där de finns)."""
-    from datetime import date
+@cache
+def _medfoljande_siffror() -> dict[tuple[str, str], int]:
+    """(kommunkod, datum) → folkmängd ur projektets medföljande filer (Dalarnas före den nationella)."""
+    import csv
 
-    from analys.indata.befolkning import load_befolkning
+    ut: dict[tuple[str, str], int] = {}
+    with (ROT / "data" / "befolkning" / "folkmangd_kommuner_31dec.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            ut[(r["kommunkod"], f"{r['ar']}-12-31")] = int(r["folkmangd"])
+    with (ROT / "data" / "befolkning" / "folkmangd_dalarna.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            ut[(r["kommunkod"], r["datum"])] = int(r["folkmangd"])
+    return ut
+
+
+def medfoljande(kod: str, period: str) -> int:
+    """Kommunens siffra ur de medföljande filerna: samma datum, annars 31 december samma år, annars
+    31 december 2025 (för prognosår och månader som filerna inte har)."""
+    import calendar
 
     ar = int(period[:4])
     if "M" in period:
-        import calendar
-
         man = int(period[5:])
-        d = date(ar, man, calendar.monthrange(ar, man)[1])
+        datum = f"{ar}-{man:02d}-{calendar.monthrange(ar, man)[1]:02d}"
     else:
-        d = date(ar, 12, 31)
-    df = load_befolkning(kod[:2], d)
-    return int(df.set_index("kommunkod").loc[kod, "folkmangd"])
+        datum = f"{ar}-12-31"
+    siffror = _medfoljande_siffror()
+    for d in (datum, f"{min(ar, 2025)}-12-31", "2025-12-31"):
+        if (kod, d) in siffror:
+            return siffror[(kod, d)]
+    raise FelFraga(f"ingen medföljande siffra för {kod} {period}")
 
 
 class Scb(BaseHTTPRequestHandler):

@@ -215,6 +215,18 @@ def test_the_recorded_tab5557_answer_parses_as_sent():
     assert len(df) == 290 and df.set_index("kommunkod").loc["0180", "folkmangd"] == 999239
 
 
+def test_ckm_totals_do_not_add_up_so_cells_are_never_summed():
+    # SCB:s inspelade svar för Stockholm 2025 med alla 137 åldrar: totalen 999 239, ettårsklasserna
+    # och 100+1 summerar till 999 237. Klienten väljer totalen och vägrar ett svar med flera åldrar.
+    svar = scb_svar.inspelad("TAB5557_data_0180_Stockholm_all137Alder_2025.json")
+    alder = svar["dimension"]["Alder"]["category"]["index"]
+    varde = {k: svar["value"][i] for k, i in alder.items()}
+    assert varde["TotSA"] == 999_239
+    assert sum(varde[str(a)] for a in range(100)) + varde["100+1"] == 999_237
+    with pytest.raises(ScbError, match="svaret har 137 värden för Alder; väntade bara totalen"):
+        parse_data(svar, "TAB5557")
+
+
 def test_duplicate_and_differently_written_months_are_sent_once():
     from analys.indata.scb import _perioder
 

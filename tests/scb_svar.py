@@ -279,6 +279,8 @@ class Scb(BaseHTTPRequestHandler):
         fraga = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         urval = {s["variableCode"]: s["valueCodes"] for s in fraga["selection"]}
         type(self).fragor.append({"tabell": m.group(1), **urval})
+        if any(len(set(v)) < len(v) for v in urval.values()):
+            return self.skicka(500, b"")  # som SCB: en dubblerad kod ger serverfel utan text
         try:
             self.svara(data(m.group(1), urval, type(self).varde))
         except FelFraga as e:

@@ -227,6 +227,15 @@ def test_ckm_totals_do_not_add_up_so_cells_are_never_summed():
         parse_data(svar, "TAB5557")
 
 
+def test_a_month_given_twice_is_fetched_once(datakatalog, sovningar, cli, scb_url):
+    # SCB svarar 500 med tom kropp på en dubblerad kod; servern här gör detsamma.
+    scb_url()
+    r = cli("hamta-befolkning", "--manad", "2023M06", "2023-06")
+    assert r.rc == 0, r.err
+    assert "Hämtade 15 siffror för Dalarnas län (TAB5444)" in r.err
+    assert scb_svar.Scb.fragor[-1]["Tid"] == ["2023M06"]
+
+
 def test_duplicate_and_differently_written_months_are_sent_once():
     from analys.indata.scb import _perioder
 

@@ -202,6 +202,10 @@ class ScbClient:
     def _nu(self) -> float:
         return (self.klocka or time.monotonic)()
 
+    def starta(self) -> None:
+        """Tidsgränsen börjar nu (en gång per hämtning)."""
+        self._slut = self._nu() + self.tidsgrans
+
     def kvar(self) -> float:
         """Sekunder kvar av tidsgränsen; klockan startar vid första anropet."""
         if self._slut is None:
@@ -255,7 +259,7 @@ class ScbClient:
             finally:
                 svar.close()
         except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
-            raise _Tillfalligt(f"svarade inte inom {vanta:g} s") from None
+            raise _Tillfalligt(f"svarade inte inom {round(vanta, 1):g} s") from None
         except (urllib3.exceptions.ProtocolError, requests.exceptions.ChunkedEncodingError):
             raise _Tillfalligt("svaret avbröts innan det var komplett (förbindelsen bröts)") from None
         except requests.ConnectionError:
@@ -705,6 +709,7 @@ def fetch(
         per_tabell.setdefault(p.tabell, []).append(p)
 
     ut = _Insamlat()
+    klient.starta()
     klient.config()
     for tabell, ps in per_tabell.items():
         _hamta_tabell(klient, tabell, ps, lanskod, lanets, nu, ut)

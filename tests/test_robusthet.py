@@ -263,3 +263,88 @@ def test_csv_errors_name_the_line_in_the_file_after_a_cell_with_a_line_break(tmp
     kolumner = [Kolumn("kommunkod", "kommunkod"), Kolumn("kommentar", "text", kravs=False), Kolumn("vikt", "heltal")]
     with pytest.raises(AnalysError, match=r"^Filen f\.csv, rad 4, kolumn vikt: 'x' är inte ett heltal"):
         las_csv(fil, kolumner, "Filen")
+
+
+# --- siffror som inte är 0–9 -----------------------------------------------------------------------
+
+# Allt som Unicode räknar som siffra eller tal utom 0–9: upphöjda (²), arabisk-indiska (٣), breda (３),
+# bråk (½), romerska (Ⅻ) …
+ovanliga_siffror = st.characters(categories=("Nd", "Nl", "No")).filter(lambda c: not "0" <= c <= "9")
+INSPRANGD = st.tuples(ovanliga_siffror, st.integers(0, 4))
+
+
+def _med(tal: str, c: str, plats: int) -> str:
+    return tal[:plats] + c + tal[plats:]
+
+
+def _vagras(f, plats: str, c: str) -> None:
+    with pytest.raises(AnalysError) as fel:
+        f()
+    assert plats in str(fel.value) and f"innehåller tecknet '{c}'" in str(fel.value), str(fel.value)
+
+
+@FUZZ
+@given(insprangd=INSPRANGD, kolumn=st.sampled_from(["kommunkod", "ar", "vikt", "datum"]))
+def test_the_csv_reader_refuses_other_digits_with_row_and_column(tmp_path, insprangd, kolumn):
+    c, plats = insprangd
+    rad = {"kommunkod": "2080", "ar": "2024", "vikt": "1,5", "datum": "2024-02-15", "namn": "Falun"}
+    rad[kolumn] = _med(rad[kolumn], c, plats)
+    fil = tmp_path / "fil.csv"
+    fil.write_text("kommunkod;ar;vikt;datum;namn\n2081;2024;1;;\n" + ";".join(rad.values()) + "\n", encoding="utf-8")
+    _vagras(lambda: las_csv(fil, KOLUMNER, "Filen"), f"rad 3, kolumn {kolumn}:", c)
+
+
+@FUZZ
+@given(insprangd=INSPRANGD, kolumn=st.sampled_from(["kommunkod", "vikt"]))
+def test_the_weights_reader_refuses_other_digits(tmp_path, insprangd, kolumn):
+    c, plats = insprangd
+    rader = [[k, "1"] for k in DALARNA]
+    rader[9][0 if kolumn == "kommunkod" else 1] = _med(rader[9][0 if kolumn == "kommunkod" else 1], c, plats)
+    fil = tmp_path / "vikter.csv"
+    fil.write_text("kommunkod;vikt\n" + "".join(f"{a};{b}\n" for a, b in rader), encoding="utf-8")
+    _vagras(lambda: read_vikter(fil, list(DALARNA)), f"rad 11, kolumn {kolumn}:", c)
+
+
+@FUZZ
+@given(insprangd=INSPRANGD)
+def test_the_activity_file_and_the_amount_flag_refuse_other_digits(tmp_path, insprangd):
+    from analys.indata.underlag import read_aktivitet
+    from analys.indata.varden import belopp
+
+    c, plats = insprangd
+    dagar = _med("10", c, plats)
+    fil = tmp_path / "aktivitet.csv"
+    fil.write_text(
+        "kommunkod,ar,deltagardagar,utbildardagar\n"
+        + "".join(f"{k},2028,{dagar if k == '2080' else 10},1\n" for k in DALARNA),
+        encoding="utf-8",
+    )
+    _vagras(lambda: read_aktivitet(fil, tuple(DALARNA)), "rad 11, kolumn deltagardagar:", c)
+    _vagras(lambda: belopp(_med("400000", c, plats)), "Ogiltigt belopp", c)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(insprangd=INSPRANGD)
+def test_the_follow_up_csv_folder_and_template_refuse_other_digits(tmp_path, insprangd):
+    from openpyxl import load_workbook
+
+    from analys.rapporter.mall import write_mall
+
+    c, plats = insprangd
+    avtal, _ = load_avtal("2024")
+    mapp = tmp_path / "u"
+    shutil.rmtree(mapp, ignore_errors=True)
+    shutil.copytree(EXEMPEL, mapp)
+    utfall = (mapp / "utfall.csv").read_text(encoding="utf-8")
+    (mapp / "utfall.csv").write_text(
+        utfall.replace("2024,resor,45000", f"2024,resor,{_med('45000', c, plats)}"), encoding="utf-8"
+    )
+    _vagras(lambda: read_underlag(mapp, avtal), "utfall.csv, rad 4, kolumn belopp:", c)
+
+    mall = tmp_path / "mall.xlsx"
+    if not mall.exists():
+        write_mall(avtal, mall)
+    wb = load_workbook(mall)
+    wb["Aktivitet"]["E5"] = _med("12", c, plats)
+    wb.save(tmp_path / "ifylld.xlsx")
+    _vagras(lambda: read_underlag(tmp_path / "ifylld.xlsx", avtal), "blad Aktivitet, rad 5, kolumn deltagardagar:", c)

@@ -248,7 +248,11 @@ class Avtal(FrystModell):
 
     @model_validator(mode="after")
     def _hela_kronor(self) -> Avtal:
+        if self.total_kostnad == 0:
+            raise ValueError("beloppet måste vara större än 0 kr (de fasta kostnaderna summerar till 0 kr)")
         andel = self.total_kostnad * self.kommunernas_andel / 100
+        if andel == 0:
+            raise ValueError("beloppet måste vara större än 0 kr (kommunernas_andel 0 % ger kommunerna 0 kr)")
         if andel != andel.to_integral_value():
             raise ValueError(
                 f"kommunernas_andel {self.kommunernas_andel} % av {self.total_kostnad} kr blir "

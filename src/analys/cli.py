@@ -231,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--till", metavar="ÅR", type=int, help="sista år (31 december), standard 2025")
     h.add_argument("--manad", metavar="ÅÅÅÅMmm", nargs="+", default=[], help="månader, t.ex. 2023M06")
     h.add_argument("--prognos", action="store_true", help="hämta även SCB:s befolkningsprognos per kommun")
+    h.add_argument(
+        "--tidsgrans", metavar="SEK", type=float, help="längsta tid för hela hämtningen i sekunder (standard 120)"
+    )
     h.set_defaults(run=run_hamta)
 
     n = sub.add_parser(
@@ -268,7 +271,7 @@ def run_hamta(args: argparse.Namespace) -> int:
     from analys.indata.projekt import standardlan
 
     lan = varden.lanskod(args.lan) if args.lan is not None else standardlan()
-    print(scb.hamta(lan, args.fran, args.till, args.manad, args.prognos), file=sys.stderr)
+    print(scb.hamta(lan, args.fran, args.till, args.manad, args.prognos, args.tidsgrans), file=sys.stderr)
     return 0
 
 

@@ -99,6 +99,19 @@ enkla(
         ("rapport-okand", ["rapport", "--bara", "finns-inte"], 2, "Rapporten 'finns-inte' finns inte"),
         ("hamta-fel-manad", ["hamta-befolkning", "--manad", "2023M13"], 2, "Ogiltig månad '2023M13'"),
         ("hamta-fel-ar", ["hamta-befolkning", "--fran", "1900"], 2, "Ogiltiga år: --fran 1900"),
+        ("hamta-tidsgrans-noll", ["hamta-befolkning", "--tidsgrans", "0"], 2, "Ogiltig tidsgräns 0.0: ange sekunder"),
+        ("hamta-tidsgrans-inf", ["hamta-befolkning", "--tidsgrans", "inf"], 2, "Ogiltig tidsgräns inf: ange sekunder"),
+        # 0 kr är aldrig en kostnad att fördela: en fördelning av bara nollor säger inget.
+        ("belopp-noll", ["fordelning", "--belopp", "0", "--befolkningsdatum", "2024"], 2,
+         "Ogiltigt belopp '0': beloppet måste vara större än 0 kr."),
+        ("belopp-noll-med-mellanslag", ["fordelning", "--belopp", "0 000", "--befolkningsdatum", "2024"], 2,
+         "beloppet måste vara större än 0 kr"),
+        ("belopp-upphojd-siffra", ["fordelning", "--belopp", "1000²", "--befolkningsdatum", "2024"], 2,
+         "Ogiltigt belopp '1000²': '1000²' innehåller tecknet '²' (superscript two), som inte är en siffra 0–9"),
+        ("belopp-arabisk-indiska-siffror", ["fordelning", "--belopp", "٤٠٠٠٠٠", "--befolkningsdatum", "2024"], 2,
+         "innehåller tecknet '٤' (arabic-indic digit four), som inte är en siffra 0–9"),
+        ("belopp-breda-siffror", ["fordelning", "--belopp", "４００", "--befolkningsdatum", "2024"], 2,
+         "innehåller tecknet '４' (fullwidth digit four)"),
     ],
 )  # fmt: skip
 
@@ -159,9 +172,18 @@ YAML_AVTAL = [
     ("trasig-syntax", "kostnader:", "kostnader: [", "filen är inte giltig YAML"),
     ("period-baklanges", "  till: 2024-12-31", "  till: 2023-12-31", "perioden slutar"),
     ("villkor-ej-lista", "villkor:\n", "villkor: en rad\nxvillkor:\n", "villkor: ska vara en lista"),
+    ("andel-noll", "kommunernas_andel: 100", "kommunernas_andel: 0",
+     "beloppet måste vara större än 0 kr (kommunernas_andel 0 % ger kommunerna 0 kr)"),
 ]  # fmt: skip
 for namn, ersatt, med, meddelande in YAML_AVTAL:
     fall("yaml", f"avtal-{namn}", 2, meddelande)(avtal(ersatt, med))
+
+
+@fall("yaml", "avtal-noll-kr", 2, "beloppet måste vara större än 0 kr (de fasta kostnaderna summerar till 0 kr)")
+def _(m):
+    text = AVTAL_2024.replace("belopp: 850000", "belopp: 0").replace("belopp: 180000", "belopp: 0")
+    m.fil("avtal.yaml", text)
+    return ["faktura", "--avtal", "avtal.yaml", "--fakturadatum", "2024-02-15"]
 
 
 @fall("yaml", "avtal-tom-fil", 2, "filen ska innehålla nycklar och värden")
@@ -331,6 +353,9 @@ CSV_VIKTER = [
     ("alla-noll", viktrader(dict.fromkeys(DALARNA, "0")), "Minst en deltagande kommun måste ha en vikt större än 0"),
     ("binar", bytes(range(256)) * 4, "Viktfilen vikter.csv"),
     ("nolltecken", "kommunkod,vikt\n2080\x00,1\n", "innehåller nolltecken"),
+    ("upphojd-siffra", viktrader({"2080": "2²"}), "rad 11, kolumn vikt: '2²' innehåller tecknet '²'"),
+    ("arabisk-indisk-vikt", viktrader({"2080": "٣"}), "rad 11, kolumn vikt: '٣' innehåller tecknet '٣'"),
+    ("bred-kommunkod", viktrader(extra="２０８０,1\n"), "rad 17, kolumn kommunkod: '２０８０' innehåller tecknet '２'"),
 ]  # fmt: skip
 for namn, text, meddelande in CSV_VIKTER:
     if text is None:
@@ -407,6 +432,12 @@ CSV_UNDERLAG = [
      "kolumn fakturadatum: '15/2' är inget datum"),
     ("faktura-belopp-saknas", "fakturor.csv", "2021,Vansbro,2024-02-15,24266", "2021,Vansbro,2024-02-15,", False,
      "kolumn belopp: värde saknas"),
+    ("utfall-upphojd-siffra", "utfall.csv", "2024,resor,45000", "2024,resor,45000²", False,
+     "utfall.csv, rad 4, kolumn belopp: '45000²' innehåller tecknet '²' (superscript two)"),
+    ("aktivitet-arabisk-indisk", "aktivitet.csv", "2021,Vansbro,2024,,24,0", "2021,Vansbro,2024,,٢٤,0", False,
+     "aktivitet.csv, rad 2, kolumn deltagardagar: '٢٤' innehåller tecknet '٢'"),
+    ("faktura-bred-siffra-i-datum", "fakturor.csv", "2021,Vansbro,2024-02-15", "2021,Vansbro,２024-02-15", False,
+     "kolumn fakturadatum: '２024-02-15' innehåller tecknet '２'"),
 ]  # fmt: skip
 for namn, fil, ersatt, med, ta_bort, meddelande in CSV_UNDERLAG:
     fall("csv", f"underlag-{namn}", 2, meddelande)(underlag_csv(fil, ersatt, med, ta_bort))
@@ -440,6 +471,10 @@ MODELLFILER = [
     ("aktivitet-20-siffror", "aktivitet", AKTIVITET.replace("2080,2028,10", "2080,2028," + "9" * 20),
      "kolumn deltagardagar: 99999999999999999999 är orimligt stort"),
     ("aktivitet-tom", "aktivitet", "", "Aktivitetsfilen"),
+    ("aktivitet-upphojd", "aktivitet", AKTIVITET.replace("2080,2028,10", "2080,2028,10³"),
+     "kolumn deltagardagar: '10³' innehåller tecknet '³'"),
+    ("prognos-arabisk-indisk", "prognos", PROGNOS.replace(",1000\n", ",١٠٠٠\n"),
+     "kolumn folkmangd: '١٠٠٠' innehåller tecknet '١'"),
 ]  # fmt: skip
 for namn, slag, text, meddelande in MODELLFILER:
     fall("csv", f"modell-{namn}", 2, meddelande)(modellfil(slag, text))
@@ -515,6 +550,14 @@ def _faktura_veckodatum(wb):
     wb["Fakturor"].append(["2080", "Falun", "2024-W07-4", 100, "x"])  # ISO-veckodatum, som text
 
 
+def _bred_siffra(wb):
+    wb["Aktivitet"]["E5"] = "１２"  # som text i cellen: Excel tolkar inte breda siffror som tal
+
+
+def _upphojd_i_belopp(wb):
+    wb["Utfall"].append([2024, "Resor", "1000²", ""])
+
+
 def _kommun_fel(wb):
     wb["Aktivitet"]["B5"] = "Göteborg"
 
@@ -529,6 +572,8 @@ MALLFALL = [
     ("text-i-tal", _text, "blad Aktivitet, rad 5, kolumn deltagardagar: 'tio' är inte ett heltal"),
     ("orimligt-stort", _stort, "blad Aktivitet, rad 5, kolumn deltagardagar: 1e+20 är orimligt stort"),
     ("halv-dag", _halvt, "blad Aktivitet, rad 5, kolumn deltagardagar: '2.5' är inte ett heltal"),
+    ("bred-siffra", _bred_siffra, "blad Aktivitet, rad 5, kolumn deltagardagar: '１２' innehåller tecknet '１'"),
+    ("upphojd-siffra-i-belopp", _upphojd_i_belopp, "blad Utfall, rad 8, kolumn belopp: '1000²' innehåller tecknet '²'"),
     ("faktura-1900", _faktura_1900, "kolumn fakturadatum: 1900-01-02 ligger långt från avtalets period"),
     ("faktura-veckodatum", _faktura_veckodatum, "kolumn fakturadatum: '2024-W07-4' är inget datum; ange ÅÅÅÅ-MM-DD"),
     ("fel-kommunnamn", _kommun_fel, "kolumn kommun: 'Göteborg' stämmer inte med kommunkod 2029 (Leksand)"),

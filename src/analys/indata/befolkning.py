@@ -191,6 +191,18 @@ def verifiera_hamtning(mapp: Path, fil: str = "folkmangd.csv") -> str:
     return lanskod
 
 
+def _ej_bildade(mapp: Path) -> dict[str, set[str]]:
+    """Datum → kommuner som inte fanns än (SCB svarade 0), som hämtningens metadata.yaml anger dem."""
+    from analys.indata.yamlfil import read_yaml
+
+    lista = read_yaml(mapp / "metadata.yaml").get("kommuner_som_inte_fanns")
+    ut: dict[str, set[str]] = {}
+    for kod, datum in lista.items() if isinstance(lista, dict) else ():
+        for d in datum if isinstance(datum, list) else ():
+            ut.setdefault(str(d), set()).add(str(kod))
+    return ut
+
+
 def _las_hamtning(mapp: Path, kommuner: pd.DataFrame) -> pd.DataFrame:
     """En ögonblicksbild, kontrollerad som vid hämtningen: SHA-256, länets kommuner exakt en gång
     per datum, namnen som i kommunlistan, positiva heltal."""
@@ -218,9 +230,10 @@ def _las_hamtning(mapp: Path, kommuner: pd.DataFrame) -> pd.DataFrame:
     if not fel_namn.empty:
         r = fel_namn.iloc[0]
         raise _bild_fel(mapp, lanskod, f"kommun {r['kommunkod']} heter '{r['kommun']}', inte {lanets[r['kommunkod']]}.")
+    ej_bildade = _ej_bildade(mapp)
     for datum, grupp in df.groupby("datum"):
         dubbel = sorted(grupp.loc[grupp["kommunkod"].duplicated(), "kommunkod"])
-        saknas = sorted(set(lanets.index) - set(grupp["kommunkod"]))
+        saknas = sorted(set(lanets.index) - set(grupp["kommunkod"]) - ej_bildade.get(datum.isoformat(), set()))
         if dubbel or saknas:
             vad = f"kommun {', '.join(dubbel)} står mer än en gång" if dubbel else f"kommun {', '.join(saknas)} saknas"
             raise _bild_fel(mapp, lanskod, f"{vad} för {datum.isoformat()}.")

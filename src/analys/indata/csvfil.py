@@ -100,6 +100,80 @@ def _tal_text(v: str) -> str:
     return v.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("−", "-")
 
 
+def ovanlig_siffra(text: str) -> str | None:
+    """Första tecknet som Unicode räknar som siffra eller tal men som inte är 0–9, eller None.
+
+    >>> ovanlig_siffra("12²"), ovanlig_siffra("١٢"), ovanlig_siffra("１２"), ovanlig_siffra("12,5")
+    ('²', '١', '１', None)
+    """
+    return next((c for c in text if c.isnumeric() and not "0" <= c <= "9"), None)
+
+
+def kontrollera_siffror(text: str, plats: str) -> None:
+    """Fel om texten har en siffra som inte är 0–9 (upphöjd ², arabisk-indisk ٣, bred ３ …)."""
+    c = ovanlig_siffra(text)
+    if c is not None:
+        namn = unicodedata.name(c, f"U+{ord(c):04X}").lower()
+        raise AnalysError(
+            f"{plats}: '{text[:30]}' innehåller tecknet '{c}' ({namn}), som inte är en siffra 0–9; "
+            "skriv talet med siffrorna 0–9."
+        )
+
+
+def _text(text: str, k: Kolumn, plats: str) -> str:
+    if len(text) > 1000:
+        raise AnalysError(f"{plats}: texten är {len(text)} tecken lång; högst 1 000.")
+    return text
+
+
+def _kommunkod(text: str, k: Kolumn, plats: str) -> str:
+    if not re.fullmatch(r"[0-9]{3,4}", text):
+        raise AnalysError(f"{plats}: '{text[:30]}' är ingen kommunkod; ange fyra siffror, t.ex. 2080.")
+    return text.zfill(4)
+
+
+def _datum(text: str, k: Kolumn, plats: str):
+    try:
+        d = iso_datum(text) if text.isascii() else None
+    except ValueError:
+        d = None
+    if d is None:
+        raise AnalysError(f"{plats}: '{text[:30]}' är inget datum; ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.")
+    if not inom_datumgranser(d):
+        raise AnalysError(f"{plats}: {text} ligger inte mellan 1900 och 2100.")
+    return d
+
+
+def _heltal(text: str, t: str, plats: str) -> int:
+    if not re.fullmatch(r"-?[0-9]+", t):
+        raise AnalysError(f"{plats}: '{text}' är inte ett heltal.")
+    return int(t)
+
+
+def _decimaltal(text: str, t: str, plats: str) -> Decimal:
+    if not re.fullmatch(r"-?([0-9]+([.,][0-9]*)?|[.,][0-9]+)", t):
+        raise AnalysError(f"{plats}: '{text}' är inget tal (använd decimalkomma eller -punkt).")
+    try:
+        return Decimal(t.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - regexen släpper bara igenom giltiga tal
+        raise AnalysError(f"{plats}: '{text}' är inget tal.") from None
+
+
+def _tal(text: str, k: Kolumn, plats: str) -> int | Decimal:
+    t = _tal_text(text)
+    if len(t) > MAX_TALTECKEN:
+        raise AnalysError(f"{plats}: talet '{text[:30]}…' är för långt ({len(t)} tecken).")
+    varde = _heltal(text, t, plats) if k.typ == "heltal" else _decimaltal(text, t, plats)
+    if k.min is not None and varde < k.min:
+        raise AnalysError(f"{plats}: {text} är mindre än {k.min}; ange ett tal ≥ {k.min}.")
+    if k.max is not None and varde > k.max:
+        raise AnalysError(f"{plats}: {text} är orimligt stort; högst {k.max}.")
+    return varde
+
+
+_TOLKA = {"text": _text, "kommunkod": _kommunkod, "datum": _datum, "heltal": _tal, "tal": _tal}
+
+
 def tolka(v: str, k: Kolumn, plats: str) -> Any:
     """Ett fälts text som värde av kolumnens typ; fel nämner platsen."""
     text = v.strip()
@@ -107,43 +181,70 @@ def tolka(v: str, k: Kolumn, plats: str) -> Any:
         if k.kravs:
             raise AnalysError(f"{plats}: värde saknas.")
         return None
-    if k.typ == "text":
-        if len(text) > 1000:
-            raise AnalysError(f"{plats}: texten är {len(text)} tecken lång; högst 1 000.")
-        return text
-    if k.typ == "kommunkod":
-        if not re.fullmatch(r"\d{3,4}", text):
-            raise AnalysError(f"{plats}: '{text[:30]}' är ingen kommunkod; ange fyra siffror, t.ex. 2080.")
-        return text.zfill(4)
-    if k.typ == "datum":
-        try:
-            d = iso_datum(text)
-        except ValueError:
-            d = None
-        if d is None:
-            raise AnalysError(f"{plats}: '{text[:30]}' är inget datum; ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.")
-        if not inom_datumgranser(d):
-            raise AnalysError(f"{plats}: {text} ligger inte mellan 1900 och 2100.")
-        return d
-    t = _tal_text(text)
-    if len(t) > MAX_TALTECKEN:
-        raise AnalysError(f"{plats}: talet '{text[:30]}…' är för långt ({len(t)} tecken).")
-    if k.typ == "heltal":
-        if not re.fullmatch(r"-?\d+", t):
-            raise AnalysError(f"{plats}: '{text}' är inte ett heltal.")
-        varde: int | Decimal = int(t)
-    else:
-        if not re.fullmatch(r"-?(\d+([.,]\d*)?|[.,]\d+)", t):
-            raise AnalysError(f"{plats}: '{text}' är inget tal (använd decimalkomma eller -punkt).")
-        try:
-            varde = Decimal(t.replace(",", "."))
-        except InvalidOperation:  # pragma: no cover - regexen släpper bara igenom giltiga tal
-            raise AnalysError(f"{plats}: '{text}' är inget tal.") from None
-    if k.min is not None and varde < k.min:
-        raise AnalysError(f"{plats}: {text} är mindre än {k.min}; ange ett tal ≥ {k.min}.")
-    if k.max is not None and varde > k.max:
-        raise AnalysError(f"{plats}: {text} är orimligt stort; högst {k.max}.")
-    return varde
+    if k.typ != "text":
+        kontrollera_siffror(text, plats)
+    return _TOLKA[k.typ](text, k, plats)
+
+
+def _rader(path: Path, namn: str, forvantat: str) -> list[str]:
+    """Filens rader, avkodade; fel för mapp, saknad, för stor, tom eller binär fil."""
+    if path.is_dir():
+        raise AnalysError(f"{namn} är en mapp; ange en CSV-fil med rubrikraden {forvantat}.")
+    if not path.is_file():
+        raise AnalysError(f"{namn} finns inte.")
+    storlek = path.stat().st_size
+    if storlek > MAX_STORLEK:
+        raise AnalysError(f"{namn} är {storlek} byte; en CSV-fil här får vara högst {MAX_STORLEK} byte.")
+    text, _ = avkoda(path.read_bytes(), namn)
+    if "\x00" in text:
+        raise AnalysError(f"{namn} innehåller nolltecken; den är ingen CSV-fil (spara som CSV från Excel).")
+    rader = text.splitlines()
+    while rader and not rader[0].strip():
+        rader.pop(0)
+    if not rader:
+        raise AnalysError(f"{namn} är tom; första raden ska vara rubrikraden {forvantat}.")
+    if len(rader) > MAX_RADER:
+        raise AnalysError(f"{namn} har {len(rader)} rader; högst {MAX_RADER}.")
+    return rader
+
+
+def _rubrik(forsta: str, kolumner: Sequence[Kolumn], namn: str, forvantat: str) -> tuple[str, list[Kolumn]]:
+    """Avgränsaren som gör rubrikraden till de väntade kolumnerna, och kolumnerna i filens ordning."""
+    namn_till_kolumn: dict[str, Kolumn] = {}
+    for k in kolumner:
+        for n in (k.namn, *k.alias):
+            namn_till_kolumn[normalisera_rubrik(n)] = k
+    for d in (";", ",", "\t"):
+        normal = [normalisera_rubrik(f) for f in next(csv.reader([forsta], delimiter=d))]
+        if all(n in namn_till_kolumn for n in normal) and len(set(normal)) == len(normal):
+            rubrik = [namn_till_kolumn[n] for n in normal]
+            saknas = [k.namn for k in kolumner if k not in rubrik and not k.valfri_kolumn]
+            if saknas:
+                raise AnalysError(
+                    f"{namn}, rad 1: kolumnen {', '.join(saknas)} saknas; rubrikraden ska vara {forvantat}."
+                )
+            return d, rubrik
+    try:
+        gissad = csv.Sniffer().sniff(forsta, delimiters=";,\t").delimiter
+    except csv.Error:
+        gissad = ","
+    sett = [f.strip() for f in next(csv.reader([forsta], delimiter=gissad))]
+    okanda = [f for f in sett if normalisera_rubrik(f) not in namn_till_kolumn]
+    tips = f"; okända kolumner: {', '.join(okanda)}" if okanda else ""
+    raise AnalysError(
+        f"{namn}, rad 1: rubrikraden ska vara {forvantat} (med komma, semikolon eller tabb), "
+        f"inte '{forsta[:200]}'{tips}."
+    )
+
+
+def _fel_antal_falt(namn: str, nr: int, falt: list[str], rubrik: list[Kolumn], avgransare: str, forvantat: str):
+    tips = ""
+    if len(falt) > len(rubrik) and avgransare == ",":
+        tips = (
+            " Ett tal med decimalkomma delar raden när komma också skiljer kolumnerna: använd "
+            "semikolon som avgränsare, decimalpunkt, eller citattecken runt talet."
+        )
+    return AnalysError(f"{namn}, rad {nr}: väntade {len(rubrik)} fält ({forvantat}), fick {len(falt)}.{tips}")
 
 
 def las_csv(
@@ -163,50 +264,8 @@ def las_csv(
     if namn is None:
         namn = f"{vad} {visningsvag(path) if path.is_absolute() else path}".strip()
     forvantat = ",".join(k.namn for k in kolumner if not k.valfri_kolumn)
-    if path.is_dir():
-        raise AnalysError(f"{namn} är en mapp; ange en CSV-fil med rubrikraden {forvantat}.")
-    if not path.is_file():
-        raise AnalysError(f"{namn} finns inte.")
-    storlek = path.stat().st_size
-    if storlek > MAX_STORLEK:
-        raise AnalysError(f"{namn} är {storlek} byte; en CSV-fil här får vara högst {MAX_STORLEK} byte.")
-    text, _ = avkoda(path.read_bytes(), namn)
-    if "\x00" in text:
-        raise AnalysError(f"{namn} innehåller nolltecken; den är ingen CSV-fil (spara som CSV från Excel).")
-    rader = text.splitlines()
-    while rader and not rader[0].strip():
-        rader.pop(0)
-    if not rader:
-        raise AnalysError(f"{namn} är tom; första raden ska vara rubrikraden {forvantat}.")
-    if len(rader) > MAX_RADER:
-        raise AnalysError(f"{namn} har {len(rader)} rader; högst {MAX_RADER}.")
-
-    namn_till_kolumn: dict[str, Kolumn] = {}
-    for k in kolumner:
-        for n in (k.namn, *k.alias):
-            namn_till_kolumn[normalisera_rubrik(n)] = k
-    avgransare, rubrik = None, []
-    for d in (";", ",", "\t"):
-        falt = next(csv.reader([rader[0]], delimiter=d))
-        normal = [normalisera_rubrik(f) for f in falt]
-        if all(n in namn_till_kolumn for n in normal) and len(set(normal)) == len(normal):
-            avgransare, rubrik = d, [namn_till_kolumn[n] for n in normal]
-            break
-    if avgransare is None:
-        try:
-            gissad = csv.Sniffer().sniff(rader[0], delimiters=";,\t").delimiter
-        except csv.Error:
-            gissad = ","
-        sett = [f.strip() for f in next(csv.reader([rader[0]], delimiter=gissad))]
-        okanda = [f for f in sett if normalisera_rubrik(f) not in namn_till_kolumn]
-        tips = f"; okända kolumner: {', '.join(okanda)}" if okanda else ""
-        raise AnalysError(
-            f"{namn}, rad 1: rubrikraden ska vara {forvantat} (med komma, semikolon eller tabb), "
-            f"inte '{rader[0][:200]}'{tips}."
-        )
-    saknas = [k.namn for k in kolumner if k not in rubrik and not k.valfri_kolumn]
-    if saknas:
-        raise AnalysError(f"{namn}, rad 1: kolumnen {', '.join(saknas)} saknas; rubrikraden ska vara {forvantat}.")
+    rader = _rader(path, namn, forvantat)
+    avgransare, rubrik = _rubrik(rader[0], kolumner, namn, forvantat)
 
     ut: list[Csvrad] = []
     lasare = csv.reader(rader[1:], delimiter=avgransare)
@@ -216,13 +275,7 @@ def las_csv(
         if not any(f.strip() for f in falt):
             continue
         if len(falt) != len(rubrik):
-            tips = ""
-            if len(falt) > len(rubrik) and avgransare == ",":
-                tips = (
-                    " Ett tal med decimalkomma delar raden när komma också skiljer kolumnerna: använd "
-                    "semikolon som avgränsare, decimalpunkt, eller citattecken runt talet."
-                )
-            raise AnalysError(f"{namn}, rad {nr}: väntade {len(rubrik)} fält ({forvantat}), fick {len(falt)}.{tips}")
+            raise _fel_antal_falt(namn, nr, falt, rubrik, avgransare, forvantat)
         varden = {k.namn: tolka(f, k, f"{namn}, rad {nr}, kolumn {k.namn}") for k, f in zip(rubrik, falt, strict=True)}
         for k in kolumner:
             varden.setdefault(k.namn, None)

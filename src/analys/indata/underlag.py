@@ -19,7 +19,7 @@ import pandas as pd
 from analys.begrepp import KOSTNADSPOSTER, Avtal, Underlag, iso_datum
 from analys.fel import AnalysError
 from analys.indata.befolkning import load_befolkning
-from analys.indata.csvfil import normalisera_rubrik
+from analys.indata.csvfil import kontrollera_siffror, normalisera_rubrik
 from analys.indata.paths import data_dir, resolve, visningsvag
 
 # Kostnadsposternas namn i mallen (bladet Utfall) och i rapporterna; läsaren tar också emot id:t.
@@ -76,16 +76,14 @@ def _plats(kalla: str, blad: str, rad: int, kolumn: str | None = None) -> str:
     return f"{var}, rad {rad}" + (f", kolumn {kolumn}" if kolumn else "")
 
 
-def _las_xlsx(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
-    """Bladens rader ur mallen. Formler måste ha sparade värden; sammanslagna celler och dolda
-    rader med innehåll godtas inte (de gör det otydligt vad som räknas)."""
+def _oppna_arbetsbok(path: Path, kalla: str):
+    """Arbetsboken två gånger: med sparade värden och med formlerna."""
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        wb_varden = load_workbook(path, data_only=True)
-        wb_formler = load_workbook(path, data_only=False)
+        return load_workbook(path, data_only=True), load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise AnalysError(
             f"{kalla}: kan inte läsas som Excelarbetsbok; filen är trasig eller ingen .xlsx. Öppna den i "
@@ -95,41 +93,53 @@ def _las_xlsx(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
         raise AnalysError(
             f"{kalla}: kan inte läsas som Excelarbetsbok; öppna den i Excel och spara den som .xlsx."
         ) from None
+
+
+def _kontrollera_bladet(ws, blad: str, kolumner: list[str], kalla: str) -> None:
+    rubrik = [str(ws.cell(row=1, column=j).value or "").strip() for j in range(1, len(kolumner) + 1)]
+    if [_rubrik_id(r) for r in rubrik] != kolumner:
+        raise AnalysError(
+            f"{kalla}, blad {BLADNAMN[blad]}, rad 1: rubrikerna ska vara {', '.join(MALLRUBRIKER[blad])} "
+            f"(fick {', '.join(r for r in rubrik if r) or 'inga'}); ändra inte mallens rubrikrad."
+        )
+    for omrade in ws.merged_cells.ranges:
+        if omrade.max_row >= 2 and omrade.min_col <= len(kolumner):
+            raise AnalysError(
+                f"{kalla}, blad {BLADNAMN[blad]}: cellerna {omrade.coord} är sammanslagna; dela upp dem "
+                "(Start → Sammanfoga och centrera → Dela upp celler) så att varje rad har egna värden."
+            )
+
+
+def _radens_varden(ws, wf, i: int, blad: str, kolumner: list[str], kalla: str) -> list:
+    varden = []
+    for j in range(1, len(kolumner) + 1):
+        v = ws.cell(row=i, column=j).value
+        formel = wf.cell(row=i, column=j).value
+        if isinstance(formel, str) and formel.startswith("=") and v is None:
+            raise AnalysError(
+                f"{_plats(kalla, blad, i, kolumner[j - 1])}: cellen är en formel ({formel[:40]}) utan sparat "
+                "värde. Öppna filen i Excel eller LibreOffice och spara den, så att värdet sparas."
+            )
+        varden.append(v.strip() if isinstance(v, str) else v)
+    return varden
+
+
+def _las_xlsx(path: Path, kalla: str) -> dict[str, list[tuple[int, list]]]:
+    """Bladens rader ur mallen. Formler måste ha sparade värden; sammanslagna celler och dolda
+    rader med innehåll godtas inte (de gör det otydligt vad som räknas)."""
+    wb_varden, wb_formler = _oppna_arbetsbok(path, kalla)
     ut: dict[str, list[tuple[int, list]]] = {}
     for blad, kolumner in KOLUMNER.items():
         if BLADNAMN[blad] not in wb_varden.sheetnames:
             raise AnalysError(f"{kalla}: bladet {BLADNAMN[blad]} saknas; använd mallen från `analys mall`.")
         ws, wf = wb_varden[BLADNAMN[blad]], wb_formler[BLADNAMN[blad]]
-        rubrik = [str(ws.cell(row=1, column=j).value or "").strip() for j in range(1, len(kolumner) + 1)]
-        if [_rubrik_id(r) for r in rubrik] != kolumner:
-            raise AnalysError(
-                f"{kalla}, blad {BLADNAMN[blad]}, rad 1: rubrikerna ska vara {', '.join(MALLRUBRIKER[blad])} "
-                f"(fick {', '.join(r for r in rubrik if r) or 'inga'}); ändra inte mallens rubrikrad."
-            )
-        for omrade in ws.merged_cells.ranges:
-            if omrade.max_row >= 2 and omrade.min_col <= len(kolumner):
-                raise AnalysError(
-                    f"{kalla}, blad {BLADNAMN[blad]}: cellerna {omrade.coord} är sammanslagna; dela upp dem "
-                    "(Start → Sammanfoga och centrera → Dela upp celler) så att varje rad har egna värden."
-                )
+        _kontrollera_bladet(ws, blad, kolumner, kalla)
         rader = []
-        dolda = []
         for i in range(2, ws.max_row + 1):
-            varden = []
-            for j in range(1, len(kolumner) + 1):
-                v = ws.cell(row=i, column=j).value
-                formel = wf.cell(row=i, column=j).value
-                if isinstance(formel, str) and formel.startswith("=") and v is None:
-                    raise AnalysError(
-                        f"{_plats(kalla, blad, i, kolumner[j - 1])}: cellen är en formel ({formel[:40]}) utan sparat "
-                        "värde. Öppna filen i Excel eller LibreOffice och spara den, så att värdet sparas."
-                    )
-                varden.append(v.strip() if isinstance(v, str) else v)
-            if not any(v not in (None, "") for v in varden):
-                continue
-            if ws.row_dimensions[i].hidden:
-                dolda.append(i)
-            rader.append((i, varden))
+            varden = _radens_varden(ws, wf, i, blad, kolumner, kalla)
+            if any(v not in (None, "") for v in varden):
+                rader.append((i, varden))
+        dolda = [i for i, _ in rader if ws.row_dimensions[i].hidden]
         if dolda:
             raise AnalysError(
                 f"{kalla}, blad {BLADNAMN[blad]}: rad {', '.join(map(str, dolda))} är dold men har innehåll. "
@@ -195,7 +205,8 @@ def _heltal(v, plats: str, tillat_tomt: bool = False) -> int | None:
         t = v.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
         if len(t) > 16:
             raise AnalysError(f"{plats}: talet '{v[:20]}…' är orimligt stort; ange ett heltal ≥ 0.")
-        if t.lstrip("-").isdigit():
+        kontrollera_siffror(t, plats)
+        if re.fullmatch(r"-?[0-9]+", t):
             v = int(t)
     if not isinstance(v, int) or isinstance(v, bool):
         text = v.isoformat() if isinstance(v, date) else v
@@ -214,6 +225,7 @@ def _datum(v, plats: str) -> date:
         v = v.date()
     if not isinstance(v, date):
         text = str(v).strip()
+        kontrollera_siffror(text, plats)
         try:
             v = iso_datum(text)
         except ValueError:
@@ -228,6 +240,7 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
     koder = dict(zip(kommuner["kommunkod"], kommuner["kommun"], strict=True))
     namn_till_kod = {normalisera_rubrik(n): k for k, n in koder.items()}
     kod = str(kod).strip() if kod not in (None, "") else ""
+    kontrollera_siffror(kod, f"{plats}, kolumn kommunkod")
     if kod.isdigit() and len(kod) < 4:
         kod = kod.zfill(4)
     if kod:
@@ -250,29 +263,10 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
     raise AnalysError(f"{plats}, kolumn kommun: '{text}' är ingen kommun i länet.{tips}")
 
 
-def read_underlag(path: Path, avtal: Avtal) -> Underlag:
-    """Läs och kontrollera ett ifyllt underlag för ett avtal (Excelmall eller CSV-mapp).
-
-    Mallen får vara delvis ifylld: en aktivitetsrad utan dagar och en utfallsrad utan belopp är
-    "inte rapporterat än" och räknas inte (de listas i `Underlag.ej_rapporterat`).
-    """
-    path = resolve(path)
-    blad, kalla = _las_blad(path)
-    kommuner = load_befolkning(avtal.lan, avtal.befolkningsdatum)[["kommunkod", "kommun"]]
-    ar_ok = range(avtal.period.fran.year, avtal.period.till.year + 1)
-
-    def kontrollera_ar(v, plats: str) -> int:
-        ar = _heltal(v, plats)
-        if ar not in ar_ok:
-            raise AnalysError(
-                f"{plats}: året {ar} ligger utanför avtalets period "
-                f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}."
-            )
-        return ar
-
+def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> list[tuple]:
     akt = []
     sedda: dict[tuple, int] = {}
-    for rad, v in blad["aktivitet"]:
+    for rad, v in rader:
         p = _plats(kalla, "aktivitet", rad)
         deltagare = _heltal(v[4], p + ", kolumn deltagardagar", True)
         utbildare = _heltal(v[5], p + ", kolumn utbildardagar", True)
@@ -289,9 +283,12 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
             )
         sedda[nyckel] = rad
         akt.append((kod, namn, ar, resa, deltagare or 0, utbildare or 0))
+    return akt
 
+
+def _utfall(rader, kalla: str, kontrollera_ar) -> tuple[list[tuple], list[str]]:
     utf, ej = [], []
-    for rad, v in blad["utfall"]:
+    for rad, v in rader:
         p = _plats(kalla, "utfall", rad)
         ar = kontrollera_ar(v[0], p + ", kolumn ar")
         post = _kostnadspost(v[1])
@@ -305,11 +302,14 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
             ej.append(f"{post} {ar}")
             continue
         utf.append((ar, post, belopp, str(v[3] or "")))
+    return utf, ej
 
+
+def _fakturor(rader, kalla: str, kommuner: pd.DataFrame, avtal: Avtal) -> list[tuple]:
     fakt = []
-    sedda = {}
+    sedda: dict[tuple, int] = {}
     forsta, sista = avtal.period.med_marginal()
-    for rad, v in blad["fakturor"]:
+    for rad, v in rader:
         p = _plats(kalla, "fakturor", rad)
         kod, namn = _kommun(v[0], v[1], kommuner, p)
         datum = _datum(v[2], p + ", kolumn fakturadatum") if v[2] not in (None, "") else None
@@ -331,7 +331,32 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
             )
         sedda[nyckel] = rad
         fakt.append((kod, namn, datum, belopp, avser))
+    return fakt
 
+
+def read_underlag(path: Path, avtal: Avtal) -> Underlag:
+    """Läs och kontrollera ett ifyllt underlag för ett avtal (Excelmall eller CSV-mapp).
+
+    Mallen får vara delvis ifylld: en aktivitetsrad utan dagar och en utfallsrad utan belopp är
+    "inte rapporterat än" och räknas inte (de listas i `Underlag.ej_rapporterat`).
+    """
+    path = resolve(path)
+    blad, kalla = _las_blad(path)
+    kommuner = load_befolkning(avtal.lan, avtal.befolkningsdatum)[["kommunkod", "kommun"]]
+    ar_ok = range(avtal.period.fran.year, avtal.period.till.year + 1)
+
+    def kontrollera_ar(v, plats: str) -> int:
+        ar = _heltal(v, plats)
+        if ar not in ar_ok:
+            raise AnalysError(
+                f"{plats}: året {ar} ligger utanför avtalets period "
+                f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}."
+            )
+        return ar
+
+    akt = _aktivitet(blad["aktivitet"], kalla, kommuner, kontrollera_ar)
+    utf, ej = _utfall(blad["utfall"], kalla, kontrollera_ar)
+    fakt = _fakturor(blad["fakturor"], kalla, kommuner, avtal)
     return Underlag(
         aktivitet=pd.DataFrame(akt, columns=KOLUMNER["aktivitet"]).astype(
             {"deltagardagar": "int64", "utbildardagar": "int64"}
@@ -411,8 +436,9 @@ def read_vikter(
         if kod in vikter:
             raise AnalysError(f"{namn}, rad {nr}: kommunkod {kod} står på mer än en rad.")
         t = vikt_text.replace(",", ".").replace(" ", "").replace("\u00a0", "")
+        kontrollera_siffror(t, f"{namn}, rad {nr}, kolumn vikt")
         try:
-            vikt = Decimal(t) if len(t) <= 30 and re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", t) else Decimal("NaN")
+            vikt = Decimal(t) if len(t) <= 30 and re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", t) else Decimal("NaN")
         except InvalidOperation:  # pragma: no cover
             vikt = Decimal("NaN")
         if not vikt.is_finite():

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from analys.begrepp import inom_datumgranser, iso_datum
 from analys.fel import AnalysError
-from analys.indata.csvfil import normalisera_rubrik
+from analys.indata.csvfil import kontrollera_siffror, normalisera_rubrik
 
 
 def belopp(text: str) -> int:
@@ -18,13 +18,16 @@ def belopp(text: str) -> int:
     1030000
     """
     t = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
-    if len(t) > 20 and re.fullmatch(r"-?\d+", t):
+    kontrollera_siffror(t, f"Ogiltigt belopp '{text[:30]}'")
+    if len(t) > 20 and re.fullmatch(r"-?[0-9]+", t):
         raise AnalysError(f"Ogiltigt belopp: {len(t)} siffror är orimligt många; högst 1 000 000 000 000 kr.")
-    if not re.fullmatch(r"-?\d+", t):
+    if not re.fullmatch(r"-?[0-9]+", t):
         raise AnalysError(f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'.")
     varde = int(t)
     if varde < 0:
         raise AnalysError(f"Ogiltigt belopp '{text}': beloppet kan inte vara negativt.")
+    if varde == 0:
+        raise AnalysError(f"Ogiltigt belopp '{text}': beloppet måste vara större än 0 kr.")
     return varde
 
 

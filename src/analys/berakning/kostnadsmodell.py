@@ -622,31 +622,74 @@ def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None, varde: 
     )
 
 
-def monte_carlo(
-    a: Antaganden, u: Modellunderlag, n: int = 10_000, seed: int = 1, varde: str = "fast_kostnad"
-) -> pd.DataFrame:
-    """Likformiga dragningar av de osäkra parametrarna → P10, P50, P90 per kommun och år av
-    `varde` (standard kommunens fasta kostnad). År med avtal har samma värde i alla dragningar.
+ANDELSPARAMETRAR: frozenset[str] = frozenset()
+"""Osäkra parametrar som ändrar kommunernas andelar av den fasta kostnaden (t.ex. en osäker fast
+andel i en blandad nyckel). Inga i dag: andelarna är underlagets vikter, som ingen dragning rör.
+Dras någon av dem räknar Monte Carlo varje dragning och kommun fullt ut."""
 
-    Samma frö ger samma resultat. Kolumner: ar, kommunkod, kommun, p10, p50, p90, medel.
-    """
+VARDEN = ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")
+
+
+def dragningar(a: Antaganden, n: int, seed: int) -> Drag:
+    """Likformiga dragningar (n,) av varje osäker parameter som har ett intervall; samma frö ger
+    samma dragningar."""
     rng = np.random.default_rng(seed)
     varden = {}
     for namn in OSAKRA:
         iv = getattr(a.osakerhet, namn)
         if iv is not None:
             varden[namn] = rng.uniform(float(iv.lag), float(iv.hog), size=n)
-    r = getattr(compute(a, u, Drag(**varden), n=n, exakt=False), varde)
-    p10, p50, p90 = np.percentile(r, [10, 50, 90], axis=0)
+    return Drag(**varden)
+
+
+def band(r: np.ndarray) -> np.ndarray:
+    """P10, P50, P90 och medelvärdet över dragningarna (axel 0) i hela kronor, formen (4, …).
+
+    >>> band(np.array([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 1000]))
+    array([ 10,  50,  90, 132])
+    """
+    procent = np.percentile(r, [10, 50, 90], axis=0)
+    return np.rint(np.concatenate([procent, r.mean(axis=0)[None]])).astype(np.int64)
+
+
+def monte_carlo(
+    a: Antaganden,
+    u: Modellunderlag,
+    n: int = 10_000,
+    seed: int = 1,
+    varde: str = "fast_kostnad",
+    full: bool = False,
+) -> pd.DataFrame:
+    """Likformiga dragningar av de osäkra parametrarna → P10, P50, P90 och medel per kommun och år
+    av `varde` (standard kommunens fasta kostnad). År med avtal har samma värde i alla dragningar.
+
+    Den fasta kostnaden räknas där den varierar: kommunernas del per dragning och år, vars
+    percentiler fördelas med största-restmetoden efter årets andelar (som ingen dragning ändrar).
+    Kommunernas band summerar då till bandet för hela beloppet, och tiden växer med dragningar ×
+    år, inte med kommunerna. `full=True` (och de andra värdena, där kursavgifter och pott avrundas
+    per kommun) räknar varje dragning för varje kommun och tar percentilerna per kommun; de två
+    vägarna skiljer sig högst 1 kr (provet i tests/test_kostnadsmodell.py).
+
+    Samma frö ger samma resultat. Kolumner: ar, kommunkod, kommun, p10, p50, p90, medel.
+    """
+    if varde not in VARDEN:
+        raise AnalysError(f"Monte Carlo kan visa {', '.join(VARDEN)}, inte {varde}.")
+    drag = dragningar(a, n, seed)
+    dragna = {namn for namn in OSAKRA if getattr(drag, namn) is not None}
+    if varde == "fast_kostnad" and not full and not dragna & ANDELSPARAMETRAR:
+        per_ar = band(fasta(a, u, drag, n=n, exakt=False).kommunernas_del)  # (4, Y)
+        varden = fordela_fast(per_ar, u.vikter)  # (4, Y, K)
+    else:
+        varden = band(getattr(compute(a, u, drag, n=n, exakt=False), varde))
     Y, K = len(u.ar), len(u.kommunkod)
     return pd.DataFrame(
         {
             "ar": np.repeat(u.ar, K),
             "kommunkod": np.tile(u.kommunkod, Y),
             "kommun": np.tile(u.kommun, Y),
-            "p10": np.rint(p10.reshape(-1)).astype(np.int64),
-            "p50": np.rint(p50.reshape(-1)).astype(np.int64),
-            "p90": np.rint(p90.reshape(-1)).astype(np.int64),
-            "medel": np.rint(r.mean(axis=0).reshape(-1)).astype(np.int64),
+            "p10": varden[0].reshape(-1),
+            "p50": varden[1].reshape(-1),
+            "p90": varden[2].reshape(-1),
+            "medel": varden[3].reshape(-1),
         }
     )

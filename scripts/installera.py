@@ -106,11 +106,27 @@ def bygg_om_gammal(miljo: Path) -> None:
         shutil.rmtree(miljo)
 
 
+def kor_uv(cmd: list[str], env: dict) -> int:
+    """Kör uv och visa dess sammanfattning (upplöst, förberett, installerat, bytekod) men inte
+    listan med ett paket per rad; vid fel visas allt uv skrev."""
+    proc = subprocess.Popen(cmd, cwd=ROT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    paket = []
+    for rad in proc.stdout:
+        rad = rad.rstrip()
+        if rad.startswith((" + ", " - ", " ~ ")):
+            paket.append(rad)
+        else:
+            print(f"  {rad.strip()}", file=sys.stderr, flush=True)
+    kod = proc.wait()
+    if kod != 0:
+        print("\n".join(paket), file=sys.stderr)
+    return kod
+
+
 def installera(python: str, mal: str, uv: str | None, env: dict) -> int:
     """uv med bytekod, och pip (med besked per paket) om uv saknas eller misslyckas."""
     if uv:
-        cmd = [uv, "pip", "install", "--python", python, "-e", mal, "--compile-bytecode"]
-        if subprocess.run(cmd, cwd=ROT, env=env).returncode == 0:
+        if kor_uv([uv, "pip", "install", "--python", python, "-e", mal, "--compile-bytecode"], env) == 0:
             return 0
         sag("uv kunde inte installera paketen (se raderna ovan); försöker med pip.")
     return kor_med_rakning([python, "-m", "pip", "install", "--progress-bar", "off", "-e", mal], env)

@@ -163,6 +163,9 @@ def _fake_python_utan_uv(tmp_path: Path, *, pip_hamtar_uv: bool = True, uv_lycka
             f.write("uv " + " ".join(sys.argv[1:]) + "\\n")
         if not {uv_lyckas!r}:
             sys.exit("error: Failed to fetch: registret svarar inte")
+        print("Installed 2 packages in 5ms", file=sys.stderr)
+        print(" + numpy==2.3.0", file=sys.stderr)
+        print(" + pandas==3.0.0", file=sys.stderr)
         """)
     skript.write_text(
         f"#!{sys.executable}\n"
@@ -221,6 +224,8 @@ def test_installer_without_uv_fetches_uv_with_pip_and_installs_with_it_compiling
         f"analys: steg 3/4: installerar analys och {antal} beroenden (med deras beroenden) med uv i .venv\n" in r.stderr
     )
     assert "analys: steg 4/4: klart på " in r.stderr
+    # uv:s sammanfattning visas, inte listan med ett paket per rad
+    assert "  Installed 2 packages in 5ms\n" in r.stderr and "numpy==2.3.0" not in r.stderr
     assert logg.read_text().splitlines()[1:] == [
         "python -m venv .venv",
         "python -m pip install --quiet --progress-bar off uv",

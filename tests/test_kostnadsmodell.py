@@ -3,7 +3,9 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -584,3 +586,47 @@ def test_the_uncertain_parameters_are_named_once():
         km.Drag(per_tjanst=1)
     with pytest.raises(AttributeError, match="går inte att ändra"):
         d.per_resa = 1
+
+
+# --- stegen i kostnadsmodellen, på slumpade parametervärden ---------------------------------------
+
+
+@st.composite
+def _drag(draw):
+    varden = {}
+    for namn in OSAKRA:
+        if draw(st.booleans()):
+            lag, hog = PARAMETERINTERVALL[namn]
+            varden[namn] = draw(st.decimals(lag, hog, places=3))
+    return km.Drag(**varden)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_drag())
+def test_the_model_stages_follow_their_rules_for_any_parameter_values(drag):
+    a, u = _dalarna(2022, 2030)
+    ar = np.array(u.ar)
+    v = km._varden(a, drag, 1, True)
+    roller_kr, _ = km.rollkostnad(a.roller, ar, True)
+    aktiva, nya = km.yrkesresor(a.yrkesresor, ar, v.skift, a.basar, True)
+    modell, _ = km.modellkostnad(a, ar, v, roller_kr, nya)
+    # Modellens kostnad är proportionell mot faktorn för kostnad per tjänst.
+    dubbel = km._Varden(v.faktor * 2, v.per_resa, v.deltagardagar, v.besparing, v.skift, v.takt)
+    assert (km.modellkostnad(a, ar, dubbel, roller_kr, nya)[0] == 2 * modell).all()
+    f = km.fasta(a, u, drag)
+    for j, (y, avtal) in enumerate(zip(u.ar, u.avtal, strict=True)):
+        if avtal is not None:
+            assert (f.fast_total[0, j], f.kommunernas_del[0, j]) == (avtal.total_kostnad, avtal.belopp_kommuner)
+            continue
+        vantat = a.kanda_ar[y].fast_kostnad if y in a.kanda_ar else math.floor(modell[0, j] + Fraction(1, 2))
+        assert f.fast_total[0, j] == vantat
+        procent = Fraction(a.finansiering_ar(y).kommuner)
+        assert f.kommunernas_del[0, j] == math.floor(vantat * procent / 100 + Fraction(1, 2))
+    assert (km.fordela_fast(f.kommunernas_del, u.vikter).sum(axis=2) == f.kommunernas_del).all()
+    dagar, utbildare = km.deltagardagar(u, v.deltagardagar, aktiva, True)
+    j, k = len(u.ar) - 1, u.kommunkod.index("2080")
+    per_1000 = v.deltagardagar[0] * Fraction(int(u.folkmangd[j, k]), 1000) * aktiva[0, j]
+    assert dagar[0, j, k] == math.floor(per_1000 + Fraction(1, 2))
+    summa, tillbaka = km.pott(dagar, utbildare, a.rorliga.till_pott_per_deltagardag, u.ar)
+    assert (tillbaka.sum(axis=2) == summa).all() and (summa == 400 * dagar.sum(axis=2)).all()
+    assert (tillbaka[:, :, utbildare[0, 0] == 0] == 0).all()

@@ -6,7 +6,12 @@ En och samma beräkning används på två sätt:
   (halva uppåt) innan de fördelas med största-restmetoden. Det är de här beloppen som hamnar i
   tabeller och underlag.
 - **Monte Carlo** (tusentals dragningar av de osäkra parametrarna): samma formler över
-  numpy-matriser med flyttal, avrundade till hela kronor på samma ställen.
+  numpy-matriser med flyttal, avrundade till hela kronor på samma ställen. Den fasta kostnadens
+  band räknas på det som varierar (kommunernas del per dragning och år) och fördelas sedan.
+
+Stegen, var och en en egen funktion: index (`indexfaktorer`), roller (`rollkostnad`),
+Yrkesresor (`yrkesresor`), modellens kostnad (`modellkostnad`), fast total (`fast_total`,
+`kommunernas_del`, `fordela_fast`), rörliga kostnader (`deltagardagar`) och pott (`pott`).
 
 Per år och kommun:
     fast_kostnad   = kommunens del av kommunernas andel av årets fasta kostnad,

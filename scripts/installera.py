@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,10 +68,20 @@ def miljons_uv(miljo: Path) -> str | None:
     return str(i_miljon) if i_miljon.is_file() else None
 
 
-def hamta_uv(python: str, miljo: Path, env: dict) -> str | None:
-    """Installera uv i miljön med pip; sökvägen till uv, eller None om det inte gick."""
+def pip_for_annan_miljo(python: str) -> bool:
+    """Python har en pip som kan installera i en annan miljö (`--python`, pip 22.3 eller senare)."""
+    r = subprocess.run([python, "-m", "pip", "--version"], capture_output=True, text=True)
+    m = re.match(r"pip (\d+)\.(\d+)", r.stdout)
+    return r.returncode == 0 and m is not None and (int(m[1]), int(m[2])) >= (22, 3)
+
+
+def hamta_uv(bas: str, miljo: Path, env: dict) -> str | None:
+    """Installera uv i miljön med pip (miljöns egen, annars `bas`-pythons); sökvägen till uv, eller
+    None om det inte gick."""
+    python = str(miljo / "bin" / "python")
+    pip = [python, "-m", "pip"] if (miljo / "bin" / "pip").exists() else [bas, "-m", "pip", "--python", python]
     kod = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--progress-bar", "off", "uv"],
+        [*pip, "install", "--quiet", "--progress-bar", "off", "uv"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -85,10 +96,14 @@ def hamta_uv(python: str, miljo: Path, env: dict) -> str | None:
 
 
 def skapa_miljo(args: argparse.Namespace, miljo: Path, uv: str | None, rubrik: str) -> bool:
+    """Ny miljö: med uv om det finns; annars med venv, utan pip när Pythons egen pip kan hämta uv
+    till den (det sparar den långsammaste delen av venv)."""
     version = subprocess.run([args.python, "--version"], capture_output=True, text=True).stdout.strip()
     sag(f"{rubrik}: skapar miljön {miljo} med {version} ({'uv' if uv else 'venv'})")
     if uv:
         cmd = [uv, "venv", "--quiet", "--python", args.python, str(miljo)]
+    elif pip_for_annan_miljo(args.python):
+        cmd = [args.python, "-m", "venv", "--without-pip", str(miljo)]
     else:
         cmd = [args.python, "-m", "venv", str(miljo)]
     if subprocess.run(cmd).returncode != 0:
@@ -129,6 +144,9 @@ def installera(python: str, mal: str, uv: str | None, env: dict) -> int:
         if kor_uv([uv, "pip", "install", "--python", python, "-e", mal, "--compile-bytecode"], env) == 0:
             return 0
         sag("uv kunde inte installera paketen (se raderna ovan); försöker med pip.")
+    if not (Path(python).parent / "pip").exists():
+        sag("lägger in pip i miljön (ensurepip) …")
+        subprocess.run([python, "-m", "ensurepip", "--default-pip"], env=env, stdout=subprocess.DEVNULL)
     return kor_med_rakning([python, "-m", "pip", "install", "--progress-bar", "off", "-e", mal], env)
 
 
@@ -157,7 +175,7 @@ def main() -> int:
         nr += 1
     if hamtar_uv:
         sag(f"steg {nr}/{steg}: hämtar uv till {miljo} med pip (ett litet paket; installerar sedan mycket snabbare)")
-        uv = hamta_uv(python, miljo, env)
+        uv = hamta_uv(args.python, miljo, env)
         nr += 1
     verktyg = "uv" if uv else "pip"
     mal = f".[{args.extra}]" if args.extra else "."

@@ -150,10 +150,13 @@ def test_installer_uses_uv_when_on_path_and_rebuilds_a_venv_older_than_pyproject
     assert [a.split()[0] for a in logg.read_text().splitlines()] == ["venv", "pip", "venv", "pip"]
 
 
-def _fake_python_utan_uv(tmp_path: Path, *, pip_hamtar_uv: bool = True, uv_lyckas: bool = True) -> tuple[Path, Path]:
-    """Ett `python3` vars `-m venv` skapar en låtsasmiljö vars python låtsas vara pip: `pip install
-    uv` lägger ett låtsas-uv i miljön (eller misslyckas), annars skrivs pips rader per paket ut.
-    Alla anrop skrivs i loggen."""
+def _fake_python_utan_uv(
+    tmp_path: Path, *, bas_har_pip: bool = True, pip_hamtar_uv: bool = True, uv_lyckas: bool = True
+) -> tuple[Path, Path]:
+    """Ett `python3` (med eller utan pip) vars `-m venv` skapar en låtsasmiljö med samma skript som
+    python: `pip install uv` lägger ett låtsas-uv i miljön (eller misslyckas), `ensurepip` lägger in
+    pip, och annars skriver pip sina rader per paket. Varje anrop skrivs i loggen, med "python" för
+    grundpythonen och "venv" för miljöns."""
     logg = tmp_path / "anrop.log"
     skript = tmp_path / "python" / "python3"
     skript.parent.mkdir(parents=True)
@@ -172,19 +175,29 @@ def _fake_python_utan_uv(tmp_path: Path, *, pip_hamtar_uv: bool = True, uv_lycka
         + textwrap.dedent(f"""
         import pathlib, sys
         args = sys.argv[1:]
+        bas = sys.argv[0] == {str(skript)!r}
         with open({str(logg)!r}, "a") as f:
-            f.write("python " + " ".join(args) + "\\n")
+            f.write(("python " if bas else "venv ") + " ".join(args) + "\\n")
+        pip_finns = {bas_har_pip!r} if bas else (pathlib.Path(sys.argv[0]).parent / "pip").exists()
         if args == ["--version"]:
             print("Python 3.12.0")
         elif args[:2] == ["-m", "venv"]:
-            (pathlib.Path(args[2]) / "bin").mkdir(parents=True)
-            (pathlib.Path(args[2]) / "bin" / "python").symlink_to({str(skript)!r})
-        elif args[:3] == ["-m", "pip", "install"] and args[-1] == "uv":
+            (pathlib.Path(args[-1]) / "bin").mkdir(parents=True)
+            (pathlib.Path(args[-1]) / "bin" / "python").symlink_to({str(skript)!r})
+            if "--without-pip" not in args:
+                (pathlib.Path(args[-1]) / "bin" / "pip").write_text("pip")
+        elif args[:2] == ["-m", "ensurepip"]:
+            (pathlib.Path(sys.argv[0]).parent / "pip").write_text("pip")
+        elif args[:2] == ["-m", "pip"] and not pip_finns:
+            sys.exit("No module named pip")
+        elif args == ["-m", "pip", "--version"]:
+            print("pip 24.0 from /usr/lib/python3/dist-packages/pip (python 3.12)")
+        elif args[:2] == ["-m", "pip"] and args[-1] == "uv":
             if not {pip_hamtar_uv!r}:
                 sys.exit("ERROR: No matching distribution found for uv")
-            uv = pathlib.Path(sys.argv[0]).parent / "uv"
-            uv.write_text("#!{sys.executable}\\n" + {uv_kod!r})
-            uv.chmod(0o755)
+            miljo = pathlib.Path(args[args.index("--python") + 1] if "--python" in args else sys.argv[0]).parent
+            (miljo / "uv").write_text("#!{sys.executable}\\n" + {uv_kod!r})
+            (miljo / "uv").chmod(0o755)
         elif args[:3] == ["-m", "pip", "install"]:
             for rad in ("Collecting pandas<4,>=3", "Collecting numpy<3,>=2", "Installing collected packages: numpy, pandas",
                         "Successfully installed numpy-2.3.0 pandas-3.0.0"):
@@ -226,9 +239,12 @@ def test_installer_without_uv_fetches_uv_with_pip_and_installs_with_it_compiling
     assert "analys: steg 4/4: klart på " in r.stderr
     # uv:s sammanfattning visas, inte listan med ett paket per rad
     assert "  Installed 2 packages in 5ms\n" in r.stderr and "numpy==2.3.0" not in r.stderr
-    assert logg.read_text().splitlines()[1:] == [
-        "python -m venv .venv",
-        "python -m pip install --quiet --progress-bar off uv",
+    # Miljön skapas utan pip (det långsamma i venv); grundpythonens pip hämtar uv till den.
+    assert logg.read_text().splitlines() == [
+        "python --version",
+        "python -m pip --version",
+        "python -m venv --without-pip .venv",
+        "python -m pip --python .venv/bin/python install --quiet --progress-bar off uv",
         "uv pip install --python .venv/bin/python -e . --compile-bytecode",
     ]
     # Testverktygen (make test) installeras med samma uv, utan att hämta det igen.
@@ -239,6 +255,19 @@ def test_installer_without_uv_fetches_uv_with_pip_and_installs_with_it_compiling
     assert logg.read_text().splitlines() == ["uv pip install --python .venv/bin/python -e .[dev] --compile-bytecode"]
 
 
+def test_installer_without_uv_or_pip_in_the_base_python_uses_the_venvs_pip_to_fetch_uv(tmp_path):
+    projekt = projektkopia(tmp_path / "projekt")
+    python, logg = _fake_python_utan_uv(tmp_path, bas_har_pip=False)
+    r = _installera_utan_uv(projekt, python, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert logg.read_text().splitlines()[2:] == [
+        "python -m venv .venv",
+        "venv -m pip install --quiet --progress-bar off uv",
+        "uv pip install --python .venv/bin/python -e . --compile-bytecode",
+    ]
+    assert "analys: steg 4/4: klart på " in r.stderr
+
+
 def test_installer_falls_back_to_pip_with_progress_when_uv_fails(tmp_path):
     projekt = projektkopia(tmp_path / "projekt")
     python, logg = _fake_python_utan_uv(tmp_path, uv_lyckas=False)
@@ -246,11 +275,13 @@ def test_installer_falls_back_to_pip_with_progress_when_uv_fails(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "error: Failed to fetch: registret svarar inte" in r.stderr
     assert "analys: uv kunde inte installera paketen (se raderna ovan); försöker med pip." in r.stderr
+    assert "analys: lägger in pip i miljön (ensurepip) …" in r.stderr
     assert "[1] hämtar pandas<4,>=3" in r.stderr and "[2] hämtar numpy<3,>=2" in r.stderr
     assert "installerade 2 paket" in r.stderr and "analys: steg 4/4: klart på " in r.stderr
-    assert logg.read_text().splitlines()[-2:] == [
+    assert logg.read_text().splitlines()[-3:] == [
         "uv pip install --python .venv/bin/python -e . --compile-bytecode",
-        "python -m pip install --progress-bar off -e .",
+        "venv -m ensurepip --default-pip",
+        "venv -m pip install --progress-bar off -e .",
     ]
 
 
@@ -266,8 +297,11 @@ def test_installer_falls_back_to_pip_with_progress_when_pip_cannot_fetch_uv(tmp_
     assert "med pip i .venv; första gången tar det ett par minuter" in r.stderr
     assert "[1] hämtar pandas<4,>=3" in r.stderr and "installerade 2 paket" in r.stderr
     assert not (projekt / ".venv" / "bin" / "uv").exists()
-    assert [rad for rad in logg.read_text().splitlines() if rad.startswith("uv ")] == []
-    assert logg.read_text().splitlines()[-1] == "python -m pip install --progress-bar off -e ."
+    assert not [rad for rad in logg.read_text().splitlines() if rad.startswith("uv ")]
+    assert logg.read_text().splitlines()[-2:] == [
+        "venv -m ensurepip --default-pip",
+        "venv -m pip install --progress-bar off -e .",
+    ]
 
 
 def test_pip_progress_names_each_package(capsys):

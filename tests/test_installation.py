@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -140,7 +139,7 @@ def test_installer_uses_uv_when_on_path_and_rebuilds_a_venv_older_than_pyproject
     # Make sätter stämpeln efter en lyckad installation; pyproject.toml ändras efteråt
     stampel = projekt / ".venv" / ".installerad"
     stampel.touch()
-    gammal = time.time() - 3600
+    gammal = (projekt / "pyproject.toml").stat().st_mtime - 60  # kopian behåller filens tid
     os.utime(stampel, (gammal, gammal))
     (projekt / ".venv" / "kvarglomt-paket").write_text("från den gamla miljön")
     r = installera()

@@ -1,5 +1,6 @@
 """Installationen som en ny användare möter den: för gammal Python ger ett svenskt besked, uv
-används när det finns, en gammal .venv byggs om, en aktiv miljö används, och programmet fungerar
+används när det finns och hämtas med pip när det inte gör det (pip med besked per paket om det
+inte går), en gammal .venv byggs om, en aktiv miljö används, och programmet fungerar
 installerat från hjulet i en egen miljö utanför repot."""
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -135,11 +135,11 @@ def test_installer_uses_uv_when_on_path_and_rebuilds_a_venv_older_than_pyproject
     assert "steg 1/3: skapar miljön .venv med Python 3." in r.stderr and "(uv)" in r.stderr
     assert "steg 2/3: installerar analys och 18 beroenden" in r.stderr
     anrop = logg.read_text().splitlines()
-    assert anrop[0].startswith("venv ") and anrop[1].startswith("pip install --python .venv/bin/python -e .")
+    assert anrop[0].startswith("venv ") and anrop[1] == "pip install --python .venv/bin/python -e . --compile-bytecode"
     # Make sätter stämpeln efter en lyckad installation; pyproject.toml ändras efteråt
     stampel = projekt / ".venv" / ".installerad"
     stampel.touch()
-    gammal = time.time() - 3600
+    gammal = (projekt / "pyproject.toml").stat().st_mtime - 60  # kopian behåller filens tid
     os.utime(stampel, (gammal, gammal))
     (projekt / ".venv" / "kvarglomt-paket").write_text("från den gamla miljön")
     r = installera()
@@ -147,6 +147,160 @@ def test_installer_uses_uv_when_on_path_and_rebuilds_a_venv_older_than_pyproject
     assert ".venv skapades med en äldre pyproject.toml; bygger om den från början." in r.stderr
     assert not (projekt / ".venv" / "kvarglomt-paket").exists()
     assert [a.split()[0] for a in logg.read_text().splitlines()] == ["venv", "pip", "venv", "pip"]
+
+
+def _fake_python_utan_uv(
+    tmp_path: Path, *, bas_har_pip: bool = True, pip_hamtar_uv: bool = True, uv_lyckas: bool = True
+) -> tuple[Path, Path]:
+    """Ett `python3` (med eller utan pip) vars `-m venv` skapar en låtsasmiljö med samma skript som
+    python: `pip install uv` lägger ett låtsas-uv i miljön (eller misslyckas), `ensurepip` lägger in
+    pip, och annars skriver pip sina rader per paket. Varje anrop skrivs i loggen, med "python" för
+    grundpythonen och "venv" för miljöns."""
+    logg = tmp_path / "anrop.log"
+    skript = tmp_path / "python" / "python3"
+    skript.parent.mkdir(parents=True)
+    uv_kod = textwrap.dedent(f"""
+        import sys
+        with open({str(logg)!r}, "a") as f:
+            f.write("uv " + " ".join(sys.argv[1:]) + "\\n")
+        if not {uv_lyckas!r}:
+            sys.exit("error: Failed to fetch: registret svarar inte")
+        print("Installed 2 packages in 5ms", file=sys.stderr)
+        print(" + numpy==2.3.0", file=sys.stderr)
+        print(" + pandas==3.0.0", file=sys.stderr)
+        """)
+    skript.write_text(
+        f"#!{sys.executable}\n"
+        + textwrap.dedent(f"""
+        import pathlib, sys
+        args = sys.argv[1:]
+        bas = sys.argv[0] == {str(skript)!r}
+        with open({str(logg)!r}, "a") as f:
+            f.write(("python " if bas else "venv ") + " ".join(args) + "\\n")
+        pip_finns = {bas_har_pip!r} if bas else (pathlib.Path(sys.argv[0]).parent / "pip").exists()
+        if args == ["--version"]:
+            print("Python 3.12.0")
+        elif args[:2] == ["-m", "venv"]:
+            (pathlib.Path(args[-1]) / "bin").mkdir(parents=True)
+            (pathlib.Path(args[-1]) / "bin" / "python").symlink_to({str(skript)!r})
+            if "--without-pip" not in args:
+                (pathlib.Path(args[-1]) / "bin" / "pip").write_text("pip")
+        elif args[:2] == ["-m", "ensurepip"]:
+            (pathlib.Path(sys.argv[0]).parent / "pip").write_text("pip")
+        elif args[:2] == ["-m", "pip"] and not pip_finns:
+            sys.exit("No module named pip")
+        elif args == ["-m", "pip", "--version"]:
+            print("pip 24.0 from /usr/lib/python3/dist-packages/pip (python 3.12)")
+        elif args[:2] == ["-m", "pip"] and args[-1] == "uv":
+            if not {pip_hamtar_uv!r}:
+                sys.exit("ERROR: No matching distribution found for uv")
+            miljo = pathlib.Path(args[args.index("--python") + 1] if "--python" in args else sys.argv[0]).parent
+            (miljo / "uv").write_text("#!{sys.executable}\\n" + {uv_kod!r})
+            (miljo / "uv").chmod(0o755)
+        elif args[:3] == ["-m", "pip", "install"]:
+            for rad in ("Collecting pandas<4,>=3", "Collecting numpy<3,>=2", "Installing collected packages: numpy, pandas",
+                        "Successfully installed numpy-2.3.0 pandas-3.0.0"):
+                print(rad)
+        else:
+            sys.exit("oväntat anrop: " + " ".join(args))
+        """),
+        encoding="utf-8",
+    )
+    skript.chmod(0o755)
+    return skript, logg
+
+
+def _installera_utan_uv(projekt: Path, python: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    """scripts/installera.py med ett PATH där inget uv finns."""
+    tom = tmp_path / "tom-path"
+    tom.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "scripts/installera.py", "--miljo", ".venv", "--egen", "1", "--python", str(python), *extra],
+        cwd=projekt,
+        env=_ren_miljo(PATH=str(tom)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_installer_without_uv_fetches_uv_with_pip_and_installs_with_it_compiling_bytecode(tmp_path):
+    projekt = projektkopia(tmp_path / "projekt")
+    python, logg = _fake_python_utan_uv(tmp_path)
+    antal = _installera().antal_beroenden("")
+    r = _installera_utan_uv(projekt, python, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "analys: steg 1/4: skapar miljön .venv med Python 3.12.0 (venv)" in r.stderr
+    assert "analys: steg 2/4: hämtar uv till .venv med pip" in r.stderr
+    assert (
+        f"analys: steg 3/4: installerar analys och {antal} beroenden (med deras beroenden) med uv i .venv\n" in r.stderr
+    )
+    assert "analys: steg 4/4: klart på " in r.stderr
+    # uv:s sammanfattning visas, inte listan med ett paket per rad
+    assert "  Installed 2 packages in 5ms\n" in r.stderr and "numpy==2.3.0" not in r.stderr
+    # Miljön skapas utan pip (det långsamma i venv); grundpythonens pip hämtar uv till den.
+    assert logg.read_text().splitlines() == [
+        "python --version",
+        "python -m pip --version",
+        "python -m venv --without-pip .venv",
+        "python -m pip --python .venv/bin/python install --quiet --progress-bar off uv",
+        "uv pip install --python .venv/bin/python -e . --compile-bytecode",
+    ]
+    # Testverktygen (make test) installeras med samma uv, utan att hämta det igen.
+    logg.unlink()
+    r = _installera_utan_uv(projekt, python, tmp_path, "--extra", "dev")
+    assert r.returncode == 0, r.stderr
+    assert "analys: steg 1/2: installerar analys med testverktyg och " in r.stderr and "med uv i .venv" in r.stderr
+    assert logg.read_text().splitlines() == ["uv pip install --python .venv/bin/python -e .[dev] --compile-bytecode"]
+
+
+def test_installer_without_uv_or_pip_in_the_base_python_uses_the_venvs_pip_to_fetch_uv(tmp_path):
+    projekt = projektkopia(tmp_path / "projekt")
+    python, logg = _fake_python_utan_uv(tmp_path, bas_har_pip=False)
+    r = _installera_utan_uv(projekt, python, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert logg.read_text().splitlines()[2:] == [
+        "python -m venv .venv",
+        "venv -m pip install --quiet --progress-bar off uv",
+        "uv pip install --python .venv/bin/python -e . --compile-bytecode",
+    ]
+    assert "analys: steg 4/4: klart på " in r.stderr
+
+
+def test_installer_falls_back_to_pip_with_progress_when_uv_fails(tmp_path):
+    projekt = projektkopia(tmp_path / "projekt")
+    python, logg = _fake_python_utan_uv(tmp_path, uv_lyckas=False)
+    r = _installera_utan_uv(projekt, python, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "error: Failed to fetch: registret svarar inte" in r.stderr
+    assert "analys: uv kunde inte installera paketen (se raderna ovan); försöker med pip." in r.stderr
+    assert "analys: lägger in pip i miljön (ensurepip) …" in r.stderr
+    assert "[1] hämtar pandas<4,>=3" in r.stderr and "[2] hämtar numpy<3,>=2" in r.stderr
+    assert "installerade 2 paket" in r.stderr and "analys: steg 4/4: klart på " in r.stderr
+    assert logg.read_text().splitlines()[-3:] == [
+        "uv pip install --python .venv/bin/python -e . --compile-bytecode",
+        "venv -m ensurepip --default-pip",
+        "venv -m pip install --progress-bar off -e .",
+    ]
+
+
+def test_installer_falls_back_to_pip_with_progress_when_pip_cannot_fetch_uv(tmp_path):
+    projekt = projektkopia(tmp_path / "projekt")
+    python, logg = _fake_python_utan_uv(tmp_path, pip_hamtar_uv=False)
+    r = _installera_utan_uv(projekt, python, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (
+        "analys: kunde inte hämta uv med pip (ERROR: No matching distribution found for uv); installerar allt med pip."
+        in r.stderr
+    )
+    assert "med pip i .venv; första gången tar det ett par minuter" in r.stderr
+    assert "[1] hämtar pandas<4,>=3" in r.stderr and "installerade 2 paket" in r.stderr
+    assert not (projekt / ".venv" / "bin" / "uv").exists()
+    assert not [rad for rad in logg.read_text().splitlines() if rad.startswith("uv ")]
+    assert logg.read_text().splitlines()[-2:] == [
+        "venv -m ensurepip --default-pip",
+        "venv -m pip install --progress-bar off -e .",
+    ]
 
 
 def test_pip_progress_names_each_package(capsys):

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from analys.begrepp import Intervall, Osakerhet
+from analys.begrepp import OSAKRA, Intervall, Nyckel, Nyckelval, Osakerhet
+from analys.berakning import kostnadsmodell as km
 from analys.berakning.fordelning import compute_fordelning
 from analys.berakning.kostnadsmodell import (
     compute,
@@ -453,3 +460,174 @@ def test_fee_and_pot_cite_the_2021_memo_not_the_2024_agreement():
     avtal, _ = load_avtal("2024")
     assert "PM RD21/01390 (2021)" in avtal.rorliga_kostnader.kalla
     assert "avtalet 2024 anger inga kursavgifter" in avtal.rorliga_kostnader.kalla
+
+
+# --- Monte Carlo: snabbvägen mot den fulla vägen -------------------------------------------------
+
+PARAMETERINTERVALL = {  # rimliga låga och höga gränser för slumpade antaganden
+    "indexering": (Decimal("-0.02"), Decimal("0.08")),
+    "kostnad_per_tjanst_faktor": (Decimal("0.7"), Decimal("1.4")),
+    "per_resa": (Decimal("0"), Decimal("0.6")),
+    "lansering_forskjutning_manader": (Decimal("-18"), Decimal("18")),
+    "deltagardagar_per_1000_invanare_och_resa": (Decimal("0"), Decimal("5")),
+    "samverkan_besparing": (Decimal("0"), Decimal("0.4")),
+}
+
+
+@functools.cache
+def _dalarna(fran: int, till: int):
+    a = load_antaganden("bas")
+    return a, modellunderlag(a, fran, till)
+
+
+def _syntetiskt_underlag(a, folk: list[int], fran: int, ar: int, nyckel: Nyckelval):
+    """Ett påhittat län med kommunerna 9001, 9002, … och samma folkmängd alla år."""
+    koder = [f"{9001 + i}" for i in range(len(folk))]
+    bef = pd.DataFrame(
+        {"kommunkod": koder, "kommun": [f"Kommun {k}" for k in koder], "folkmangd": folk, "kalla": "framskrivning"}
+    )
+    if nyckel.nyckel is Nyckel.EGEN:
+        nyckel = nyckel.model_copy(update={"vikter": {k: Decimal(1 + i % 7) for i, k in enumerate(koder)}})
+    utbildare = a.rorliga.utbildare.model_copy(update={"dagar": {koder[0]: 3, koder[-1]: 1}})
+    a = a.model_copy(
+        update={
+            "nyckel": nyckel,
+            "nyckel_per_ar": {},
+            "rorliga": a.rorliga.model_copy(update={"utbildare": utbildare}),
+        }
+    )
+    return a, km.build_underlag(a, {y: bef for y in range(fran, fran + ar)})
+
+
+@st.composite
+def _antaganden_och_underlag(draw):
+    intervall = {}
+    for namn in OSAKRA:
+        if draw(st.booleans()):
+            lag_min, hog_max = PARAMETERINTERVALL[namn]
+            lag = draw(st.decimals(lag_min, hog_max, places=3))
+            hog = draw(st.decimals(lag, hog_max, places=3))
+            intervall[namn] = Intervall(lag=lag, hog=hog)
+    if draw(st.booleans()):
+        a, u = _dalarna(2022, draw(st.integers(2024, 2032)))  # med avtalsåren 2022 och 2024
+    else:
+        folk = draw(st.lists(st.integers(1, 250_000), min_size=1, max_size=40))
+        nyckel = draw(st.sampled_from(list(Nyckel)))
+        andel = draw(st.decimals(Decimal(0), Decimal(1), places=2))
+        a, u = _syntetiskt_underlag(
+            load_antaganden("bas"),
+            folk,
+            draw(st.integers(2024, 2030)),
+            draw(st.integers(1, 8)),
+            Nyckelval(nyckel=nyckel, fast_andel=andel),
+        )
+    return a.model_copy(update={"osakerhet": Osakerhet(**intervall)}), u
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_antaganden_och_underlag(), st.integers(10, 2_000), st.integers(0, 2**32 - 1))
+def test_fast_monte_carlo_path_equals_the_full_path_within_one_krona(au, n, seed):
+    a, u = au
+    snabb = monte_carlo(a, u, n=n, seed=seed)
+    full = monte_carlo(a, u, n=n, seed=seed, full=True)
+    assert list(snabb.columns) == list(full.columns)
+    assert (snabb[["ar", "kommunkod", "kommun"]] == full[["ar", "kommunkod", "kommun"]]).all().all()
+    skillnad = (snabb[BAND] - full[BAND]).abs().to_numpy()
+    assert skillnad.max() <= 1, snabb.assign(**{f"full_{b}": full[b] for b in BAND})[skillnad.max(axis=1) > 1]
+    # Snabbvägens band summerar exakt till bandet för kommunernas del av hela beloppet.
+    delen = km.fasta(a, u, km.dragningar(a, n, seed), n=n, exakt=False).kommunernas_del
+    per_ar = snabb.groupby("ar", sort=True)[BAND].sum().to_numpy()
+    assert (per_ar == km.band(delen).T).all()
+
+
+BAND = ["p10", "p50", "p90", "medel"]
+
+
+def test_monte_carlo_fast_path_sums_to_the_band_of_the_total_and_keeps_agreed_years():
+    a, u = _dalarna(2022, 2030)
+    m = monte_carlo(a, u, n=20_000, seed=5)
+    per_ar = m.groupby("ar")[BAND].sum()
+    assert (per_ar.loc[2024] == 1_030_000).all() and (per_ar.loc[2022] == 400_000).all()
+    avtalet = m[m["ar"] == 2024].set_index("kommunkod")
+    bas, _ = berakna_scenario(a, "bas", 2024, 2024)
+    assert dict(zip(bas["kommunkod"], bas["fast_kostnad"], strict=True)) == avtalet["p10"].to_dict()
+    delen = km.fasta(a, u, km.dragningar(a, 20_000, 5), n=20_000, exakt=False).kommunernas_del
+    p10, p50, p90 = np.percentile(delen[:, u.ar.index(2030)], [10, 50, 90])
+    assert list(per_ar.loc[2030, ["p10", "p50", "p90"]]) == [round(p10), round(p50), round(p90)]
+    assert p10 < p50 < p90
+
+
+def test_monte_carlo_falls_back_to_the_full_path_when_a_drawn_parameter_changes_the_shares(monkeypatch):
+    a, u = _dalarna(2024, 2030)
+    anrop = []
+    monkeypatch.setattr(km, "compute", lambda *args, **kw: anrop.append(kw) or compute(*args, **kw))
+    snabb = monte_carlo(a, u, n=300, seed=2)
+    assert anrop == []
+    monkeypatch.setattr(km, "ANDELSPARAMETRAR", frozenset({"per_resa"}))
+    full = monte_carlo(a, u, n=300, seed=2)
+    assert anrop == [{"n": 300, "exakt": False}]
+    assert full.equals(monte_carlo(a, u, n=300, seed=2, full=True))
+    assert (snabb[BAND] - full[BAND]).abs().max().max() <= 1
+
+
+def test_monte_carlo_names_the_values_it_can_show():
+    a, u = _dalarna(2024, 2026)
+    with pytest.raises(
+        AnalysError, match=r"^Monte Carlo kan visa fast_kostnad, rorlig_kostnad, pott_tillbaka, netto, inte fast\.$"
+    ):
+        monte_carlo(a, u, n=10, varde="fast")
+
+
+def test_the_uncertain_parameters_are_named_once():
+    assert list(OSAKRA) == list(Osakerhet.model_fields)
+    assert OSAKRA["per_resa"] == "Extra tjänst per ny resa"
+    d = km.Drag(per_resa=0.5)
+    assert [getattr(d, namn) for namn in OSAKRA] == [None, None, 0.5, None, None, None]
+    with pytest.raises(TypeError, match="per_tjanst är ingen osäker parameter"):
+        km.Drag(per_tjanst=1)
+    with pytest.raises(AttributeError, match="går inte att ändra"):
+        d.per_resa = 1
+
+
+# --- stegen i kostnadsmodellen, på slumpade parametervärden ---------------------------------------
+
+
+@st.composite
+def _drag(draw):
+    varden = {}
+    for namn in OSAKRA:
+        if draw(st.booleans()):
+            lag, hog = PARAMETERINTERVALL[namn]
+            varden[namn] = draw(st.decimals(lag, hog, places=3))
+    return km.Drag(**varden)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_drag())
+def test_the_model_stages_follow_their_rules_for_any_parameter_values(drag):
+    a, u = _dalarna(2022, 2030)
+    ar = np.array(u.ar)
+    v = km._varden(a, drag, 1, True)
+    roller_kr, _ = km.rollkostnad(a.roller, ar, True)
+    aktiva, nya = km.yrkesresor(a.yrkesresor, ar, v.skift, a.basar, True)
+    modell, _ = km.modellkostnad(a, ar, v, roller_kr, nya)
+    # Modellens kostnad är proportionell mot faktorn för kostnad per tjänst.
+    dubbel = km._Varden(v.faktor * 2, v.per_resa, v.deltagardagar, v.besparing, v.skift, v.takt)
+    assert (km.modellkostnad(a, ar, dubbel, roller_kr, nya)[0] == 2 * modell).all()
+    f = km.fasta(a, u, drag)
+    for j, (y, avtal) in enumerate(zip(u.ar, u.avtal, strict=True)):
+        if avtal is not None:
+            assert (f.fast_total[0, j], f.kommunernas_del[0, j]) == (avtal.total_kostnad, avtal.belopp_kommuner)
+            continue
+        vantat = a.kanda_ar[y].fast_kostnad if y in a.kanda_ar else math.floor(modell[0, j] + Fraction(1, 2))
+        assert f.fast_total[0, j] == vantat
+        procent = Fraction(a.finansiering_ar(y).kommuner)
+        assert f.kommunernas_del[0, j] == math.floor(vantat * procent / 100 + Fraction(1, 2))
+    assert (km.fordela_fast(f.kommunernas_del, u.vikter).sum(axis=2) == f.kommunernas_del).all()
+    dagar, utbildare = km.deltagardagar(u, v.deltagardagar, aktiva, True)
+    j, k = len(u.ar) - 1, u.kommunkod.index("2080")
+    per_1000 = v.deltagardagar[0] * Fraction(int(u.folkmangd[j, k]), 1000) * aktiva[0, j]
+    assert dagar[0, j, k] == math.floor(per_1000 + Fraction(1, 2))
+    summa, tillbaka = km.pott(dagar, utbildare, a.rorliga.till_pott_per_deltagardag, u.ar)
+    assert (tillbaka.sum(axis=2) == summa).all() and (summa == 400 * dagar.sum(axis=2)).all()
+    assert (tillbaka[:, :, utbildare[0, 0] == 0] == 0).all()

@@ -420,25 +420,26 @@ class Intervall(FrystModell):
         return self
 
 
-OSAKRA = {
-    "indexering": "Indexering per år",
-    "kostnad_per_tjanst_faktor": "Kostnad per tjänst (faktor)",
-    "per_resa": "Extra tjänst per ny resa",
-    "lansering_forskjutning_manader": "Förskjutning av lanseringar (månader)",
-    "deltagardagar_per_1000_invanare_och_resa": "Deltagardagar per 1 000 inv. och resa",
-    "samverkan_besparing": "Besparing genom samverkan",
-}
-
-
 class Osakerhet(FrystModell):
-    """Låga och höga värden för osäkra parametrar (känslighet och Monte Carlo)."""
+    """Låga och höga värden för osäkra parametrar (känslighet och Monte Carlo).
 
-    indexering: Intervall | None = None
-    kostnad_per_tjanst_faktor: Intervall | None = None
-    per_resa: Intervall | None = None
-    lansering_forskjutning_manader: Intervall | None = None
-    deltagardagar_per_1000_invanare_och_resa: Intervall | None = None
-    samverkan_besparing: Intervall | None = None
+    Den enda listan över de osäkra parametrarna: beskrivningen är etiketten i rapporterna
+    (`OSAKRA`), och kostnadsmodellens `Drag` har samma namn.
+    """
+
+    indexering: Intervall | None = Field(default=None, description="Indexering per år")
+    kostnad_per_tjanst_faktor: Intervall | None = Field(default=None, description="Kostnad per tjänst (faktor)")
+    per_resa: Intervall | None = Field(default=None, description="Extra tjänst per ny resa")
+    lansering_forskjutning_manader: Intervall | None = Field(
+        default=None, description="Förskjutning av lanseringar (månader)"
+    )
+    deltagardagar_per_1000_invanare_och_resa: Intervall | None = Field(
+        default=None, description="Deltagardagar per 1 000 inv. och resa"
+    )
+    samverkan_besparing: Intervall | None = Field(default=None, description="Besparing genom samverkan")
+
+
+OSAKRA: dict[str, str] = {namn: str(f.description) for namn, f in Osakerhet.model_fields.items()}
 
 
 class Antaganden(FrystModell):

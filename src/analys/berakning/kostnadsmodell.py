@@ -6,7 +6,12 @@ En och samma beräkning används på två sätt:
   (halva uppåt) innan de fördelas med största-restmetoden. Det är de här beloppen som hamnar i
   tabeller och underlag.
 - **Monte Carlo** (tusentals dragningar av de osäkra parametrarna): samma formler över
-  numpy-matriser med flyttal, avrundade till hela kronor på samma ställen.
+  numpy-matriser med flyttal, avrundade till hela kronor på samma ställen. Den fasta kostnadens
+  band räknas på det som varierar (kommunernas del per dragning och år) och fördelas sedan.
+
+Stegen, var och en en egen funktion: index (`indexfaktorer`), roller (`rollkostnad`),
+Yrkesresor (`yrkesresor`), modellens kostnad (`modellkostnad`), fast total (`fast_total`,
+`kommunernas_del`, `fordela_fast`), rörliga kostnader (`deltagardagar`) och pott (`pott`).
 
 Per år och kommun:
     fast_kostnad   = kommunens del av kommunernas andel av årets fasta kostnad,
@@ -18,32 +23,63 @@ Per år och kommun:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
+from numbers import Rational
 
 import numpy as np
 import pandas as pd
 
-from analys.begrepp import OSAKRA, Antaganden, Avtal, Fordelningsnyckel, manadsindex, scb_tabell
+from analys.begrepp import (
+    OSAKRA,
+    Antaganden,
+    Avtal,
+    Fordelningsnyckel,
+    Roll,
+    Yrkesresa,
+    manadsindex,
+    scb_tabell,
+)
 from analys.berakning.fordelning import andelar, heltalsvikter, largest_remainder_matrix
 from analys.fel import AnalysError
 
 
-@dataclass(frozen=True)
 class Drag:
-    """Värden för de osäkra parametrarna. `None` = antagandets eget värde.
+    """Värden för de osäkra parametrarna (fälten i `begrepp.Osakerhet`); en parameter som inte
+    anges har antagandets eget värde.
 
-    Varje fält är ett tal (en körning) eller en array med en post per dragning (Monte Carlo).
+    Varje värde är ett tal (en körning) eller en array med en post per dragning (Monte Carlo).
+
+    >>> Drag(per_resa=0.5).per_resa, Drag().indexering
+    (0.5, None)
+    >>> Drag(per_tjanst=2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: Drag: per_tjanst är ingen osäker parameter (de är indexering, ..., samverkan_besparing).
     """
 
-    indexering: object = None
-    kostnad_per_tjanst_faktor: object = None
-    per_resa: object = None
-    lansering_forskjutning_manader: object = None
-    deltagardagar_per_1000_invanare_och_resa: object = None
-    samverkan_besparing: object = None
+    __slots__ = ("_varden",)
+    _varden: dict[str, object]
+
+    def __init__(self, **varden: object) -> None:
+        okanda = sorted(set(varden) - set(OSAKRA))
+        if okanda:
+            raise TypeError(f"Drag: {', '.join(okanda)} är ingen osäker parameter (de är {', '.join(OSAKRA)}).")
+        object.__setattr__(self, "_varden", {namn: varden.get(namn) for namn in OSAKRA})
+
+    def __getattr__(self, namn: str) -> object:
+        if namn != "_varden" and namn in self._varden:
+            return self._varden[namn]
+        raise AttributeError(f"Drag har ingen parameter {namn}")
+
+    def __setattr__(self, namn: str, varde: object) -> None:
+        raise AttributeError("Drag går inte att ändra; skapa ett nytt.")
+
+    def __repr__(self) -> str:
+        satta = ", ".join(f"{k}={v!r}" for k, v in self._varden.items() if v is not None)
+        return f"Drag({satta})"
 
 
 @dataclass(frozen=True)
@@ -69,7 +105,9 @@ class Modellunderlag:
 
 
 def _frac(x: object) -> Fraction:
-    return Fraction(x)
+    if isinstance(x, Rational | float | Decimal | str):
+        return Fraction(x)
+    raise TypeError(f"{x!r} är inget tal")
 
 
 def _avrunda(x: np.ndarray, exakt: bool) -> np.ndarray:
@@ -189,151 +227,263 @@ class Resultat:
     netto: np.ndarray
 
 
+@dataclass(frozen=True)
+class Fasta:
+    """Det som ger den fasta kostnaden, (N, Y): tjänster, aktiva resor, årets fasta kostnad och
+    kommunernas del av den (hela kronor)."""
+
+    tjanster: np.ndarray
+    aktiva_resor: np.ndarray
+    fast_total: np.ndarray
+    kommunernas_del: np.ndarray
+
+
 def _aktiva_manader(start: np.ndarray, ar: np.ndarray) -> np.ndarray:
     """Månader (0–12) som något som startar vid månadsindex `start` (N,) är aktivt år `ar` (Y,)."""
     return np.clip(12 * (ar[None, :] + 1) - start[:, None], 0, 12)
 
 
-def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int = 1, exakt: bool = True) -> Resultat:
-    """Räkna hela modellen för `n` dragningar (exakt: bråk, annars flyttal)."""
-    drag = drag or Drag()
-    ar = np.array(u.ar)
-    Y = len(ar)
-    faktor = _kolumn(drag.kostnad_per_tjanst_faktor, n, exakt, 1)
-    per_resa = _kolumn(drag.per_resa, n, exakt, a.bemanning.per_resa)
-    rate = _kolumn(
-        drag.deltagardagar_per_1000_invanare_och_resa,
-        n,
-        exakt,
-        a.rorliga.deltagardagar_per_1000_invanare_och_resa,
-    )
-    besparing = _kolumn(drag.samverkan_besparing, n, exakt, a.samverkan.besparing)
-    skift = np.broadcast_to(
-        np.rint(
-            np.asarray(
-                0 if drag.lansering_forskjutning_manader is None else drag.lansering_forskjutning_manader,
-                dtype=float,
-            )
-        ).astype(np.int64),
-        (n,),
-    )
+def _avtalen(u: Modellunderlag) -> tuple[Avtal | None, ...]:
+    return u.avtal or (None,) * len(u.ar)
 
-    # Indexfaktor per dragning och år: 1 t.o.m. basåret, därefter produkten av (1 + takt).
-    typ = object if exakt else float
-    ett = _kolumn(1, n, exakt, 1)
+
+def indexfaktorer(ar: np.ndarray, basar: int, takt: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Indexfaktor per dragning och år (N, Y): 1 till och med basåret, därefter produkten av
+    (1 + årets takt); `takt(år)` ger takten per dragning (N,).
+
+    >>> indexfaktorer(np.arange(2023, 2027), 2024, lambda y: np.array([Fraction(1, 10)], dtype=object))
+    array([[1, 1, Fraction(11, 10), Fraction(121, 100)]], dtype=object)
+    """
+    ett = np.ones_like(takt(basar))
     faktorer, lopande = {}, ett
-    for y in range(a.basar + 1, int(ar[-1]) + 1):
-        lopande = lopande * (1 + _kolumn(drag.indexering, n, exakt, a.indexering_ar(y)))
+    for y in range(basar + 1, max(ar) + 1):
+        lopande = lopande * (1 + takt(y))
         faktorer[y] = lopande
-    idx = np.empty((n, Y), dtype=typ)
-    for j, y in enumerate(ar):
-        idx[:, j] = faktorer.get(int(y), ett)
+    return np.stack([faktorer.get(int(y), ett) for y in ar], axis=1)
 
-    # Fasta roller, i basårets kronor.
-    roller_kr = np.zeros((n, Y), dtype=typ)
-    tjanster = np.zeros((n, Y), dtype=typ)
-    for r in a.roller:
+
+def rollkostnad(roller: Sequence[Roll], ar: np.ndarray, exakt: bool) -> tuple[np.ndarray, np.ndarray]:
+    """De fasta rollernas kostnad i basårets kronor och deras tjänster, per år (Y,): tjänst ×
+    kostnad per tjänst × den del av året som rollen finns.
+
+    >>> r = Roll(id="samordnare", namn="Samordnare", tjanst=1, kostnad_per_tjanst=600_000, fran="2024-07")
+    >>> kronor, tjanster = rollkostnad([r], np.array([2024, 2025]), exakt=False)
+    >>> kronor, tjanster
+    (array([300000., 600000.]), array([0.5, 1. ]))
+    """
+    typ = object if exakt else float
+    kronor = np.zeros(len(ar), dtype=typ)
+    tjanster = np.zeros(len(ar), dtype=typ)
+    for r in roller:
         man = _aktiva_manader(np.array([manadsindex(r.fran)]), ar)[0]
-        andel_ar = np.array([Fraction(int(m), 12) if exakt else m / 12 for m in man], dtype=typ)
-        tj = _frac(r.tjanst) if exakt else float(r.tjanst)
-        kpt = r.kostnad_per_tjanst
-        roller_kr = roller_kr + (tj * kpt) * andel_ar[None, :]
-        tjanster = tjanster + tj * andel_ar[None, :]
+        del_ar = np.array([Fraction(int(m), 12) if exakt else m / 12 for m in man], dtype=typ)
+        tj = Fraction(r.tjanst) if exakt else float(r.tjanst)
+        kronor = kronor + (tj * r.kostnad_per_tjanst) * del_ar
+        tjanster = tjanster + tj * del_ar
+    return kronor, tjanster
 
-    # Yrkesresor: aktiva (för deltagardagar) och nya efter basåret (för extra bemanning).
-    aktiva = np.zeros((n, Y), dtype=typ)
-    nya = np.zeros((n, Y), dtype=typ)
-    for resa in a.yrkesresor:
-        start = manadsindex(resa.start) + skift
-        man = _aktiva_manader(start, ar)
+
+def yrkesresor(
+    resor: Sequence[Yrkesresa], ar: np.ndarray, skift: np.ndarray, basar: int, exakt: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Aktiva resor (för deltagardagarna) och nya resor efter basåret (för extra bemanning), i
+    delar av hela år per dragning och år (N, Y); `skift` (N,) flyttar varje lansering i månader.
+
+    Om en resa är ny avgörs av den planerade lanseringen: en försenad resa som basårets bemanning
+    redan räknar med ger ingen extra tjänst, bara senare kursdagar.
+
+    >>> resa = Yrkesresa(nr=1, namn="Resa 1", start="2025-07")
+    >>> aktiva, nya = yrkesresor([resa], np.array([2025, 2026]), np.array([0, 6]), 2024, exakt=False)
+    >>> aktiva, (nya == aktiva).all()
+    (array([[0.5, 1. ],
+           [0. , 1. ]]), np.True_)
+    """
+    typ = object if exakt else float
+    aktiva = np.zeros((len(skift), len(ar)), dtype=typ)
+    nya = np.zeros((len(skift), len(ar)), dtype=typ)
+    for resa in resor:
+        man = _aktiva_manader(manadsindex(resa.start) + skift, ar)
         del_ar = man.astype(object) * Fraction(1, 12) if exakt else man / 12
         aktiva = aktiva + del_ar
-        # Om resan är ny (efter basåret) avgörs av den planerade lanseringen: en försenad resa som
-        # basårets bemanning redan räknar med ger ingen extra tjänst, bara senare kursdagar.
-        if manadsindex(resa.start) >= 12 * (a.basar + 1):
+        if manadsindex(resa.start) >= 12 * (basar + 1):
             nya = nya + del_ar
-    extra_tj = per_resa[:, None] * nya
-    kpt_extra = a.roll(a.bemanning.roll).kostnad_per_tjanst
-    modell = (roller_kr + extra_tj * kpt_extra) * faktor[:, None] * idx
-    sparar = (ar >= a.samverkan.fran_ar)[None, :]
-    modell = modell * np.where(sparar, 1 - besparing[:, None], 1)
-    tjanster = tjanster + extra_tj
+    return aktiva, nya
 
-    fast_total = np.zeros((n, Y), dtype=np.int64)
-    avtalen = u.avtal or (None,) * Y
-    for j, y in enumerate(ar):
-        if avtalen[j] is not None:
-            fast_total[:, j] = avtalen[j].total_kostnad
-            tjanster[:, j] = Fraction(avtalen[j].tjanster) if exakt else float(avtalen[j].tjanster)
-        elif int(y) in a.kanda_ar:
-            fast_total[:, j] = a.kanda_ar[int(y)].fast_kostnad
+
+@dataclass(frozen=True)
+class _Varden:
+    """De osäkra parametrarna per dragning (N,): dragna värden eller antagandets eget."""
+
+    faktor: np.ndarray
+    per_resa: np.ndarray
+    deltagardagar: np.ndarray
+    besparing: np.ndarray
+    skift: np.ndarray  # hela månader, int64
+    takt: Callable[[int], np.ndarray]  # indexering år → (N,)
+
+
+def _varden(a: Antaganden, drag: Drag, n: int, exakt: bool) -> _Varden:
+    skift = 0 if drag.lansering_forskjutning_manader is None else drag.lansering_forskjutning_manader
+    return _Varden(
+        faktor=_kolumn(drag.kostnad_per_tjanst_faktor, n, exakt, 1),
+        per_resa=_kolumn(drag.per_resa, n, exakt, a.bemanning.per_resa),
+        deltagardagar=_kolumn(
+            drag.deltagardagar_per_1000_invanare_och_resa, n, exakt, a.rorliga.deltagardagar_per_1000_invanare_och_resa
+        ),
+        besparing=_kolumn(drag.samverkan_besparing, n, exakt, a.samverkan.besparing),
+        skift=np.broadcast_to(np.rint(np.asarray(skift, dtype=float)).astype(np.int64), (n,)),
+        takt=lambda y: _kolumn(drag.indexering, n, exakt, a.indexering_ar(y)),
+    )
+
+
+def modellkostnad(
+    a: Antaganden, ar: np.ndarray, v: _Varden, roller_kr: np.ndarray, nya: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Den fasta kostnaden enligt modellen (N, Y), oavrundad: (rollerna + en extra tjänst per ny
+    resa) × faktorn × index, minus besparingen genom samverkan; och de extra tjänsterna (N, Y)."""
+    extra_tj = v.per_resa[:, None] * nya
+    kpt_extra = a.roll(a.bemanning.roll).kostnad_per_tjanst
+    modell = (roller_kr + extra_tj * kpt_extra) * v.faktor[:, None] * indexfaktorer(ar, a.basar, v.takt)
+    sparar = (ar >= a.samverkan.fran_ar)[None, :]
+    return modell * np.where(sparar, 1 - v.besparing[:, None], 1), extra_tj
+
+
+def fast_total(a: Antaganden, u: Modellunderlag, modell: np.ndarray, exakt: bool) -> np.ndarray:
+    """Årets fasta kostnad i hela kronor (N, Y): avtalets belopp, ett känt års, annars modellens
+    (avrundad halva uppåt). Ett år före basåret utan avtal eller känd kostnad är ett fel."""
+    total = np.array(_avrunda(modell, exakt), dtype=np.int64).reshape(modell.shape)
+    for j, (y, avtal) in enumerate(zip(u.ar, _avtalen(u), strict=True)):
+        if avtal is not None:
+            total[:, j] = avtal.total_kostnad
+        elif y in a.kanda_ar:
+            total[:, j] = a.kanda_ar[y].fast_kostnad
         elif y < a.basar:
             raise AnalysError(
                 f"Fast kostnad saknas för {y}: året ligger före basåret {a.basar}; lägg in det under "
                 "kanda_ar i antagandena eller välj ett senare startår."
             )
-        else:
-            fast_total[:, j] = _avrunda(modell[:, j], exakt)
+    return total
 
-    kommun_procent = np.array([_frac(a.finansiering_ar(int(y)).kommuner) for y in ar], dtype=object)
+
+def kommunernas_del(a: Antaganden, u: Modellunderlag, total: np.ndarray, exakt: bool) -> np.ndarray:
+    """Kommunernas del av den fasta kostnaden (N, Y), hela kronor: finansieringens procent av
+    totalen, avrundad halva uppåt; ett år med avtal har avtalets belopp."""
+    procent = np.array([Fraction(a.finansiering_ar(y).kommuner) for y in u.ar], dtype=object)
     if exakt:
-        kommunernas_del = _avrunda(fast_total.astype(object) * kommun_procent[None, :] / 100, True)
+        delen = _avrunda(total.astype(object) * procent[None, :] / 100, True)
     else:
-        kommunernas_del = _avrunda(fast_total * kommun_procent.astype(float)[None, :] / 100, False)
-    kommunernas_del = np.asarray(kommunernas_del, dtype=np.int64)
-    for j in range(Y):
-        if avtalen[j] is not None:
-            kommunernas_del[:, j] = avtalen[j].belopp_kommuner
+        delen = _avrunda(total * procent.astype(float)[None, :] / 100, False)
+    delen = np.array(delen, dtype=np.int64).reshape(total.shape)
+    for j, avtal in enumerate(_avtalen(u)):
+        if avtal is not None:
+            delen[:, j] = avtal.belopp_kommuner
+    return delen
 
-    K = len(u.kommunkod)
-    fast_kostnad = np.empty((n, Y, K), dtype=np.int64)
-    for j in range(Y):
-        fast_kostnad[:, j, :] = largest_remainder_matrix(kommunernas_del[:, j], u.vikter[j])
 
-    # Rörliga kostnader: deltagardagar efter folkmängd och aktiva resor, eller ur aktivitetsfilen.
-    folk = u.folkmangd
+def fasta(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int = 1, exakt: bool = True) -> Fasta:
+    """Den fasta kostnaden för `n` dragningar, utan kommunernas delar och de rörliga kostnaderna."""
+    v = _varden(a, drag or Drag(), n, exakt)
+    ar = np.array(u.ar)
+    roller_kr, tjanster = rollkostnad(a.roller, ar, exakt)
+    aktiva, nya = yrkesresor(a.yrkesresor, ar, v.skift, a.basar, exakt)
+    modell, extra_tj = modellkostnad(a, ar, v, roller_kr, nya)
+    tjanster = tjanster + extra_tj
+    for j, avtal in enumerate(_avtalen(u)):
+        if avtal is not None:
+            tjanster[:, j] = Fraction(avtal.tjanster) if exakt else float(avtal.tjanster)
+    total = fast_total(a, u, modell, exakt)
+    return Fasta(tjanster, aktiva, total, kommunernas_del(a, u, total, exakt))
+
+
+def fordela_fast(kommunernas_del: np.ndarray, vikter: np.ndarray) -> np.ndarray:
+    """Varje års belopp (N, Y) fördelat på kommunerna (N, Y, K) efter årets heltalsvikter (Y, K),
+    med största-restmetoden.
+
+    >>> fordela_fast(np.array([[10, 7]]), np.array([[1, 1, 1], [5, 2, 0]]))
+    array([[[4, 3, 3],
+            [5, 2, 0]]])
+    """
+    n, y = kommunernas_del.shape
+    ut = np.empty((n, y, vikter.shape[1]), dtype=np.int64)
+    for j in range(y):
+        ut[:, j, :] = largest_remainder_matrix(kommunernas_del[:, j], vikter[j])
+    return ut
+
+
+def deltagardagar(
+    u: Modellunderlag, per_1000: np.ndarray, aktiva: np.ndarray, exakt: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Deltagardagar och utbildardagar per dragning, år och kommun (N, Y, K): dagar per 1 000
+    invånare och resa × folkmängd / 1 000 × aktiva resor (avrundat halva uppåt), och antagandets
+    utbildardagar; aktivitetsfilen gäller före båda för de år den anger."""
+    n, y, k = aktiva.shape[0], len(u.ar), len(u.kommunkod)
     if exakt:
-        dagar = _avrunda(
-            rate[:, None, None] * (folk.astype(object)[None, :, :] * Fraction(1, 1000)) * aktiva[:, :, None],
-            True,
-        )
+        produkt = per_1000[:, None, None] * (u.folkmangd.astype(object)[None, :, :] * Fraction(1, 1000))
     else:
-        dagar = _avrunda(rate[:, None, None] * (folk[None, :, :] / 1000) * aktiva[:, :, None], False)
-    dagar = np.asarray(dagar, dtype=np.int64).reshape(n, Y, K)
-    utbildare = np.empty((n, Y, K), dtype=u.utbildarvikter.dtype)
-    utbildare[:] = u.utbildarvikter[None, None, :]
+        produkt = per_1000[:, None, None] * (u.folkmangd[None, :, :] / 1000)
+    dagar = np.array(_avrunda(produkt * aktiva[:, :, None], exakt), dtype=np.int64).reshape(n, y, k)
+    vikter = u.utbildarvikter if u.utbildarvikter is not None else np.zeros(k, dtype=np.int64)
+    utbildare = np.empty((n, y, k), dtype=vikter.dtype)
+    utbildare[:] = vikter[None, None, :]
     if u.aktivitet is not None:
-        pos = {k: i for i, k in enumerate(u.kommunkod)}
-        for r in u.aktivitet.itertuples():
-            if r.ar in u.ar:
-                j = u.ar.index(r.ar)
-                dagar[:, j, pos[r.kommunkod]] = r.deltagardagar
-                utbildare[:, j, pos[r.kommunkod]] = r.utbildardagar
-    rorlig = dagar * a.rorliga.avgift_per_deltagardag
-    pott = dagar.sum(axis=2) * a.rorliga.till_pott_per_deltagardag
-    utan_utbildare = (utbildare.sum(axis=2) == 0) & (pott > 0)
+        pos = {kod: i for i, kod in enumerate(u.kommunkod)}
+        rader = u.aktivitet[["kommunkod", "ar", "deltagardagar", "utbildardagar"]].itertuples(index=False, name=None)
+        for kod, ar, dd, ud in rader:
+            if ar in u.ar:
+                dagar[:, u.ar.index(ar), pos[kod]] = dd
+                utbildare[:, u.ar.index(ar), pos[kod]] = ud
+    return dagar, utbildare
+
+
+def pott(
+    dagar: np.ndarray, utbildare: np.ndarray, per_deltagardag: int, ar: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Potten per dragning och år (N, Y), `per_deltagardag` kronor för varje deltagardag, och
+    varje kommuns del tillbaka (N, Y, K) efter utbildardagarna (största-restmetoden).
+
+    >>> p, tillbaka = pott(np.array([[[10, 20, 0]]]), np.array([[[1, 2, 0]]]), 400, [2026])
+    >>> p, tillbaka
+    (array([[12000]]), array([[[4000, 8000,    0]]]))
+    >>> pott(np.array([[[1, 0]]]), np.array([[[0, 0]]]), 400, [2026])
+    Traceback (most recent call last):
+    analys.fel.AnalysError: Potten 2026 kan inte betalas tillbaka: inga utbildardagar det året.
+    """
+    summa = dagar.sum(axis=2) * per_deltagardag
+    utan_utbildare = (utbildare.sum(axis=2) == 0) & (summa > 0)
     if utan_utbildare.any():
         j = int(np.argwhere(utan_utbildare)[0][1])
-        raise AnalysError(f"Potten {u.ar[j]} kan inte betalas tillbaka: inga utbildardagar det året.")
-    tillbaka = np.zeros((n, Y, K), dtype=np.int64)
-    rader = (pott > 0).reshape(-1)
+        raise AnalysError(f"Potten {ar[j]} kan inte betalas tillbaka: inga utbildardagar det året.")
+    k = dagar.shape[2]
+    tillbaka = np.zeros(dagar.shape, dtype=np.int64)
+    rader = (summa > 0).reshape(-1)
     if rader.any():
-        tillbaka.reshape(-1, K)[rader] = largest_remainder_matrix(
-            pott.reshape(-1)[rader], utbildare.reshape(-1, K)[rader]
+        tillbaka.reshape(-1, k)[rader] = largest_remainder_matrix(
+            summa.reshape(-1)[rader], utbildare.reshape(-1, k)[rader]
         )
-    netto = fast_kostnad + rorlig - tillbaka
+    return summa, tillbaka
+
+
+def compute(a: Antaganden, u: Modellunderlag, drag: Drag | None = None, n: int = 1, exakt: bool = True) -> Resultat:
+    """Räkna hela modellen för `n` dragningar (exakt: bråk, annars flyttal)."""
+    drag = drag or Drag()
+    f = fasta(a, u, drag, n, exakt)
+    fast_kostnad = fordela_fast(f.kommunernas_del, u.vikter)
+    per_1000 = _varden(a, drag, n, exakt).deltagardagar
+    dagar, utbildare = deltagardagar(u, per_1000, f.aktiva_resor, exakt)
+    rorlig = dagar * a.rorliga.avgift_per_deltagardag
+    summa, tillbaka = pott(dagar, utbildare, a.rorliga.till_pott_per_deltagardag, u.ar)
     return Resultat(
-        tjanster=tjanster,
-        aktiva_resor=aktiva,
-        fast_total=fast_total,
-        kommunernas_del=np.asarray(kommunernas_del, dtype=np.int64),
+        tjanster=f.tjanster,
+        aktiva_resor=f.aktiva_resor,
+        fast_total=f.fast_total,
+        kommunernas_del=f.kommunernas_del,
         fast_kostnad=fast_kostnad,
         deltagardagar=dagar,
         rorlig_kostnad=rorlig,
         utbildardagar=utbildare,
-        pott=pott,
+        pott=summa,
         pott_tillbaka=tillbaka,
-        netto=netto,
+        netto=fast_kostnad + rorlig - tillbaka,
     )
 
 
@@ -438,8 +588,8 @@ def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None, varde: 
         iv = getattr(a.osakerhet, namn)
         if iv is None:
             continue
-        lag = getattr(compute(a, u, replace(Drag(), **{namn: iv.lag})), varde)[0, j]
-        hog = getattr(compute(a, u, replace(Drag(), **{namn: iv.hog})), varde)[0, j]
+        lag = getattr(compute(a, u, Drag(**{namn: iv.lag})), varde)[0, j]
+        hog = getattr(compute(a, u, Drag(**{namn: iv.hog})), varde)[0, j]
         for k in range(len(u.kommunkod)):
             rader.append(
                 (
@@ -477,31 +627,74 @@ def sensitivity(a: Antaganden, u: Modellunderlag, ar: int | None = None, varde: 
     )
 
 
-def monte_carlo(
-    a: Antaganden, u: Modellunderlag, n: int = 10_000, seed: int = 1, varde: str = "fast_kostnad"
-) -> pd.DataFrame:
-    """Likformiga dragningar av de osäkra parametrarna → P10, P50, P90 per kommun och år av
-    `varde` (standard kommunens fasta kostnad). År med avtal har samma värde i alla dragningar.
+ANDELSPARAMETRAR: frozenset[str] = frozenset()
+"""Osäkra parametrar som ändrar kommunernas andelar av den fasta kostnaden (t.ex. en osäker fast
+andel i en blandad nyckel). Inga i dag: andelarna är underlagets vikter, som ingen dragning rör.
+Dras någon av dem räknar Monte Carlo varje dragning och kommun fullt ut."""
 
-    Samma frö ger samma resultat. Kolumner: ar, kommunkod, kommun, p10, p50, p90, medel.
-    """
+VARDEN = ("fast_kostnad", "rorlig_kostnad", "pott_tillbaka", "netto")
+
+
+def dragningar(a: Antaganden, n: int, seed: int) -> Drag:
+    """Likformiga dragningar (n,) av varje osäker parameter som har ett intervall; samma frö ger
+    samma dragningar."""
     rng = np.random.default_rng(seed)
     varden = {}
     for namn in OSAKRA:
         iv = getattr(a.osakerhet, namn)
         if iv is not None:
             varden[namn] = rng.uniform(float(iv.lag), float(iv.hog), size=n)
-    r = getattr(compute(a, u, Drag(**varden), n=n, exakt=False), varde)
-    p10, p50, p90 = np.percentile(r, [10, 50, 90], axis=0)
+    return Drag(**varden)
+
+
+def band(r: np.ndarray) -> np.ndarray:
+    """P10, P50, P90 och medelvärdet över dragningarna (axel 0) i hela kronor, formen (4, …).
+
+    >>> band(np.array([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 1000]))
+    array([ 10,  50,  90, 132])
+    """
+    procent = np.percentile(r, [10, 50, 90], axis=0)
+    return np.rint(np.concatenate([procent, r.mean(axis=0)[None]])).astype(np.int64)
+
+
+def monte_carlo(
+    a: Antaganden,
+    u: Modellunderlag,
+    n: int = 10_000,
+    seed: int = 1,
+    varde: str = "fast_kostnad",
+    full: bool = False,
+) -> pd.DataFrame:
+    """Likformiga dragningar av de osäkra parametrarna → P10, P50, P90 och medel per kommun och år
+    av `varde` (standard kommunens fasta kostnad). År med avtal har samma värde i alla dragningar.
+
+    Den fasta kostnaden räknas där den varierar: kommunernas del per dragning och år, vars
+    percentiler fördelas med största-restmetoden efter årets andelar (som ingen dragning ändrar).
+    Kommunernas band summerar då till bandet för hela beloppet, och tiden växer med dragningar ×
+    år, inte med kommunerna. `full=True` (och de andra värdena, där kursavgifter och pott avrundas
+    per kommun) räknar varje dragning för varje kommun och tar percentilerna per kommun; de två
+    vägarna skiljer sig högst 1 kr (provet i tests/test_kostnadsmodell.py).
+
+    Samma frö ger samma resultat. Kolumner: ar, kommunkod, kommun, p10, p50, p90, medel.
+    """
+    if varde not in VARDEN:
+        raise AnalysError(f"Monte Carlo kan visa {', '.join(VARDEN)}, inte {varde}.")
+    drag = dragningar(a, n, seed)
+    dragna = {namn for namn in OSAKRA if getattr(drag, namn) is not None}
+    if varde == "fast_kostnad" and not full and not dragna & ANDELSPARAMETRAR:
+        per_ar = band(fasta(a, u, drag, n=n, exakt=False).kommunernas_del)  # (4, Y)
+        varden = fordela_fast(per_ar, u.vikter)  # (4, Y, K)
+    else:
+        varden = band(getattr(compute(a, u, drag, n=n, exakt=False), varde))
     Y, K = len(u.ar), len(u.kommunkod)
     return pd.DataFrame(
         {
             "ar": np.repeat(u.ar, K),
             "kommunkod": np.tile(u.kommunkod, Y),
             "kommun": np.tile(u.kommun, Y),
-            "p10": np.rint(p10.reshape(-1)).astype(np.int64),
-            "p50": np.rint(p50.reshape(-1)).astype(np.int64),
-            "p90": np.rint(p90.reshape(-1)).astype(np.int64),
-            "medel": np.rint(r.mean(axis=0).reshape(-1)).astype(np.int64),
+            "p10": varden[0].reshape(-1),
+            "p50": varden[1].reshape(-1),
+            "p90": varden[2].reshape(-1),
+            "medel": varden[3].reshape(-1),
         }
     )

@@ -110,28 +110,6 @@ class Fordelningsnyckel(FrystModell):
 # SCB:s tabeller över folkmängden (PxWebApi 2.0). Från och med 2025 publiceras siffrorna i nya
 # tabeller med CKM-brus (små slumpmässiga avvikelser som skyddar enskilda).
 CKM_FRAN_AR = 2025
-SCB_TABELLER = {
-    ("31dec", False): "TAB638 Folkmängd 31 december",
-    ("31dec", True): "TAB5557 Folkmängd 31 december (med CKM-brus)",
-    ("manad", False): "TAB5444 Folkmängd per månad",
-    ("manad", True): "TAB6471 Folkmängd per månad (med CKM-brus)",
-}
-
-
-def scb_tabell_for(slag: str, datum: date) -> str:
-    """Tabellen för ett slags uppgift ("31dec" eller "manad") vid datumet."""
-    return SCB_TABELLER[(slag, datum.year >= CKM_FRAN_AR)]
-
-
-def scb_tabell(datum: date) -> str:
-    """SCB-tabellen (PxWebApi 2.0) som publicerar folkmängden per det datumet.
-
-    >>> scb_tabell(date(2020, 12, 31))
-    'TAB638 Folkmängd 31 december'
-    >>> scb_tabell(date(2023, 6, 30))
-    'TAB5444 Folkmängd per månad'
-    """
-    return scb_tabell_for("31dec" if (datum.month, datum.day) == (12, 31) else "manad", datum)
 
 
 @dataclass(frozen=True)

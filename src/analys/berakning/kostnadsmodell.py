@@ -41,7 +41,6 @@ from analys.begrepp import (
     Roll,
     Yrkesresa,
     manadsindex,
-    scb_tabell,
 )
 from analys.berakning.fordelning import andelar, heltalsvikter, largest_remainder_matrix
 from analys.fel import AnalysError
@@ -134,6 +133,12 @@ def befolkningsdatum(a: Antaganden, ar: int, avtal: Mapping[int, Avtal] | None =
     return a.befolkningsdatum_ar(ar)
 
 
+def _scb_kalla(bef: pd.DataFrame) -> str:
+    """'SCB TAB5444 Folkmängd per månad': källan till ett års befolkning. Tabellen står i kolumnen
+    `scb_tabell` som flödet lägger till (beräkningen känner inte SCB:s tabeller)."""
+    return f"SCB {bef['scb_tabell'].iloc[0]}" if "scb_tabell" in bef else "SCB"
+
+
 def build_underlag(
     a: Antaganden,
     befolkning: Mapping[int, pd.DataFrame],
@@ -166,7 +171,7 @@ def build_underlag(
             andel.append([float(exakt[k]) for k in koder])
             folk.append(list(bef["folkmangd"]))
             datum.append(d.isoformat())
-            kalla.append(f"SCB {scb_tabell(d)}")
+            kalla.append(_scb_kalla(bef))
             nycklar.append(nyckelobj.nyckel.value)
             continue
         val = a.nyckel_ar(y)
@@ -184,7 +189,7 @@ def build_underlag(
         folk.append(list(bef["folkmangd"]))
         datum.append(d.isoformat())
         forsta = str(bef["kalla"].iloc[0])
-        kalla.append(forsta if forsta.startswith(("framskrivning", "prognos")) else f"SCB {scb_tabell(d)}")
+        kalla.append(forsta if forsta.startswith(("framskrivning", "prognos")) else _scb_kalla(bef))
         nycklar.append(val.nyckel.value)
     dagar = a.rorliga.utbildare.dagar
     okanda = sorted(set(dagar) - set(koder))

@@ -18,6 +18,7 @@ from analys.indata.antaganden import standardfiler as indata_standardfiler
 from analys.indata.avtal import avtal_for_lan
 from analys.indata.befolkning import befolkning_for_datum, befolkningsfiler, load_befolkning_alla
 from analys.indata.paths import data_dir, visningsvag
+from analys.indata.scbtabeller import scb_tabell
 from analys.indata.underlag import read_aktivitet
 
 
@@ -27,9 +28,11 @@ def modellunderlag(a: Antaganden, fran: int, till: int) -> km.Modellunderlag:
     if till < fran:
         raise AnalysError(f"Slutåret {till} ligger före startåret {fran}.")
     avtal = {ar: av for ar, av in avtal_for_lan(a.lan).items() if fran <= ar <= till}
-    befolkning = {
-        y: befolkning_for_datum(a.lan, km.befolkningsdatum(a, y, avtal), a.befolkning) for y in range(fran, till + 1)
-    }
+    befolkning = {}
+    for y in range(fran, till + 1):
+        d = km.befolkningsdatum(a, y, avtal)
+        # SCB-tabellen som publicerar siffran, för källtexten (beräkningen känner inte SCB:s tabeller).
+        befolkning[y] = befolkning_for_datum(a.lan, d, a.befolkning).assign(scb_tabell=scb_tabell(d))
     aktivitet = None
     if a.rorliga.aktivitetsfil:
         path = Path(a.rorliga.aktivitetsfil)

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import Befolkningsantagande, Befolkningskalla, inom_datumgranser, iso_datum, scb_tabell
+from analys.begrepp import Befolkningsantagande, Befolkningskalla, inom_datumgranser, iso_datum
 from analys.fel import AnalysError
 from analys.indata.paths import data_dir, medfoljande_befolkning, visningsvag
+from analys.indata.scbtabeller import scb_tabell
 
 KOLUMNER = ["kommunkod", "kommun", "lanskod", "datum", "folkmangd", "kalla"]
 STANDARDLAN = "20"

@@ -68,6 +68,17 @@ def scb_tabell_for(slag: str, datum: date) -> str:
     return SCB_TABELLER[(slag, datum.year >= CKM_FRAN_AR)]
 
 
+def scb_tabell(datum: date) -> str:
+    """SCB-tabellen (PxWebApi 2.0) som publicerar folkmängden per det datumet.
+
+    >>> scb_tabell(date(2020, 12, 31))
+    'TAB638 Folkmängd 31 december'
+    >>> scb_tabell(date(2023, 6, 30))
+    'TAB5444 Folkmängd per månad'
+    """
+    return scb_tabell_for("31dec" if (datum.month, datum.day) == (12, 31) else "manad", datum)
+
+
 def kategorier(meta: dict, dim: str) -> tuple[list[str], dict[str, str]]:
     """Dimensionens koder i SCB:s ordning (`category.index`, inte nyckelordningen) och etiketter."""
     kat = meta["dimension"][dim]["category"]

@@ -136,7 +136,7 @@ def kanslighet(s: Scenarioberakning) -> pd.DataFrame:
     return km.sensitivity(s.bas, modellunderlag(s.bas, s.fran, s.till), s.till)
 
 
-def osakerhet(s: Scenarioberakning, n: int = 10_000, seed: int = 1) -> pd.DataFrame:
+def osakerhet(s: Scenarioberakning, n: int = 100_000, seed: int = 1) -> pd.DataFrame:
     """Monte Carlo för det första scenariot: P10, P50, P90 av den fasta kostnaden per kommun och år."""
     return km.monte_carlo(s.bas, modellunderlag(s.bas, s.fran, s.till), n=n, seed=seed)
 

@@ -94,6 +94,9 @@ def kommando(vad: str, rot: Path, port: int, flaggor: list[str], root: bool) -> 
         "--FileContentsManager.pre_save_hook=analys.app.rensa_utdata",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # Voilàs servertillägg behövs inte i JupyterLab (utforskaren körs där som notebook), och det
+        # slår på traitlets varningar i loggen igen.
+        "--ServerApp.jpserver_extensions=voila.server_extension=False",
         *(["--allow-root"] if root else []),
         *flaggor,
     ]

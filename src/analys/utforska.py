@@ -409,22 +409,25 @@ class Utforskare:
         titel = "Kommunernas fasta kostnad per år"
         if self.aktuella.exempel:
             titel += f" ({PAHITTAT})"
-        streckad = [self.scenarionamn] + ([f"avtalet {self.avtalsar}"] if self.avtalsar is not None else [])
-        self.diagram.value = svg_linjer(u.ar, self.serier(), titel, streckad=streckad)
+        self.diagram.value = svg_linjer(u.ar, self.serier(), titel, streckad=[self.scenarionamn])
 
     # --- spara och ladda ner ----------------------------------------------------------------
 
     def _spara_och_ladda_ner(self, w) -> None:
         self.namnfalt = w.Text(placeholder="t.ex. Min plan", layout=w.Layout(width="220px"))
         self.namnfalt.add_class("spara-namn")
-        self.spara_knapp = w.Button(description="Spara som scenario", button_style="primary")
+        self.spara_knapp = w.Button(
+            description="Spara som scenario", button_style="primary", layout=w.Layout(width="auto")
+        )
         self.spara_knapp.add_class("spara-scenario")
-        self.skriv_over_knapp = w.Button(description="Skriv över", button_style="warning")
+        self.skriv_over_knapp = w.Button(
+            description="Skriv över", button_style="warning", layout=w.Layout(width="auto")
+        )
         self.skriv_over_knapp.add_class("skriv-over")
         self.skriv_over_knapp.layout.display = "none"
         self.spara_status = w.HTML()
         self.spara_status.add_class("spara-status")
-        self.excel_knapp = w.Button(description="Ladda ner som Excel")
+        self.excel_knapp = w.Button(description="Ladda ner som Excel", layout=w.Layout(width="auto"))
         self.excel_knapp.add_class("ladda-ner-excel")
         self.nedladdning = w.HTML()
         self.nedladdning.add_class("nedladdning")

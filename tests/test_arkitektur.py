@@ -26,6 +26,7 @@ LAGER = {
     "analys.rapporter": 4,
     "analys.cli": 5,
     "analys.utforska": 5,
+    "analys.app": 5,
     "analys.__main__": 6,
 }
 

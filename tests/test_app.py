@@ -269,3 +269,54 @@ def test_commands_carry_the_project_settings(tmp_path, monkeypatch):
     # mallen följer med paketet (i hjulet ligger den under analys/_jupyter/)
     assert app.JUPYTER.parent == Path(app.__file__).parent
     assert (app.JUPYTER / "voila" / "templates" / "analys" / "conf.json").is_file()
+
+
+def test_installed_wheel_serves_app_and_lab_with_the_settings_outside_the_repo(tmp_path):
+    """Hjulet installerat i en ny miljö: `analys app` har den svenska mallen och `analys lab`
+    sparkroken, i en mapp från `analys ny` utanför repot (inget läses ur repots jupyter/)."""
+    import shutil
+
+    import requests
+
+    from tests.webb import ROT
+
+    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+    r = subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path / "dist"), str(ROT)], capture_output=True)
+    assert r.returncode == 0, r.stderr
+    hjul = next((tmp_path / "dist").glob("analys-*.whl"))
+    miljo = tmp_path / "miljo"
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(miljo)], check=True)
+    r = subprocess.run([uv, "pip", "install", "--quiet", "--python", str(miljo / "bin" / "python"), str(hjul)])
+    assert r.returncode == 0
+    analys = str(miljo / "bin" / "analys")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANALYS_", "VIRTUAL_ENV", "CONDA"))}
+    env["PATH"] = f"{miljo / 'bin'}{os.pathsep}{env['PATH']}"
+    assert subprocess.run([analys, "ny", "lan24", "--lan", "24"], cwd=tmp_path, env=env).returncode == 0
+    mapp = tmp_path / "lan24"
+    jupyter = tmp_path / "jupyter"
+    env.update(JUPYTER_RUNTIME_DIR=str(jupyter / "runtime"), JUPYTER_CONFIG_DIR=str(jupyter / "config"))
+    port = ledig_port()
+    bas = f"http://127.0.0.1:{port}"
+    klar = f"{bas}/voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json"
+    with server([analys, "app", "--port", str(port)], klar, mapp, env, tmp_path / "app.log"):
+        text = requests.get(f"{bas}/", timeout=120).content.decode("utf-8")
+        assert "<title>Utforska kostnaderna</title>" in text and "Laddar …" in text and "Running " not in text
+    port = ledig_port()
+    bas = f"http://127.0.0.1:{port}"
+    flaggor = ["--no-browser", "--IdentityProvider.token=", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"]
+    with server([analys, "lab", "--port", str(port), "--", *flaggor], f"{bas}/lab", mapp, env, tmp_path / "lab.log"):
+        s = requests.Session()
+        s.get(f"{bas}/lab", timeout=10)
+        nb = json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
+        kod = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        kod["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "utdata\n"}]
+        kod["execution_count"] = 3
+        svar = s.put(
+            f"{bas}/api/contents/notebooks/utforska.ipynb",
+            headers={"X-XSRFToken": s.cookies["_xsrf"]},
+            json={"type": "notebook", "format": "json", "content": nb},
+            timeout=10,
+        )
+        assert svar.status_code == 200, svar.text
+        sparad = json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in sparad["cells"] if "outputs" in c)

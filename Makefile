@@ -65,18 +65,14 @@ benchmark: $(STAMPEL)-dev
 	$(BIN)/python benchmarks/rapporter.py
 	$(BIN)/python benchmarks/app.py
 
-# JupyterLab i projektets rot med utforskaren öppen. Notebooks sparas utan utdata (se
-# jupyter/jupyter_server_config.py), så notebooks/ förblir ren. Som root behövs --allow-root.
+# JupyterLab i projektets rot med utforskaren öppen, och utforskaren som en sida utan kod (Voilà):
+# `analys lab` och `analys app`, som också fungerar i en analys-mapp utanför repot. Notebooks sparas
+# utan utdata, så notebooks/ förblir ren; som root läggs --allow-root till.
 lab: $(STAMPEL)
-	@ROOTFLAGGA=""; if [ "$$(id -u)" = 0 ]; then \
-	  echo "analys: du kör som root; JupyterLab startas med --allow-root." >&2; ROOTFLAGGA=--allow-root; fi; \
-	exec $(BIN)/jupyter lab notebooks/utforska.ipynb --ServerApp.root_dir="$(CURDIR)" \
-	  --config=jupyter/jupyter_server_config.py --port=$(LAB_PORT) $$ROOTFLAGGA $(LAB_FLAGS)
+	exec $(BIN)/analys lab --port=$(LAB_PORT) -- $(LAB_FLAGS)
 
-# Utforskaren som en sida utan kod (Voilà), för den som inte vill se en notebook.
 app: $(STAMPEL)
-	@echo "analys: utforskaren på http://127.0.0.1:$(APP_PORT)/ (avsluta med Ctrl-C)" >&2
-	exec $(BIN)/voila notebooks/utforska.ipynb --port=$(APP_PORT) --no-browser --Voila.ip=127.0.0.1 $(APP_FLAGS)
+	exec $(BIN)/analys app --port=$(APP_PORT) -- $(APP_FLAGS)
 
 # Ta bort utdata ur notebooks/ (notebooks checkas in utan utdata).
 rensa: $(STAMPEL)

@@ -1,5 +1,5 @@
 """Utforskaren i webbläsaren: tid från att ett reglage flyttas till att summan och diagrammet är
-omritade, mätt i headless Chromium mot Voilà (samma sida som `make app`).
+omritade, mätt i headless Chromium mot Voilà (samma sida som `analys app` och `make app`).
 
     python benchmarks/app.py [antal ändringar, standard 40]
 
@@ -35,12 +35,12 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     if chromium() is None:
         sys.exit("chromium saknas (apt-get install chromium)")
-    voila = Path(sys.executable).parent / "voila"
+    analys = Path(sys.executable).parent / "analys"
     port = ledig_port()
     bas = f"http://127.0.0.1:{port}"
     klar = f"{bas}/voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json"
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [str(voila), "notebooks/utforska.ipynb", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"]
+        cmd = [str(analys), "app", f"--port={port}"]
         with (
             server(cmd, klar, ROT, None, Path(tmp) / "voila.log") as (_, start),
             webblasare(viewport={"width": 1280, "height": 900}) as sida,

@@ -32,6 +32,7 @@ LAGER = {
     "analys.kommandon": 8,
     "analys.utforska": 8,
     "analys.app": 8,
+    "analys.scenariofil": 7.5,
     "analys.cli": 9,
     "analys.__main__": 10,
 }

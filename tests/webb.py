@@ -1,5 +1,6 @@
 """Hjälp för testerna som startar JupyterLab och Voilà och kör en riktig webbläsare (Debians
-headless Chromium via Playwright). Används av tests/test_planerare.py och benchmarks/app.py."""
+headless Chromium via Playwright). Används av tests/test_planerare.py, tests/test_app.py och
+benchmarks/app.py."""
 
 from __future__ import annotations
 

@@ -250,7 +250,31 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--lan", metavar="KOD", required=True, help="länskod, t.ex. 13 för Hallands län")
     n.add_argument("--namn", metavar="NAMN", help="namnet i rapporterna (standard: RSS och länets namn)")
     n.set_defaults(run=run_ny)
+
+    for namn, vad, port in (
+        ("app", "utforskaren som en webbsida utan kod (Voilà)", 8866),
+        ("lab", "JupyterLab med utforskaren öppen", 8888),
+    ):
+        j = sub.add_parser(
+            namn,
+            help=f"starta {vad}",
+            description=(
+                f"Starta {vad} i den analys-mapp du står i, med mappens data (data/, notebooks/). "
+                "Flaggor efter -- går direkt till Jupyter."
+            ),
+            epilog=f"Exempel: analys {namn} --port {port + 1}\n         analys {namn} -- --no-browser",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        j.add_argument("--port", metavar="PORT", type=int, help=f"porten (standard {port})")
+        j.add_argument("jupyterflaggor", metavar="FLAGGOR", nargs="*", help="flaggor till Jupyter, efter --")
+        j.set_defaults(run=run_app, vad=namn)
     return p
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from analys import app
+
+    return app.starta(args.vad, args.port, args.jupyterflaggor)
 
 
 def run_ny(args: argparse.Namespace) -> int:

@@ -121,6 +121,11 @@ def kontrollera(underlag: str | Path | None) -> Path:
     return mal
 
 
+def _poster(df: pd.DataFrame) -> list[tuple]:
+    """Raderna på bladet Fakturor som jämförbara värden (kommunkod, kommun, datum, belopp, avser)."""
+    return [(str(a), str(b), c, int(d), str(e)) for a, b, c, d, e in df[KOLUMNER["fakturor"]].itertuples(index=False)]
+
+
 def bokfor(fk: Fakturering, underlag: str | Path | None = None) -> Bokforing:
     """Bokför fakturorna i `fk` (en rad per faktura, nettot, i mallens kolumner) på underlaget som
     de räknades på. Vägrar (AnalysError, filen orörd) om en referens redan står där, om underlaget
@@ -142,7 +147,7 @@ def bokfor(fk: Fakturering, underlag: str | Path | None = None) -> Bokforing:
             f"är redan {'bokförd' if len(redan) == 1 else 'bokförda'} på bladet Fakturor; en referens bokförs bara "
             "en gång. Inget har ändrats. Kör analys faktura igen för det som återstår."
         )
-    if not nu.equals(fk.underlag.fakturor):
+    if _poster(nu) != _poster(fk.underlag.fakturor):
         raise AnalysError(
             f"{fk.underlag.kalla}: bladet Fakturor har ändrats sedan fakturorna räknades; inget har ändrats. "
             "Kör analys faktura igen."
@@ -151,8 +156,7 @@ def bokfor(fk: Fakturering, underlag: str | Path | None = None) -> Bokforing:
     def skriv(tmp: Path) -> None:
         (_skriv_csv if path.is_dir() else _skriv_xlsx)(mal, tmp, rader)
         efter = _las_tillbaka(path, tmp, fk)
-        vantat = pd.concat([nu, rader.astype(nu.dtypes.to_dict())], ignore_index=True)
-        if not efter.reset_index(drop=True).equals(vantat):
+        if _poster(efter) != _poster(nu) + _poster(rader):
             raise AnalysError(
                 f"{fk.underlag.kalla}: den nya filen lästes inte tillbaka med just de nya fakturorna; inget har "
                 "ändrats. Det är ett fel i analys; hör av dig med filen."

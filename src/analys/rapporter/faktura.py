@@ -99,7 +99,7 @@ def to_tabell(
     if fakturor is not None:
         kredit = int((fakturor["slag"] == "kreditfaktura").sum())
         varav = f", varav {kredit} {'kreditfaktura' if kredit == 1 else 'kreditfakturor'}" if kredit else ""
-        ut += ["", f"Fakturor: {len(fakturor)}{varav}."]
+        ut += ["", f"Fakturor: {len(fakturor)}{varav}." if len(fakturor) else "Inget att fakturera."]
     if ingen_faktura:
         ut.append(f"Ingen faktura (raderna tar ut varandra, inget att betala): {', '.join(ingen_faktura)}.")
     if pott_vantar:

@@ -190,7 +190,9 @@ def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
         rubriker=rubriker_for(rorligt.columns, {k: v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()}),
         rubrik="Kursavgifter och utbildarpott per kommun",
         slag=dict.fromkeys(kol, "utfall"),
-        fotnot="Ej rapporterat = dagarna är inte ifyllda än i underlaget" if f.underlag.aktivitet_ej_rapporterad else "",
+        fotnot="Ej rapporterat = dagarna är inte ifyllda än i underlaget"
+        if f.underlag.aktivitet_ej_rapporterad
+        else "",
     )
     kr = ["fast_kostnad", "avgifter", "pott_tillbaka", "netto", "fakturerat", "aterstar"]
     t3 = html_tabell(

@@ -109,7 +109,7 @@ def berakna(
         fakturor=compute_fakturanetto(df),
         korning=compute_korning(u.fakturor["avser"], a.ar) if u is not None else 1,
         varningar=varningar,
-        pott_vantar=compute_pott_vantar(u, slutlig) if u is not None else (),
+        pott_vantar=compute_pott_vantar(u, slutlig) if u is not None and u.aktivitet["deltagardagar"].sum() else (),
         slutlig=slutlig,
         underlagsfil=Path(underlag) if underlag else None,
         ingen_faktura=tuple(alla.loc[~alla["kommunkod"].isin(df["kommunkod"]), "kommun"]),

@@ -247,6 +247,9 @@ def test_pasting_the_workbook_rows_onto_the_template_reads_back(cli, mall, tmp_p
     kalla = load_workbook(ut)["Fakturor"]
     wb = load_workbook(mall)
     assert [c.value for c in kalla[5]][:5] == [c.value for c in wb["Fakturor"][1]]
+    # Mallens validering godtar en kreditfaktura (minus) i kolumnen Belopp.
+    (belopp,) = [dv for dv in wb["Fakturor"].data_validations.dataValidation if "D2" in str(dv.sqref)]
+    assert (belopp.type, belopp.operator, belopp.formula1) == ("whole", None, "-1000000000000")  # None = mellan
     for rad in kalla.iter_rows(min_row=6, max_row=20, max_col=5, values_only=True):
         wb["Fakturor"].append(rad)
     wb.save(mall)

@@ -63,6 +63,7 @@ def test_february_to_november_never_invoices_twice_and_sums_to_the_follow_up(cli
     # Februari: en tom mall; den fasta avgiften, 15 fakturor med körning 01, bokförda på bladet Fakturor.
     r = faktura(cli, mall, "2024-02-15", "--bokfor")
     assert r.rc == 0, r.err
+    assert "Summa (enligt avtal)" in r.out and "(avtal + utfall)" not in r.out  # bara fast kostnad
     assert "Bokförde 15 fakturor i " in r.err and "fore-bokforing-" in r.err
     feb = bokforda(mall)
     assert len(feb) == 15 and sum(f.belopp for f in feb) == 1_030_000
@@ -90,7 +91,7 @@ def test_february_to_november_never_invoices_twice_and_sums_to_the_follow_up(cli
     assert "Netto (avtal + utfall), kreditfaktura 2024-K2062-02: återbetalas till kommunen" in tabell
     assert "Netto (avtal + utfall), faktura 2024-K2080-02" in tabell
     assert "Ingen faktura (raderna tar ut varandra, inget att betala): Vansbro." in tabell
-    assert "varav 1 kreditfaktura" in tabell
+    assert "varav 1 kreditfaktura" in tabell and "Summa (avtal + utfall)" in tabell
     r = faktura(cli, mall, "2024-11-15", "--bokfor", "--format", "csv")
     assert r.rc == 0, r.err
     rader = list(csv.DictReader(r.out.splitlines()))
@@ -204,6 +205,11 @@ def test_dates_on_the_fakturor_sheet_are_checked_the_same_way(cli, mall):
     r = faktura(cli, mall, "2024-11-15", "--format", "csv", "--tillat-datum")
     assert r.rc == 0 and "blad Fakturor: fakturan till Falun" in r.err
     assert "2080" not in {d["kommunkod"] for d in csv.DictReader(r.out.splitlines())}  # redan fakturerad
+    # Uppföljningen säger detsamma, som en varning.
+    from analys.rapporter.uppfoljning import describe
+
+    text = describe(uppfoljning("2024", mall)).replace("\xa0", " ")
+    assert "- Obs: underlag-2024.xlsx, blad Fakturor: fakturan till Falun (214 001 kr, Fast kostnad 2024) har " in text
 
 
 def test_blank_trainer_days_hold_the_pot_until_filled_or_slutlig(cli, mall):

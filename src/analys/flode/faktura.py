@@ -59,6 +59,18 @@ def fakturor(avtal: Avtal, fakturadatum: date, underlag: Underlag | None = None,
     return compute_fakturor(avtal, fakturadatum, fordelning, rorligt, fakturerat, korning)
 
 
+def bladets_datum(avtal: Avtal, underlag: Underlag) -> list[str]:
+    """Fakturor på bladet Fakturor (eller i fakturor.csv) daterade utanför avtalets period, som text."""
+    blad = f"blad {BLADNAMN['fakturor']}" if underlag.kalla.endswith(".xlsx") else "fakturor.csv"
+    ut = []
+    for r in underlag.fakturor.itertuples():
+        if v := compute_datumkontroll(avtal, r.fakturadatum, "fakturadatum"):
+            belopp = f"{int(r.belopp):,}".replace(",", " ")
+            vad = f"{r.kommun} ({belopp} kr, {r.avser or 'utan text'})"
+            ut.append(f"{underlag.kalla}, {blad}: fakturan till {vad} har {v}")
+    return ut
+
+
 def datumvarningar(avtal: Avtal, fakturadatum: date, underlag: Underlag | None, tillat_datum: bool) -> tuple[str, ...]:
     """Fakturadatumet och datumen på bladet Fakturor ska ligga i avtalets period. Ett datum utanför
     (men inom ett år från perioden) kräver `tillat_datum` och blir då en varning; längre bort är
@@ -67,12 +79,7 @@ def datumvarningar(avtal: Avtal, fakturadatum: date, underlag: Underlag | None, 
     if v := compute_datumkontroll(avtal, fakturadatum, "Fakturadatum", "--fakturadatum"):
         varningar.append(f"{v} (--fakturadatum)")
     if underlag is not None:
-        blad = f"blad {BLADNAMN['fakturor']}" if underlag.kalla.endswith(".xlsx") else "fakturor.csv"
-        for r in underlag.fakturor.itertuples():
-            if v := compute_datumkontroll(avtal, r.fakturadatum, "fakturadatum"):
-                belopp = f"{int(r.belopp):,}".replace(",", " ")
-                vad = f"{r.kommun} ({belopp} kr, {r.avser or 'utan text'})"
-                varningar.append(f"{underlag.kalla}, {blad}: fakturan till {vad} har {v}")
+        varningar += bladets_datum(avtal, underlag)
     if varningar and not tillat_datum:
         raise AnalysError(
             "; ".join(varningar) + ". Stämmer datumet, lägg till --tillat-datum; annars rätta det. Inget har skrivits."

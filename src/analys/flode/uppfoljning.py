@@ -17,6 +17,7 @@ from analys.berakning.uppfoljning import (
     compute_rorligt,
 )
 from analys.fel import AnalysError
+from analys.flode.faktura import bladets_datum
 from analys.flode.fordelning import avtalets_fordelning
 from analys.flode.spar import fil
 from analys.indata.avtal import load_avtal
@@ -36,6 +37,7 @@ class Uppfoljning:
     fordelning: pd.DataFrame
     position: pd.DataFrame
     slutlig: bool = False  # året är avslutat: tomma utbildardagar räknas som 0 och potten betalas ut
+    datumvarningar: tuple[str, ...] = ()  # fakturor på bladet Fakturor daterade utanför avtalets period
 
     @property
     def pahittat(self) -> bool:
@@ -69,6 +71,7 @@ def berakna(avtal: str | Path, underlag: str | Path, slutlig: bool = False) -> U
         fordelning=fordelning,
         position=compute_kommunposition(fordelning, rorligt, u),
         slutlig=slutlig,
+        datumvarningar=tuple(bladets_datum(a, u)),
     )
 
 

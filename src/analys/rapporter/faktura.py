@@ -23,9 +23,11 @@ CSV_KOLUMNER = ["kommunkod", "kommun", "avser", "belopp", "fakturadatum", "forfa
 
 
 def summaetikett(fk: Fakturering) -> str:
-    """Summan av fakturaraderna säger sin blandning: bara fast kostnad enligt avtal, eller även
-    kursavgifter och pott efter utfallet (raderna står ovanför, var och en med vad den avser)."""
-    return "Summa (avtal + utfall)" if fk.underlag is not None else "Summa (enligt avtal)"
+    """Summan av fakturaraderna säger sin blandning: bara fast kostnad enligt avtal (och avräkning av
+    det som redan fakturerats), eller även kursavgifter och pott efter utfallet (raderna står
+    ovanför, var och en med vad den avser)."""
+    utfall = fk.underlag is not None and fk.df["post"].isin(["kursavgifter", "pott"]).any()
+    return "Summa (avtal + utfall)" if utfall else "Summa (enligt avtal)"
 
 
 def markerade(fk: Fakturering) -> pd.DataFrame:

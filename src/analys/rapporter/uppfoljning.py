@@ -78,6 +78,8 @@ def _aktivitet_ej_rapporterad(f: Uppfoljning) -> str:
         )
     elif f.slutlig and f.underlag.aktivitet_ej_rapporterad:
         ut += "\n- Året är avslutat (slutlig): tomma dagar räknas som 0."
+    for varning in f.datumvarningar:
+        ut += f"\n- Obs: {varning}; stämmer datumet?"
     return ut
 
 

@@ -282,3 +282,19 @@ def test_a_backup_keeps_the_previous_file(cli, mall):
     assert kopia.read_bytes() == fore and kopia.suffix == ".xlsx"
     shutil.copyfile(kopia, mall)  # att ångra är att lägga tillbaka kopian
     assert read_underlag(mall, AVTAL).fakturor.empty
+
+
+def test_a_workbook_with_a_chart_is_not_rewritten(mall):
+    """openpyxl behåller inte diagram och bilder: bokföringen vägrar hellre än att tappa dem."""
+    from openpyxl.chart import BarChart, Reference
+
+    wb = load_workbook(mall)
+    diagram = BarChart()
+    diagram.add_data(Reference(wb["Summering"], min_col=2, min_row=1, max_row=6))
+    wb["Summering"].add_chart(diagram, "D2")
+    wb.save(mall)
+    fore = mall.read_bytes()
+    fk = flode_faktura.berakna("2024", date(2024, 2, 15), mall)
+    with pytest.raises(AnalysError, match=r"har diagram, bilder eller pivottabeller \(charts, drawings\)"):
+        bokforing.bokfor(fk, mall)
+    assert mall.read_bytes() == fore and not kopior(mall)

@@ -46,11 +46,25 @@ def _kopia(fil: Path) -> Path:
     raise AnalysError(f"Kan inte välja ett namn för kopian av {fil}; städa bland kopiorna bredvid den.")
 
 
+# Delar av en arbetsbok som openpyxl inte behåller när den sparar om den.
+_FORLORAS = ("xl/charts/", "xl/drawings/drawing", "xl/media/", "xl/pivotTables/", "xl/pivotCache/", "xl/vbaProject")
+
+
 def _skriv_xlsx(kalla: Path, mal: Path, rader: pd.DataFrame) -> None:
     """Lägg raderna under den sista ifyllda raden på bladet Fakturor; allt annat i arbetsboken
     (andra blad, formler, format, validering) lämnas som det är."""
+    import zipfile
+
     from openpyxl import load_workbook
 
+    with zipfile.ZipFile(kalla) as z:
+        forlorat = sorted({n.split("/")[1] for n in z.namelist() if n.startswith(_FORLORAS)})
+    if forlorat:
+        raise AnalysError(
+            f"{kalla.name} har diagram, bilder eller pivottabeller ({', '.join(forlorat)}), som inte finns kvar om "
+            "analys skriver i arbetsboken; inget har ändrats. Flytta dem till en annan fil, eller klistra in "
+            "raderna från bladet Fakturor i `analys faktura --format xlsx` för hand."
+        )
     wb = load_workbook(kalla)
     ws = wb[BLADNAMN["fakturor"]]
     antal = len(KOLUMNER["fakturor"])

@@ -190,7 +190,10 @@ def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
         kr=kol[2:],
         heltal=kol[:2],
         summa={"kommun": "Summa", **{k: int(rorligt[k].sum()) for k in kol}},
-        rubriker=rubriker_for(rorligt.columns, {k: v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()}),
+        rubriker=rubriker_for(  # nettot är en summa: det säger sitt slag också i rubriken
+            rorligt.columns,
+            {k: v if k == "netto_rorligt" else v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()},
+        ),
         rubrik="Kursavgifter och utbildarpott per kommun",
         slag=dict.fromkeys(kol, "utfall"),
         fotnot="Ej rapporterat = dagarna är inte ifyllda än i underlaget"

@@ -507,6 +507,8 @@ class Underlag:
     kalla: str
     kommuner: pd.DataFrame  # länets kommuner vid avtalets befolkningsdatum: kommunkod, kommun
     ej_rapporterat: tuple[str, ...] = ()  # utfallsposter utan belopp: "lon 2024" …
+    # aktivitetsrader med tomma dagar: (kommunkod, år, "deltagardagar" eller "utbildardagar")
+    aktivitet_ej_rapporterad: tuple[tuple[str, int, str], ...] = ()
     pahittat: bool = False  # underlaget är ett påhittat exempel (data/exempel/)
 
     @property

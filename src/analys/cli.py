@@ -176,9 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Fakturaunderlag: en rad per kommun med kommunens andel av de fasta kostnaderna, fakturadatum "
             "och förfallodatum (fakturadatum + avtalets betalningsvillkor). Med --underlag läggs kursavgifter "
-            "och utbildarpotten (kredit) till som egna rader."
+            "och utbildarpotten (kredit) till som egna rader och det som redan fakturerats dras av; varje kommun "
+            "får en faktura med referensen ÅR-KKOMMUNKOD-NN (NN = körningens löpnummer), och ett netto under 0 "
+            "är en kreditfaktura."
         ),
-        epilog="Exempel: analys faktura --avtal 2024 --fakturadatum 2024-02-15 --format csv",
+        epilog=(
+            "Exempel: analys faktura --avtal 2024 --fakturadatum 2024-02-15 --format csv\n"
+            "         analys faktura --avtal 2024 --underlag underlag-2024.xlsx --fakturadatum 2024-11-15 --bokfor"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fk.add_argument(
@@ -200,6 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
     fk.add_argument("--kommun", metavar="KOMMUN", help="bara en kommuns fakturor (kod eller namn)")
     fk.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
     fk.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    fk.add_argument(
+        "--bokfor",
+        action="store_true",
+        help="för in fakturorna på underlagets blad Fakturor (eller i fakturor.csv), med en kopia av den förra "
+        "filen; samma referens bokförs aldrig två gånger",
+    )
+    fk.add_argument(
+        "--tillat-datum",
+        action="store_true",
+        help="godta fakturadatum (och datum på bladet Fakturor) utanför avtalets period, högst ett år från den",
+    )
+    fk.add_argument(
+        "--slutlig",
+        action="store_true",
+        help="året är avslutat: tomma utbildardagar räknas som 0 och utbildarpotten krediteras",
+    )
     fk.set_defaults(run=run_faktura)
 
     m = sub.add_parser(
@@ -307,7 +328,19 @@ def run_faktura(args: argparse.Namespace) -> int:
 
     _check_output(args, (_fil(args.avtal), args.underlag))
     fakturadatum = varden.datum(args.fakturadatum, "--fakturadatum") if args.fakturadatum else date.today()
-    text = kommandon.faktura_utdata(args.format, args.ut, args.avtal, fakturadatum, args.underlag, args.kommun)
+    text = kommandon.faktura_utdata(
+        args.format,
+        args.ut,
+        args.avtal,
+        fakturadatum,
+        args.underlag,
+        args.kommun,
+        tillat_datum=args.tillat_datum,
+        slutlig=args.slutlig,
+        bokfor=args.bokfor,
+    )
+    if args.bokfor:
+        return 0  # utdata och bokföringen är redan skrivna
     return _write_output(args, text)
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from analys.fel import AnalysError
-from analys.filer import check_writable
+from analys.filer import check_writable, write_text_atomic
 from analys.flode import faktura as flode_faktura
 from analys.flode import fordelning as flode_fordelning
 from analys.flode import scenarier as flode_scenarier
@@ -76,19 +76,47 @@ def faktura_utdata(
     fakturadatum: date,
     underlag: Path | None = None,
     kommun: str | None = None,
+    tillat_datum: bool = False,
+    slutlig: bool = False,
+    bokfor: bool = False,
 ) -> str | None:
-    """`analys faktura`. Med `kommun` (kod eller namn) bara den kommunens rader."""
-    fk = flode_faktura.berakna(avtal, fakturadatum, underlag, kommun)
+    """`analys faktura`. Med `kommun` (kod eller namn) bara den kommunens rader; med `bokfor` förs
+    fakturorna in på underlagets blad Fakturor (eller i fakturor.csv) när utdata är skrivna, och
+    då skrivs utdata här och None returneras."""
+    import sys
+
+    from analys.flode import bokforing
+
+    if bokfor:
+        bokforing.kontrollera(underlag)
+    fk = flode_faktura.berakna(avtal, fakturadatum, underlag, kommun, tillat_datum, slutlig)
+    for varning in fk.varningar:
+        print(f"analys: obs: {varning} (godkänt med --tillat-datum).", file=sys.stderr)
     df = faktura.markerade(fk)
     summa = faktura.summaetikett(fk)
     if fk.pahittat and format == "csv":
         varna_pahittat()
+    text = None
     if format == "xlsx":
-        faktura.write_xlsx(df, fk.avtal, kallor.faktura_kallor(fk), ut, fk.pahittat, summa)
-        return None
-    if format == "excel-csv":
-        return faktura.to_excel_csv(df, fk.pahittat)
-    return faktura.to_csv(df) if format == "csv" else faktura.to_tabell(df, fk.avtal, fk.pahittat, summa)
+        faktura.write_xlsx(df, fk.avtal, kallor.faktura_kallor(fk), ut, fk.pahittat, summa, fk.fakturor)
+    elif format == "excel-csv":
+        text = faktura.to_excel_csv(df, fk.pahittat)
+    elif format == "csv":
+        text = faktura.to_csv(df)
+    else:
+        text = faktura.to_tabell(df, fk.avtal, fk.pahittat, summa, fk.fakturor, fk.ingen_faktura, fk.pott_vantar)
+    if not bokfor:
+        return text
+    # Utdata först (fakturorna som skickas), sedan bokföringen; en vägran lämnar underlaget orört.
+    if text is not None and ut is not None:
+        write_text_atomic(ut, text)
+    elif text is not None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if ut is not None:
+        print(f"Skrev {ut}", file=sys.stderr)
+    print(faktura.bokford_text(bokforing.bokfor(fk, underlag)), file=sys.stderr)
+    return None
 
 
 def skriv_mall(avtal: str, ut: Path, skriv_over: bool = False) -> None:

@@ -23,12 +23,20 @@ from analys.berakning.fordelning import largest_remainder
 from analys.fel import AnalysError
 
 
-def compute_rorligt(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
+def compute_pott_vantar(underlag: Underlag, slutlig: bool = False) -> tuple[int, ...]:
+    """År med aktivitetsrader där utbildardagarna är tomma (ej rapporterat): potten betalas inte ut
+    förrän de är ifyllda, eller förrän året är avslutat (`slutlig`: tomt räknas då som 0)."""
+    if slutlig:
+        return ()
+    return tuple(sorted({ar for _, ar, falt in underlag.aktivitet_ej_rapporterad if falt == "utbildardagar"}))
+
+
+def compute_rorligt(underlag: Underlag, avtal: Avtal, slutlig: bool = False) -> pd.DataFrame:
     """Per kommun: deltagardagar, avgifter, utbildardagar, pott_tillbaka, netto_rorligt.
 
     Potten fördelas efter utbildardagar med största-restmetoden och summerar exakt. Har ingen
     kommun utbildardagar stannar potten hos regionen (kolumnen pott_tillbaka blir 0) och det sägs
-    i `resultat`.
+    i `resultat`. Är utbildardagar ej rapporterade (`compute_pott_vantar`) betalas potten inte ut än.
     """
     if avtal.rorliga_kostnader is None:
         raise AnalysError("Avtalet anger inga rörliga kostnader (rorliga_kostnader saknas i avtalsfilen).")
@@ -39,7 +47,7 @@ def compute_rorligt(underlag: Underlag, avtal: Avtal) -> pd.DataFrame:
     df[["deltagardagar", "utbildardagar"]] = df[["deltagardagar", "utbildardagar"]].astype("int64")
     df["avgifter"] = df["deltagardagar"] * rk.avgift_per_deltagardag
     pott = int(df["deltagardagar"].sum()) * rk.till_pott_per_deltagardag
-    if pott and int(df["utbildardagar"].sum()):
+    if pott and int(df["utbildardagar"].sum()) and not compute_pott_vantar(underlag, slutlig):
         df["pott_tillbaka"] = np.array(
             largest_remainder(pott, list(df["utbildardagar"]), list(df["kommunkod"])), dtype=np.int64
         )
@@ -70,9 +78,10 @@ class Resultat:
     kostnader: int
     resultat: int  # intäkter − kostnader; > 0 överskott
     budget_fast: int
+    pott_vantar: tuple[int, ...] = ()  # år vars pott väntar på utbildardagar (ej rapporterat)
 
 
-def compute_resultat(underlag: Underlag, avtal: Avtal, rorligt: pd.DataFrame) -> Resultat:
+def compute_resultat(underlag: Underlag, avtal: Avtal, rorligt: pd.DataFrame, slutlig: bool = False) -> Resultat:
     kommunernas = avtal.belopp_kommuner
     region = avtal.total_kostnad - kommunernas
     avgifter = int(rorligt["avgifter"].sum())
@@ -93,6 +102,7 @@ def compute_resultat(underlag: Underlag, avtal: Avtal, rorligt: pd.DataFrame) ->
         kostnader=kostnader,
         resultat=intakter - kostnader,
         budget_fast=avtal.total_kostnad,
+        pott_vantar=compute_pott_vantar(underlag, slutlig) if pott else (),
     )
 
 

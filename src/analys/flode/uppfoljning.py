@@ -17,6 +17,7 @@ from analys.berakning.uppfoljning import (
     compute_rorligt,
 )
 from analys.fel import AnalysError
+from analys.flode.faktura import bladets_datum
 from analys.flode.fordelning import avtalets_fordelning
 from analys.flode.spar import fil
 from analys.indata.avtal import load_avtal
@@ -35,6 +36,8 @@ class Uppfoljning:
     resultat: Resultat
     fordelning: pd.DataFrame
     position: pd.DataFrame
+    slutlig: bool = False  # året är avslutat: tomma utbildardagar räknas som 0 och potten betalas ut
+    datumvarningar: tuple[str, ...] = ()  # fakturor på bladet Fakturor daterade utanför avtalets period
 
     @property
     def pahittat(self) -> bool:
@@ -43,9 +46,11 @@ class Uppfoljning:
         return self.underlag.pahittat or self.avtal.exempel
 
 
-def berakna(avtal: str | Path, underlag: str | Path) -> Uppfoljning:
+def berakna(avtal: str | Path, underlag: str | Path, slutlig: bool = False) -> Uppfoljning:
     """Läs avtalet och underlaget och räkna allt som uppföljningen visar. Ett helt tomt underlag
-    (inget ifyllt än) ger ett fel som säger det; fakturan för den fasta kostnaden kräver inget."""
+    (inget ifyllt än) ger ett fel som säger det; fakturan för den fasta kostnaden kräver inget.
+    Potten för ett år med tomma utbildardagar betalas inte ut förrän de är ifyllda, eller förrän
+    `slutlig` säger att året är avslutat."""
     a, avtalsfil = load_avtal(avtal)
     u = read_underlag(underlag, a)
     if u.tom:
@@ -54,7 +59,7 @@ def berakna(avtal: str | Path, underlag: str | Path) -> Uppfoljning:
             "fyll i det och kör uppföljningen igen. Fakturorna för den fasta kostnaden går att ta fram redan "
             f"nu: analys faktura --avtal {a.ar}."
         )
-    rorligt = compute_rorligt(u, a)
+    rorligt = compute_rorligt(u, a, slutlig)
     fordelning = avtalets_fordelning(a)
     return Uppfoljning(
         avtal=a,
@@ -62,9 +67,11 @@ def berakna(avtal: str | Path, underlag: str | Path) -> Uppfoljning:
         underlag=u,
         rorligt=rorligt,
         budget=compute_budget_utfall(u, a),
-        resultat=compute_resultat(u, a, rorligt),
+        resultat=compute_resultat(u, a, rorligt, slutlig),
         fordelning=fordelning,
         position=compute_kommunposition(fordelning, rorligt, u),
+        slutlig=slutlig,
+        datumvarningar=tuple(bladets_datum(a, u)),
     )
 
 

@@ -192,7 +192,7 @@ def _las_blad(path: Path) -> tuple[dict[str, list[tuple[int, list]]], str]:
     raise AnalysError(f"Underlaget {path} finns inte (ange en ifylld mall .xlsx eller en mapp med CSV-filer).")
 
 
-def _heltal(v, plats: str, tillat_tomt: bool = False) -> int | None:
+def _heltal(v, plats: str, tillat_tomt: bool = False, negativ: bool = False) -> int | None:
     if v is None or v == "":
         if tillat_tomt:
             return None
@@ -211,9 +211,9 @@ def _heltal(v, plats: str, tillat_tomt: bool = False) -> int | None:
     if not isinstance(v, int) or isinstance(v, bool):
         text = v.isoformat() if isinstance(v, date) else v
         raise AnalysError(f"{plats}: '{text}' är inte ett heltal; ange ett heltal ≥ 0.")
-    if v < 0:
+    if v < 0 and not negativ:
         raise AnalysError(f"{plats}: {v} är negativt; ange ett heltal ≥ 0.")
-    if v > MAX_HELTAL:
+    if abs(v) > MAX_HELTAL:
         raise AnalysError(f"{plats}: {v} är orimligt stort; högst {_MAX_TEXT}.")
     return v
 
@@ -263,17 +263,24 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
     raise AnalysError(f"{plats}, kolumn kommun: '{text}' är ingen kommun i länet.{tips}")
 
 
-def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> list[tuple]:
-    akt = []
+def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> tuple[list[tuple], list[tuple]]:
+    """Aktivitetsraderna, och (kommunkod, år, kolumn) för varje dag som inte är rapporterad än."""
+    akt, ej_akt = [], []
     sedda: dict[tuple, int] = {}
     for rad, v in rader:
         p = _plats(kalla, "aktivitet", rad)
         deltagare = _heltal(v[4], p + ", kolumn deltagardagar", True)
         utbildare = _heltal(v[5], p + ", kolumn utbildardagar", True)
         if deltagare is None and utbildare is None:
-            continue  # inte rapporterat än
+            try:  # inte rapporterat än: raden räknas inte, men sägs (en ofullständig tom rad hoppas över)
+                kod, ar = _kommun(v[0], v[1], kommuner, p)[0], kontrollera_ar(v[2], p)
+                ej_akt += [(kod, ar, "deltagardagar"), (kod, ar, "utbildardagar")]
+            except AnalysError:
+                pass
+            continue
         kod, namn = _kommun(v[0], v[1], kommuner, p)
         ar = kontrollera_ar(v[2], p + ", kolumn ar")
+        ej_akt += [(kod, ar, k) for k, x in (("deltagardagar", deltagare), ("utbildardagar", utbildare)) if x is None]
         resa = str(v[3]).strip() if v[3] not in (None, "") else ""
         nyckel = (kod, ar, resa)
         if nyckel in sedda:
@@ -283,7 +290,7 @@ def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> lis
             )
         sedda[nyckel] = rad
         akt.append((kod, namn, ar, resa, deltagare or 0, utbildare or 0))
-    return akt
+    return akt, ej_akt
 
 
 def _utfall(rader, kalla: str, kontrollera_ar) -> tuple[list[tuple], list[str]]:
@@ -321,7 +328,7 @@ def _fakturor(rader, kalla: str, kommuner: pd.DataFrame, avtal: Avtal) -> list[t
                 f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}; en faktura för avtalet "
                 f"ska vara daterad {forsta.isoformat()}–{sista.isoformat()}."
             )
-        belopp = _heltal(v[3], p + ", kolumn belopp")
+        belopp = _heltal(v[3], p + ", kolumn belopp", negativ=True)  # en kreditfaktura är negativ
         avser = str(v[4] or "")
         nyckel = (kod, datum, belopp, avser)
         if nyckel in sedda:
@@ -354,7 +361,7 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
             )
         return ar
 
-    akt = _aktivitet(blad["aktivitet"], kalla, kommuner, kontrollera_ar)
+    akt, ej_akt = _aktivitet(blad["aktivitet"], kalla, kommuner, kontrollera_ar)
     utf, ej = _utfall(blad["utfall"], kalla, kontrollera_ar)
     fakt = _fakturor(blad["fakturor"], kalla, kommuner, avtal)
     return Underlag(
@@ -366,6 +373,7 @@ def read_underlag(path: Path, avtal: Avtal) -> Underlag:
         kalla=kalla,
         kommuner=kommuner.reset_index(drop=True),
         ej_rapporterat=tuple(ej),
+        aktivitet_ej_rapporterad=tuple(ej_akt),
         pahittat=(data_dir() / "exempel").resolve() in (path.resolve(), *path.resolve().parents),
     )
 

@@ -44,7 +44,8 @@ def write_mall(avtal: Avtal, kommuner: pd.DataFrame, path: Path) -> None:
             "Mallen får vara delvis ifylld: en rad utan dagar eller utan belopp betyder att inget är rapporterat än.",
             "Aktivitet: en rad per kommun och år (och gärna per yrkesresa): deltagar- och utbildardagar, hela dagar.",
             f"Utfall: faktiska kostnader per år och kostnadspost ({', '.join(poster)}), hela kronor.",
-            "Fakturor: fakturor som redan skickats till kommunerna (datum ÅÅÅÅ-MM-DD, belopp i hela kronor).",
+            "Fakturor: fakturor som redan skickats till kommunerna (datum ÅÅÅÅ-MM-DD, belopp i hela kronor, en "
+            "kreditfaktura med minus); analys faktura --bokfor för in dem.",
             "Bladet Summering räknar summorna med formler.",
             "",
             f"Läs in: analys faktura --avtal {avtal.ar} --underlag DENNA_FIL.xlsx, eller uppföljningsrapporten.",
@@ -100,7 +101,9 @@ def write_mall(avtal: Avtal, kommuner: pd.DataFrame, path: Path) -> None:
                 ws.set_column(2, 2, 14, datumformat)
                 ws.set_column(3, 3, 16, kr)
                 ws.set_column(4, 4, 50)
-                ws.data_validation(1, 3, RADER - 1, 3, validering)
+                kredit = {**validering, "criteria": "between", "minimum": -(10**12), "maximum": 10**12}
+                kredit["error_message"] = "Ange hela kronor; en kreditfaktura skrivs med minus."
+                ws.data_validation(1, 3, RADER - 1, 3, {k: v for k, v in kredit.items() if k != "value"})
                 ws.data_validation(
                     1,
                     2,

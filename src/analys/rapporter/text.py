@@ -37,6 +37,11 @@ def resultat_text(resultat: Resultat) -> str:
         slut = "Intäkter och kostnader går jämnt upp."
     ej = resultat.pott - resultat.pott_utbetald
     pott = f" Potten {format_kr(resultat.pott)} har inte kunnat betalas ut (inga utbildardagar)." if ej else ""
+    if ej and resultat.pott_vantar:
+        pott = (
+            f" Potten {format_kr(resultat.pott)} är inte utbetald än: utbildardagar för "
+            f"{', '.join(map(str, resultat.pott_vantar))} är ej rapporterade; resultatet är preliminärt."
+        )
     return (
         f"Intäkter (avtal + utfall) {format_kr(resultat.intakter)}: fast finansiering enligt avtal "
         f"{format_kr(resultat.fast_finansiering)} och kursavgifter (utfall) {format_kr(resultat.avgifter)}; "

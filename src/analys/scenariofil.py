@@ -29,9 +29,9 @@ from analys.indata.antaganden import _sla_ihop, load_antaganden, read_scenarier
 from analys.indata.paths import visningsvag
 from analys.indata.yamlfil import read_yaml, validate
 from analys.rapporter.format import format_kr, format_procent
+from analys.rapporter.rubriker import NYCKELNAMN
 
 MAX_NAMN = 40
-NYCKELNAMN = {"befolkning": "efter folkmängd", "lika": "lika delar", "blandad": "blandad"}
 
 
 class ScenarietFinns(AnalysError):
@@ -74,6 +74,19 @@ def beskrivning(grund: Antaganden, ny: Antaganden, utgar_fran: str | None = None
     Varje ändrat värde blir en del, t.ex. "+0,25 tjänst per ny Yrkesresa"; utan ändringar
     "Som basantagandena".
     """
+    delar = [*_bemanning_och_index(grund, ny), *_roller_och_resor(grund, ny)]
+    if ny.nyckel != grund.nyckel or ny.nyckel_per_ar != grund.nyckel_per_ar:
+        delar.append(_nyckeltext(ny, utgar_fran))
+    if ny.samverkan != grund.samverkan:
+        besparing = format_procent(ny.samverkan.besparing, 0)
+        delar.append(f"samverkan: de fasta kostnaderna {besparing} lägre från {ny.samverkan.fran_ar}")
+    if not delar:
+        return "Som basantagandena" + (f" (scenariot {utgar_fran})" if utgar_fran else "")
+    text = "; ".join(delar)
+    return text[0].upper() + text[1:]
+
+
+def _bemanning_och_index(grund: Antaganden, ny: Antaganden) -> list[str]:
     delar = []
     if ny.bemanning.per_resa != grund.bemanning.per_resa:
         delar.append(f"+{_tal(ny.bemanning.per_resa)} tjänst per ny Yrkesresa")
@@ -85,6 +98,11 @@ def beskrivning(grund: Antaganden, ny: Antaganden, utgar_fran: str | None = None
                 "indexering per år: "
                 + ", ".join(f"{format_procent(v, 1)} från {a}" for a, v in sorted(ny.indexering.items()))
             )
+    return delar
+
+
+def _roller_och_resor(grund: Antaganden, ny: Antaganden) -> list[str]:
+    delar = []
     grundroller = {r.id: r for r in grund.roller}
     for r in ny.roller:
         g = grundroller.get(r.id)
@@ -96,23 +114,18 @@ def beskrivning(grund: Antaganden, ny: Antaganden, utgar_fran: str | None = None
         if g is None or g.start != r.start:
             fore = f" i stället för {g.start}" if g else ""
             delar.append(f"Yrkesresa {r.nr} lanseras {r.start}{fore}")
-    if ny.nyckel != grund.nyckel or ny.nyckel_per_ar != grund.nyckel_per_ar:
-        nycklar = {ny.nyckel_ar(a).model_dump_json() for a in [ny.basar, *ny.nyckel_per_ar]}
-        if len(nycklar) == 1:
-            n = ny.nyckel
-            text = NYCKELNAMN[n.nyckel.value]
-            if n.nyckel.value == "blandad":
-                text += f" ({format_procent(n.fast_andel, 0)} lika)"
-            delar.append(f"fördelning {text}")
-        else:
-            delar.append("fördelningsnyckel som i scenariot" + (f" {utgar_fran}" if utgar_fran else ""))
-    if ny.samverkan != grund.samverkan:
-        besparing = format_procent(ny.samverkan.besparing, 0)
-        delar.append(f"samverkan: de fasta kostnaderna {besparing} lägre från {ny.samverkan.fran_ar}")
-    if not delar:
-        return "Som basantagandena" + (f" (scenariot {utgar_fran})" if utgar_fran else "")
-    text = "; ".join(delar)
-    return text[0].upper() + text[1:]
+    return delar
+
+
+def _nyckeltext(ny: Antaganden, utgar_fran: str | None) -> str:
+    nycklar = {ny.nyckel_ar(a).model_dump_json() for a in [ny.basar, *ny.nyckel_per_ar]}
+    if len(nycklar) > 1:
+        return "fördelningsnyckel som i scenariot" + (f" {utgar_fran}" if utgar_fran else "")
+    n = ny.nyckel
+    text = NYCKELNAMN[n.nyckel.value]
+    if n.nyckel.value == "blandad":
+        text += f" ({format_procent(n.fast_andel, 0)} lika)"
+    return f"fördelning {text}"
 
 
 # --- YAML som text ---------------------------------------------------------------------------------

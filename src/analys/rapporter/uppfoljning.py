@@ -24,8 +24,6 @@ ROR_UTFALL = {
     "pott_tillbaka": "Pott tillbaka (utfall)",
     "netto_rorligt": "Netto (utfall)",
 }
-# I HTML står slaget som märke vid kolumnen; nettot säger det också i rubriken.
-ROR_HTML = {k: v if k == "netto_rorligt" else v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()}
 STALLNING = {
     "fast_kostnad": "Fast kostnad (enligt avtal)",
     "avgifter": "Kursavgifter (utfall)",
@@ -49,17 +47,53 @@ def describe(f: Uppfoljning) -> str:
     ej = ""
     if f.underlag.ej_rapporterat:
         ej = f"\n- Ej rapporterat än: {', '.join(_postnamn(p) for p in f.underlag.ej_rapporterat)}."
+    ej += _aktivitet_ej_rapporterad(f)
     return (
         f"Uppföljning av **{avtal.namn}** ({format_datum(avtal.period.fran)}–{format_datum(avtal.period.till)}).\n\n"
         f"- Kursaktivitet (utfall): **{format_tal(int(rorligt['deltagardagar'].sum()))} deltagardagar**, "
         f"{format_kr(resultat.avgifter)} i kursavgifter.\n"
-        f"- Utbildarpotten: {format_kr(resultat.pott)}, fördelad på {len(utbildare)} kommuner efter "
-        f"{format_tal(int(rorligt['utbildardagar'].sum()))} utbildardagar.\n"
+        f"- Utbildarpotten: {format_kr(resultat.pott)}, {'att fördela' if resultat.pott_vantar else 'fördelad'} på "
+        f"{len(utbildare)} kommuner efter {format_tal(int(rorligt['utbildardagar'].sum()))} utbildardagar"
+        f"{' hittills' if resultat.pott_vantar else ''}.\n"
         f"- Kostnader (utfall): {format_kr(resultat.utfall)}. Budgeten är avtalets fasta kostnad, "
         f"{format_kr(resultat.budget_fast)} ({roller}), som ska täcka lön, OH, resor och utrustning; "
         f"kurskostnaderna täcks av kursavgifterna.{ej}\n"
         f"- {resultat_text(resultat)}"
     )
+
+
+def _aktivitet_ej_rapporterad(f: Uppfoljning) -> str:
+    """Kommuner med tomma aktivitetsrader, och potten som väntar på utbildardagarna."""
+    namn = dict(zip(f.underlag.kommuner["kommunkod"], f.underlag.kommuner["kommun"], strict=True))
+    ut = ""
+    for falt in ("deltagardagar", "utbildardagar"):
+        kommuner = sorted({namn[k] for k, _, x in f.underlag.aktivitet_ej_rapporterad if x == falt})
+        if kommuner:
+            ut += f"\n- {falt.capitalize()} ej rapporterat än: {', '.join(kommuner)}."
+    if f.resultat.pott_vantar:
+        ar = ", ".join(map(str, f.resultat.pott_vantar))
+        ut += (
+            f"\n- Utbildarpotten {ar} ({format_kr(f.resultat.pott)}) betalas inte ut förrän utbildardagarna är "
+            "ifyllda för alla kommuner, eller förrän året är avslutat (parametern `slutlig`, `analys faktura "
+            "--slutlig`; tomma dagar räknas då som 0)."
+        )
+    elif f.slutlig and f.underlag.aktivitet_ej_rapporterad:
+        ut += "\n- Året är avslutat (slutlig): tomma dagar räknas som 0."
+    for varning in f.datumvarningar:
+        ut += f"\n- Obs: {varning}; stämmer datumet?"
+    return ut
+
+
+def rorligt_visning(f: Uppfoljning) -> pd.DataFrame:
+    """Kursavgifter och pott per kommun, med "ej rapporterat" för dagar som är tomma i underlaget
+    (och "… + ej rapporterat" när kommunen har både ifyllda och tomma rader)."""
+    d = f.rorligt.astype(object)
+    tomma = {(k, x) for k, _, x in f.underlag.aktivitet_ej_rapporterad}
+    for i, r in f.rorligt.iterrows():
+        for falt in ("deltagardagar", "utbildardagar"):
+            if (r["kommunkod"], falt) in tomma and not f.slutlig:
+                d.at[i, falt] = f"{format_tal(int(r[falt]))} + ej rapporterat" if r[falt] else "ej rapporterat"
+    return d
 
 
 def _postnamn(text: str) -> str:
@@ -88,7 +122,7 @@ def write_workbook(f: Uppfoljning, kallor: Kallor, path: Path) -> None:
     )
     position = f.position.rename(columns=rubriker_for(f.position.columns, STALLNING, kort=False))
     kr_pos = [c for c in position.columns if c not in ("Kommunkod", "Kommun")]
-    rorligt = f.rorligt.rename(columns=rubriker_for(f.rorligt.columns, ROR_UTFALL, kort=False))
+    rorligt = rorligt_visning(f).rename(columns=rubriker_for(f.rorligt.columns, ROR_UTFALL, kort=False))
     budget = _budget_visning(f.budget).rename(columns={"kostnadspost": "Kostnadspost", "utfall": "Utfall"})
     blad = [
         Blad(
@@ -103,6 +137,7 @@ def write_workbook(f: Uppfoljning, kallor: Kallor, path: Path) -> None:
         Blad(
             namn="Kursavgifter och pott",
             titel="Kursavgifter och utbildarpott per kommun (utfall)",
+            not_text="Ej rapporterat = dagarna är inte ifyllda än i underlaget (räknas som 0 tills de är det).",
             df=rorligt,
             kr=[ROR_UTFALL[k] for k in ("avgifter", "pott_tillbaka", "netto_rorligt")],
             heltal=[ROR_UTFALL[k] for k in ("deltagardagar", "utbildardagar")],
@@ -151,13 +186,19 @@ def html_tables(f: Uppfoljning) -> tuple[str, str, str]:
     )
     kol = ["deltagardagar", "utbildardagar", "avgifter", "pott_tillbaka", "netto_rorligt"]
     t2 = html_tabell(
-        rorligt,
+        rorligt_visning(f),
         kr=kol[2:],
         heltal=kol[:2],
         summa={"kommun": "Summa", **{k: int(rorligt[k].sum()) for k in kol}},
-        rubriker=rubriker_for(rorligt.columns, ROR_HTML),
+        rubriker=rubriker_for(  # nettot är en summa: det säger sitt slag också i rubriken
+            rorligt.columns,
+            {k: v if k == "netto_rorligt" else v.removesuffix(" (utfall)") for k, v in ROR_UTFALL.items()},
+        ),
         rubrik="Kursavgifter och utbildarpott per kommun",
         slag=dict.fromkeys(kol, "utfall"),
+        fotnot="Ej rapporterat = dagarna är inte ifyllda än i underlaget"
+        if f.underlag.aktivitet_ej_rapporterad
+        else "",
     )
     kr = ["fast_kostnad", "avgifter", "pott_tillbaka", "netto", "fakturerat", "aterstar"]
     t3 = html_tabell(

@@ -128,11 +128,11 @@ def test_stopping_children_leaves_reaping_to_multiprocessing():
     processpoolen trodde sedan att de levde för alltid (Python väntade på dem vid avslutningen)."""
     import multiprocessing
 
-    from analys.rapporter.korning import _stoppa_processer
+    from analys.korning.pool import stoppa_processer
 
     barn = multiprocessing.get_context("fork").Process(target=_sov)
     barn.start()
-    _stoppa_processer()
+    stoppa_processer()
     slut = time.monotonic() + 5
     while barn.is_alive() and time.monotonic() < slut:
         time.sleep(0.05)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analys.indata.rapportfil import load_korningar, notebook_parameters, slug
+from analys.korning.rapportfil import load_korningar, notebook_parameters, slug
 
 ROT = Path(__file__).resolve().parents[1]
 
@@ -315,7 +315,7 @@ def test_pdf_is_written_even_with_a_long_tmpdir(tmp_path, monkeypatch):
     _kravs("chromium")
     import tempfile
 
-    from analys.rapporter.korning import skriv_pdf
+    from analys.korning.pdf import skriv_pdf
 
     lang = tmp_path / ("mycket-lang-mapp-" * 6)
     lang.mkdir()

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analys.indata.antaganden import read_scenarier
-from analys.indata.rapportfil import load_korningar
+from analys.korning.rapportfil import load_korningar
 from analys.rapporter.fordelning import build_fordelning
 from analys.rapporter.tabeller import PAHITTAT
 

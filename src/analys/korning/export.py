@@ -34,6 +34,19 @@ MOBIL = """<style>
 """
 
 
+# Vid utskrift: en rubrik och texten som inleder en tabell eller ett diagram står på samma sida
+# som början av det de inleder. Rubriken är en egen markdowncell och den inledande texten en
+# egen utdata före tabellen i nästa cell, så `break-after: avoid` på rubriken (tabeller.STIL)
+# räcker inte: sidbrytningen hamnade annars mellan texten och tabellen.
+HALL_IHOP = """<style>
+@media print {
+  .jp-MarkdownCell:has(h1, h2, h3, h4) {break-after: avoid;}
+  .jp-OutputArea-child:has(> .jp-RenderedMarkdown):not(:last-child) {break-after: avoid;}
+}
+</style>
+"""
+
+
 def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str:
     """Fristående HTML utan kodceller och prompter; inga skript hämtas utifrån. Sidans titel är
     rapportens rubrik (med "PÅHITTAT EXEMPEL" först om underlaget är påhittat); vid utskrift står
@@ -57,7 +70,7 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     tillagg = (
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<style>@media print {{ @page {{ @top-left {{ content: "{html.escape(sidhuvud)}"; '
-        "font-size: 8pt; color: #333; } } }}</style>\n" + MOBIL
+        "font-size: 8pt; color: #333; } } }}</style>\n" + MOBIL + HALL_IHOP
     )
     body = body.replace("</head>", tillagg + "</head>", 1)
     body = hela_tal(body)

@@ -35,7 +35,7 @@ def _tom_notebook(riktig: Path, mal: Path) -> None:
     parametrar = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
     nb["cells"] = [
         parametrar,
-        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+        {"cell_type": "code", "id": "tom-arbetsbok", "metadata": {}, "execution_count": None, "outputs": [],
          "source": "from pathlib import Path\nPath(ut_dir, f'{rapportnamn}.xlsx').write_bytes(b'')"},
     ]  # fmt: skip
     mal.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")

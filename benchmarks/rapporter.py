@@ -41,17 +41,24 @@ def _tom_notebook(riktig: Path, mal: Path) -> None:
     mal.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
-def _kor(korningar, ut: Path, jobb: int, pdf_med: bool) -> float:
+def _kor(korningar, ut: Path, jobb: int, pdf_med: bool) -> tuple[float, float]:
+    """Väggtid och processortid (alla processer körningen startade: arbetsprocesser, kärnor,
+    webbläsare) i sekunder. Processortiden påverkas mindre av annat som körs på maskinen."""
+    import resource
+
     from analys.korning.pool import run_all
 
+    fore = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with open(os.devnull, "w") as tyst:
         utfall = run_all(korningar, ut, jobb, strom=tyst, pdf_med=pdf_med)
     sekunder = time.perf_counter() - start
+    efter = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (efter.ru_utime + efter.ru_stime) - (fore.ru_utime + fore.ru_stime)
     fel = [f"{u.namn}: {u.fel}" for u in utfall if not u.ok]
     if fel:
         sys.exit("misslyckades:\n" + "\n".join(fel))
-    return sekunder
+    return sekunder, cpu
 
 
 def _celltider(ut: Path, antal: int) -> list[tuple[float, int, str]]:
@@ -110,14 +117,17 @@ def main() -> None:
 
     n = len(riktiga)
     sv = lambda x: f"{x:.1f}".replace(".", ",")  # noqa: E731
+    tider = lambda t: f"{sv(t[0])} s (processortid {sv(t[1])} s)"  # noqa: E731
     print(f"{n} rapporter, {args.jobb} arbetsprocesser, samma körning (analys.korning) varje gång:")
-    print(f"  golvet, en tom notebook per rapport (kärna, papermill, HTML): {sv(golv)} s")
-    print(f"  rapporterna utan PDF:                                       {sv(utan_pdf)} s")
+    print(f"  golvet, en tom notebook per rapport (kärna, papermill, HTML): {tider(golv)}")
+    print(f"  rapporterna utan PDF:                                         {tider(utan_pdf)}")
     if med_pdf is not None:
-        print(f"  rapporterna med PDF (en öppen webbläsare per arbetsprocess): {sv(med_pdf)} s")
-    print(f"kvot rapporter utan PDF / golvet: {_kvot(utan_pdf, golv, MAL_GOLV)}")
+        print(f"  rapporterna med PDF (en öppen webbläsare per arbetsprocess):  {tider(med_pdf)}")
+    print(f"kvot rapporter utan PDF / golvet: {_kvot(utan_pdf[0], golv[0], MAL_GOLV)}")
+    print(f"  i processortid:                 {_kvot(utan_pdf[1], golv[1], MAL_GOLV)}")
     if med_pdf is not None:
-        print(f"kvot med PDF / utan PDF:          {_kvot(med_pdf, utan_pdf, MAL_PDF)}")
+        print(f"kvot med PDF / utan PDF:          {_kvot(med_pdf[0], utan_pdf[0], MAL_PDF)}")
+        print(f"  i processortid:                 {_kvot(med_pdf[1], utan_pdf[1], MAL_PDF)}")
     else:
         print("ingen PDF-mätning: Chromium är inte installerat (apt-get install chromium)")
     print(f"Resten av tiden, de {len(celler)} långsammaste cellerna (papermills tid per cell, summerat):")

@@ -1,56 +1,139 @@
-"""Rapportkörningens tid mot golvet: lika många tomma notebooks körda med papermill, lika
-många samtidigt. `python benchmarks/rapporter.py` (skriver till en tillfällig katalog)."""
+"""Rapportkörningens tid mot golvet, och vad PDF:erna kostar.
+
+`python benchmarks/rapporter.py` kör rapportfilens alla rapporter tre gånger med samma körning
+(`analys.korning.pool.run_all`, lika många arbetsprocesser), i en tillfällig katalog:
+
+1. golvet: en tom notebook per rapport (samma namn och parametercell, en cell som skriver en tom
+   arbetsbok): kärnan, papermill och HTML-exporten, men inget att räkna eller visa;
+2. de riktiga rapporterna utan PDF;
+3. de riktiga rapporterna med PDF (en öppen webbläsare per arbetsprocess).
+
+Skriver tiderna, kvoterna mot målen (rapporter/golv ≤ 1,3; med PDF/utan PDF ≤ 1,2) och var
+resten av tiden går: de långsammaste cellerna, enligt papermills tid per cell.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import shutil
+import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import defaultdict
 from pathlib import Path
 
+MAL_GOLV = 1.3
+MAL_PDF = 1.2
 
-def _tom(args: tuple[str, str]) -> None:
-    import papermill as pm
 
-    nb, ut = args
+def _tom_notebook(riktig: Path, mal: Path) -> None:
+    """Samma parametercell som den riktiga notebooken, och en cell som skriver en tom arbetsbok
+    (körningen kräver `<rapportnamn>.xlsx`)."""
+    nb = json.loads(riktig.read_text(encoding="utf-8"))
+    parametrar = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    nb["cells"] = [
+        parametrar,
+        {"cell_type": "code", "id": "tom-arbetsbok", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "from pathlib import Path\nPath(ut_dir, f'{rapportnamn}.xlsx').write_bytes(b'')"},
+    ]  # fmt: skip
+    mal.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+
+
+def _kor(korningar, ut: Path, jobb: int, pdf_med: bool) -> tuple[float, float]:
+    """Väggtid och processortid (alla processer körningen startade: arbetsprocesser, kärnor,
+    webbläsare) i sekunder. Processortiden påverkas mindre av annat som körs på maskinen."""
+    import resource
+
+    from analys.korning.pool import run_all
+
+    fore = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
     with open(os.devnull, "w") as tyst:
-        stderr = os.dup(2)
-        os.dup2(tyst.fileno(), 2)
-        try:
-            pm.execute_notebook(nb, ut, parameters={"x": 1}, kernel_name="python3", progress_bar=False)
-        finally:
-            os.dup2(stderr, 2)
-            os.close(stderr)
+        utfall = run_all(korningar, ut, jobb, strom=tyst, pdf_med=pdf_med)
+    sekunder = time.perf_counter() - start
+    efter = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (efter.ru_utime + efter.ru_stime) - (fore.ru_utime + fore.ru_stime)
+    fel = [f"{u.namn}: {u.fel}" for u in utfall if not u.ok]
+    if fel:
+        sys.exit("misslyckades:\n" + "\n".join(fel))
+    return sekunder, cpu
+
+
+def _celltider(ut: Path, antal: int) -> list[tuple[float, int, str]]:
+    """De långsammaste cellerna (summerat över rapporterna från samma notebook): sekunder, antal
+    körningar, notebook och cellens första rad."""
+    summa: dict[str, float] = defaultdict(float)
+    antal_per: dict[str, int] = defaultdict(int)
+    for nb_fil in ut.glob("*/*.ipynb"):
+        nb = json.loads(nb_fil.read_text(encoding="utf-8"))
+        kalla = nb.get("metadata", {}).get("papermill", {}).get("input_path", nb_fil.name)
+        for cell in nb["cells"]:
+            tid = (cell.get("metadata", {}).get("papermill") or {}).get("duration")
+            if cell["cell_type"] != "code" or tid is None:
+                continue
+            rad = next((r for r in "".join(cell["source"]).splitlines() if r.strip()), "(tom)")
+            nyckel = f"{Path(kalla).name}: {rad[:70]}"
+            summa[nyckel] += tid
+            antal_per[nyckel] += 1
+    return sorted(((s, antal_per[k], k) for k, s in summa.items()), reverse=True)[:antal]
+
+
+def _kvot(a: float, b: float, mal: float) -> str:
+    kvot = a / b
+    return f"{kvot:.2f} (mål ≤ {mal}; {'nått' if kvot <= mal else 'inte nått'})".replace(".", ",")
 
 
 def main() -> None:
-    from analys.indata.rapportfil import load_korningar
-    from analys.rapporter.korning import run_all
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--jobb", type=int, default=os.cpu_count() or 1, help="arbetsprocesser (standard: kärnorna)")
+    p.add_argument("--celler", type=int, default=10, help="antal långsammaste celler att visa")
+    args = p.parse_args()
 
-    korningar = load_korningar()
-    jobb = os.cpu_count() or 1
-    with tempfile.TemporaryDirectory() as tmp:
-        tom = Path(tmp) / "tom.ipynb"
-        tom.write_text(json.dumps({
-            "cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x = 0",
-                       "outputs": [], "execution_count": None}],
-            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-            "nbformat": 4, "nbformat_minor": 4,
-        }))  # fmt: skip
-        start = time.perf_counter()
-        with ProcessPoolExecutor(jobb) as pool:
-            list(pool.map(_tom, [(str(tom), str(Path(tmp) / f"ut{i}.ipynb")) for i in range(len(korningar))]))
-        golv = time.perf_counter() - start
-        start = time.perf_counter()
-        with open(os.devnull, "w") as tyst:
-            utfall = run_all(korningar, Path(tmp) / "reports", jobb, strom=tyst)
-        rapporter = time.perf_counter() - start
-    assert all(u.ok for u in utfall), [u for u in utfall if not u.ok]
-    print(f"{len(korningar)} tomma notebooks med papermill, {jobb} åt gången: {golv:.1f} s")
-    print(f"{len(korningar)} rapporter (notebook + HTML + Excel), {jobb} åt gången: {rapporter:.1f} s")
-    print(f"kvot: {rapporter / golv:.2f}")
+    from analys.korning.pdf import chromium
+    from analys.korning.rapportfil import load_korningar
+
+    riktiga = load_korningar()
+    with tempfile.TemporaryDirectory(prefix="analys-bench-") as tmp:
+        tomma_nb = Path(tmp) / "notebooks"
+        tomma_nb.mkdir()
+        for nb in {k.notebook for k in riktiga}:
+            _tom_notebook(nb, tomma_nb / nb.name)
+        fore = os.environ.get("ANALYS_NOTEBOOKS")
+        os.environ["ANALYS_NOTEBOOKS"] = str(tomma_nb)
+        try:
+            tomma = load_korningar()
+            golv = _kor(tomma, Path(tmp) / "golv", args.jobb, pdf_med=False)
+        finally:
+            if fore is None:
+                os.environ.pop("ANALYS_NOTEBOOKS")
+            else:
+                os.environ["ANALYS_NOTEBOOKS"] = fore
+        utan_pdf = _kor(riktiga, Path(tmp) / "utan-pdf", args.jobb, pdf_med=False)
+        med_pdf = _kor(riktiga, Path(tmp) / "med-pdf", args.jobb, pdf_med=True) if chromium() else None
+        celler = _celltider(Path(tmp) / "utan-pdf", args.celler)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    n = len(riktiga)
+    sv = lambda x: f"{x:.1f}".replace(".", ",")  # noqa: E731
+    tider = lambda t: f"{sv(t[0])} s (processortid {sv(t[1])} s)"  # noqa: E731
+    print(f"{n} rapporter, {args.jobb} arbetsprocesser, samma körning (analys.korning) varje gång:")
+    print(f"  golvet, en tom notebook per rapport (kärna, papermill, HTML): {tider(golv)}")
+    print(f"  rapporterna utan PDF:                                         {tider(utan_pdf)}")
+    if med_pdf is not None:
+        # Processortiden räknas inte här: webbläsarens processer skördas av Playwrights drivrutin,
+        # och deras tid når inte alltid fram till den här processen.
+        print(f"  rapporterna med PDF (en öppen webbläsare per arbetsprocess):  {sv(med_pdf[0])} s")
+    print(f"kvot rapporter utan PDF / golvet: {_kvot(utan_pdf[0], golv[0], MAL_GOLV)}")
+    print(f"  i processortid:                 {_kvot(utan_pdf[1], golv[1], MAL_GOLV)}")
+    if med_pdf is not None:
+        print(f"kvot med PDF / utan PDF:          {_kvot(med_pdf[0], utan_pdf[0], MAL_PDF)}")
+    else:
+        print("ingen PDF-mätning: Chromium är inte installerat (apt-get install chromium)")
+    print(f"Resten av tiden, de {len(celler)} långsammaste cellerna (papermills tid per cell, summerat):")
+    for sek, antal, namn in celler:
+        print(f"  {sv(sek):>6} s  ×{antal:<3} {namn}")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ LAGER = {
     "analys.__main__": 10,
 }
 
+# Rapportämnena: körningen vet bara att en notebook skriver filer, inte vad de handlar om.
+AMNEN = ("fordelning", "scenarier", "kommunblad", "uppfoljning", "faktura", "mall")
+
 
 def _modulnamn(path: Path) -> str:
     delar = list(path.relative_to(PAKET.parent).with_suffix("").parts)
@@ -124,7 +127,7 @@ def graf() -> dict[str, set[str]]:
 
 
 def test_the_layers_are_packages():
-    for paket in ("indata", "berakning", "flode", "rapporter"):
+    for paket in ("indata", "berakning", "flode", "rapporter", "korning"):
         assert (PAKET / paket / "__init__.py").is_file(), paket
     assert (PAKET / "begrepp.py").is_file() and (PAKET / "fel.py").is_file()
 
@@ -137,6 +140,17 @@ def test_no_import_cycles(graf):
     assert cirklar(graf) == []
 
 
+def amnesimporter(graf: dict[str, set[str]]) -> list[str]:
+    """Importer från körningen av ett rapportämne."""
+    amnen = {f"analys.rapporter.{a}" for a in AMNEN}
+    return sorted(f"{a} → {b}" for a, mal in graf.items() if a.startswith("analys.korning") for b in mal & amnen)
+
+
+def test_the_batch_runner_imports_no_report_topic(graf):
+    assert any(a.startswith("analys.korning.") for a in graf)
+    assert amnesimporter(graf) == []
+
+
 def test_the_checks_catch_what_they_should():
     """Checkarna ovan kan slå fel: en uppåtimport, beräkning som läser indata och en cirkel."""
     graf = {
@@ -144,7 +158,9 @@ def test_the_checks_catch_what_they_should():
         "analys.berakning.fordelning": {"analys.indata.befolkning"},
         "analys.rapporter.a": {"analys.rapporter.b"},
         "analys.rapporter.b": {"analys.rapporter.a"},
+        "analys.korning.pool": {"analys.filer", "analys.rapporter.fordelning"},
     }
+    assert amnesimporter(graf) == ["analys.korning.pool → analys.rapporter.fordelning"]
     assert uppatimporter(graf) == [
         "analys.berakning.fordelning → analys.indata.befolkning (beräkningen läser inga filer)",
         "analys.indata.avtal → analys.rapporter.format",

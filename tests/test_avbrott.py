@@ -1,12 +1,14 @@
 """`analys rapport` avbruten på riktigt: Ctrl-C, SIGTERM, en dödad huvudprocess, en andra körning
-samtidigt och en arbetsprocess som dör. Varje test startar en riktig körning i en egen process."""
+samtidigt och en arbetsprocess som dör. Varje test startar en riktig körning i en egen process,
+med en liten rapportfil och en liten notebook (en rubrik, en paus, en tom arbetsbok) i stället
+för de riktiga rapporterna: det som prövas är körningen, inte rapporterna. PDF:en kontrolleras
+där Chromium finns."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +18,49 @@ from pathlib import Path
 import psutil
 import pytest
 
+from analys.korning.pdf import chromium
+
 ROT = Path(__file__).resolve().parents[1]
+
+
+def _cell(kod: str, parametrar: bool = False) -> dict:
+    metadata = {"tags": ["parameters"]} if parametrar else {}
+    return {"cell_type": "code", "metadata": metadata, "source": kod, "outputs": [], "execution_count": None}
+
+
+def _notebook(*celler: dict) -> str:
+    return json.dumps(
+        {
+            "cells": list(celler),
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+            "nbformat": 4,
+            "nbformat_minor": 4,
+        }
+    )
+
+
+LITEN = _notebook(
+    _cell("ut_dir = '.'\nrapportnamn = 'x'\nsekunder = 0.0", parametrar=True),
+    _cell(
+        "import time\nfrom pathlib import Path\nfrom IPython.display import Markdown, display\n"
+        "display(Markdown(f'# Liten rapport {rapportnamn}'))\ntime.sleep(sekunder)\n"
+        "Path(ut_dir, f'{rapportnamn}.xlsx').write_bytes(b'')"
+    ),
+)
+
+
+def liten_rapportfil(tmp_path: Path, rapporter: dict[str, float]) -> tuple[Path, dict]:
+    """En rapportfil med rapporterna {namn: sekunder}, alla från den lilla notebooken som väntar så
+    många sekunder; returnerar filen och miljön som pekar ut notebookmappen."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir(exist_ok=True)
+    (notebooks / "liten.ipynb").write_text(LITEN, encoding="utf-8")
+    config = tmp_path / "rapporter.yaml"
+    rader = "".join(
+        f"  - {{namn: {n}, notebook: liten.ipynb, parametrar: {{sekunder: {s}}}}}\n" for n, s in rapporter.items()
+    )
+    config.write_text("rapporter:\n" + rader, encoding="utf-8")
+    return config, {"ANALYS_NOTEBOOKS": str(notebooks)}
 
 
 def starta(*argv: str, env: dict | None = None) -> subprocess.Popen:
@@ -68,19 +112,23 @@ def efterlevande(barn: list[psutil.Process]) -> list[int]:
 
 def test_ctrl_c_stops_everything_quickly_keeps_reports_and_blocks_a_second_run(tmp_path):
     ut = tmp_path / "reports"
-    fore = starta("--bara", "kommunblad-ludvika", "--ut", str(ut))
+    # liten-1 och liten-2 går fort, de övriga väntar: Ctrl-C kommer medan liten-3 och liten-4 körs.
+    config, env = liten_rapportfil(tmp_path, {f"liten-{i}": 0.0 if i in (1, 2, 10) else 60.0 for i in range(1, 11)})
+    fore = starta("--config", str(config), "--bara", "liten-10", "--ut", str(ut), env=env)
     assert fore.wait(timeout=120) == 0, fore.stderr.read()
-    gamla = {k: v for k, v in ogonblick(ut).items() if k.startswith("kommunblad-ludvika/")}
-    assert sorted(Path(k).suffix for k in gamla) == [".html", ".ipynb", ".pdf", ".xlsx"]
+    gamla = {k: v for k, v in ogonblick(ut).items() if k.startswith("liten-10/")}
+    filer = [".html", ".ipynb", ".pdf", ".xlsx"] if chromium() else [".html", ".ipynb", ".xlsx"]
+    assert sorted(Path(k).suffix for k in gamla) == filer
 
-    p = starta("--bara", "kommunblad", "--ut", str(ut))
+    p = starta("--config", str(config), "--ut", str(ut), env=env)
     vanta_pa(lambda: len(klara(ut)) >= 3)  # minst två nya klara, fler på gång
     andra = subprocess.run(
-        [sys.executable, "-m", "analys", "rapport", "--bara", "fordelning-2024", "--ut", str(ut)],
+        [sys.executable, "-m", "analys", "rapport", "--config", str(config), "--bara", "liten-1", "--ut", str(ut)],
         cwd=ROT,
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, **env},
     )
     assert andra.returncode == 1
     assert "En annan körning av analys rapport" in andra.stderr and "Traceback" not in andra.stderr
@@ -100,13 +148,14 @@ def test_ctrl_c_stops_everything_quickly_keeps_reports_and_blocks_a_second_run(t
     for mapp in ut.iterdir():
         if mapp.is_dir():
             assert komplett(mapp), mapp.name
-    # Ludvika kom sist i ordningen och hann inte köras om: den är orörd.
-    assert {k: v for k, v in ogonblick(ut).items() if k.startswith("kommunblad-ludvika/")} == gamla
+    # liten-10 kom sist i ordningen och hann inte köras om: den är orörd.
+    assert {k: v for k, v in ogonblick(ut).items() if k.startswith("liten-10/")} == gamla
 
 
 def test_sigterm_ends_with_143_and_stops_workers(tmp_path):
     ut = tmp_path / "reports"
-    p = starta("--bara", "kommunblad", "--ut", str(ut))
+    config, env = liten_rapportfil(tmp_path, {f"liten-{i}": 0.0 if i == 1 else 60.0 for i in range(1, 5)})
+    p = starta("--config", str(config), "--ut", str(ut), env=env)
     vanta_pa(lambda: len(klara(ut)) >= 1)
     barn = psutil.Process(p.pid).children(recursive=True)
     start = time.monotonic()
@@ -128,11 +177,11 @@ def test_stopping_children_leaves_reaping_to_multiprocessing():
     processpoolen trodde sedan att de levde för alltid (Python väntade på dem vid avslutningen)."""
     import multiprocessing
 
-    from analys.rapporter.korning import _stoppa_processer
+    from analys.korning.pool import stoppa_processer
 
     barn = multiprocessing.get_context("fork").Process(target=_sov)
     barn.start()
-    _stoppa_processer()
+    stoppa_processer()
     slut = time.monotonic() + 5
     while barn.is_alive() and time.monotonic() < slut:
         time.sleep(0.05)
@@ -142,51 +191,44 @@ def test_stopping_children_leaves_reaping_to_multiprocessing():
 
 def test_killed_parent_leaves_nothing_the_next_run_does_not_clean(tmp_path):
     ut = tmp_path / "reports"
-    p = starta("--bara", "kommunblad", "--ut", str(ut))
+    config, env = liten_rapportfil(tmp_path, {f"liten-{i}": 0.0 if i == 1 else 60.0 for i in range(1, 5)})
+    p = starta("--config", str(config), "--ut", str(ut), env=env)
     vanta_pa(lambda: len(psutil.Process(p.pid).children(recursive=True)) >= 4)  # 2 arbetare, 2 kärnor
     vanta_pa(lambda: any(".tmp-" in q.name for q in ut.iterdir()))
     barn = psutil.Process(p.pid).children(recursive=True)
     p.kill()
     p.wait()
     vanta_pa(lambda: efterlevande(barn) == [], sekunder=10)
-    nasta = starta("--bara", "kommunblad-falun", "--ut", str(ut))
+    nasta = starta("--config", str(config), "--bara", "liten-1", "--ut", str(ut), env=env)
     _, err = nasta.communicate(timeout=120)
     assert nasta.returncode == 0, err
     assert not [q.name for q in ut.iterdir() if ".tmp-" in q.name or ".gammal-" in q.name]
-    assert komplett(ut / "kommunblad-falun")
+    assert komplett(ut / "liten-1")
 
 
 def test_a_worker_that_dies_is_named_and_the_others_finish(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(ROT / "notebooks", notebooks)
-    doda = {
-        "cells": [
-            {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "ut_dir = '.'\nrapportnamn = 'x'",
-             "outputs": [], "execution_count": None},
-            {"cell_type": "code", "metadata": {}, "source": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
-             "outputs": [], "execution_count": None},
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-    (notebooks / "doda.ipynb").write_text(json.dumps(doda), encoding="utf-8")
-    config = tmp_path / "rapporter.yaml"
+    config, env = liten_rapportfil(tmp_path, {"liten-a": 0.0})
+    # Kärnans förälder är arbetsprocessen: notebooken dödar den mitt i rapporten.
+    doda = _notebook(
+        _cell("ut_dir = '.'\nrapportnamn = 'x'", parametrar=True),
+        _cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"),
+    )
+    (tmp_path / "notebooks" / "doda.ipynb").write_text(doda, encoding="utf-8")
     config.write_text(
         "rapporter:\n"
-        '  - {namn: fordelning-2024, notebook: fordelning.ipynb, parametrar: {avtal: "2024"}}\n'
+        "  - {namn: liten-a, notebook: liten.ipynb}\n"
         "  - {namn: doda, notebook: doda.ipynb}\n"
-        '  - {namn: fordelning-2022, notebook: fordelning.ipynb, parametrar: {avtal: "2022"}}\n',
+        "  - {namn: liten-b, notebook: liten.ipynb}\n",
         encoding="utf-8",
     )
     ut = tmp_path / "reports"
-    p = starta("--config", str(config), "--ut", str(ut), env={"ANALYS_NOTEBOOKS": str(notebooks)})
+    p = starta("--config", str(config), "--ut", str(ut), env=env)
     _, err = p.communicate(timeout=180)
     assert p.returncode == 1, err
     assert "doda: arbetsprocessen som körde rapporten avslutades oväntat" in err
     assert "analys rapport --bara doda" in err
     assert "2 av 3 rapporter klara" in err and "Traceback" not in err and "BrokenProcessPool" not in err
-    assert komplett(ut / "fordelning-2024") and komplett(ut / "fordelning-2022")
+    assert komplett(ut / "liten-a") and komplett(ut / "liten-b")
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analys.indata.rapportfil import load_korningar, notebook_parameters, slug
+from analys.korning.rapportfil import load_korningar, notebook_parameters, slug
 
 ROT = Path(__file__).resolve().parents[1]
 
@@ -325,7 +325,7 @@ def test_pdf_is_written_even_with_a_long_tmpdir(tmp_path, monkeypatch):
     _kravs("chromium")
     import tempfile
 
-    from analys.rapporter.korning import skriv_pdf
+    from analys.korning.pdf import skriv_pdf
 
     lang = tmp_path / ("mycket-lang-mapp-" * 6)
     lang.mkdir()
@@ -355,3 +355,35 @@ def test_printed_workbook_header_keeps_the_years(cli, tmp_path):
     forsta = PdfReader(tmp_path / "scenarier.pdf").pages[0].extract_text()
     assert "2024–2030" in forsta
     assert "Sida 1 av" in forsta
+
+
+def _sidor(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [" ".join(s.extract_text().split()) for s in PdfReader(pdf).pages]
+
+
+def test_headings_stand_on_the_page_where_their_table_starts(rapporter):
+    """En rubrik och dess inledande text hamnade nederst på en sida, med tabellen på nästa
+    (fördelningen s. 2→3, scenarierna s. 3→4)."""
+    for namn, rubrik, tabell in [
+        ("fordelning-2024", "Förändring mot föregående år", "Kommuner vars belopp ändrats"),
+        ("scenarier-2024-2030", "Kursavgifter och utbildarpotten (beräknat)", "Kursavgifter och utbildarpott per år"),
+    ]:
+        sidor = _sidor(rapporter / namn / f"{namn}.pdf")
+        med_rubrik = [i for i, s in enumerate(sidor) if rubrik in s]
+        assert len(med_rubrik) == 1, (namn, med_rubrik)
+        assert tabell in sidor[med_rubrik[0]], (namn, rubrik, med_rubrik[0] + 1)
+
+
+def test_the_open_browser_prints_the_same_pages_as_chromium_alone(rapporter, tmp_path):
+    """Batchkörningens PDF (en öppen webbläsare per arbetsprocess) och en enstaka rapports PDF
+    (`chromium --print-to-pdf`) har samma sidor med samma text, A4 och "Sida x av y"."""
+    from analys.korning.pdf import skriv_pdf
+
+    for namn in ("fordelning-2024", "scenarier-2024-2030", "kommunblad-falun"):
+        ensam = tmp_path / f"{namn}.pdf"
+        assert skriv_pdf(rapporter / namn / f"{namn}.html", ensam)
+        batch = _sidor(rapporter / namn / f"{namn}.pdf")
+        assert batch == _sidor(ensam), namn
+        assert all(f"Sida {i} av {len(batch)}" in s for i, s in enumerate(batch, 1)), namn

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from analys.flode.fordelning import berakna as berakna_fordelning
 from analys.indata.antaganden import read_scenarier
-from analys.indata.rapportfil import load_korningar
+from analys.korning.rapportfil import load_korningar
 from analys.rapporter.tabeller import PAHITTAT
 
 ROT = Path(__file__).resolve().parents[1]

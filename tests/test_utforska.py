@@ -20,8 +20,8 @@ def utforskare(datakatalog):
 
 
 def _bibliotekets(scenario: str, fran: int = 2024, till: int = 2030) -> list[int]:
-    from analys.indata.antaganden import load_antaganden
     from analys.flode.scenarier import berakna_scenario
+    from analys.indata.antaganden import load_antaganden
 
     _, per_ar = berakna_scenario(load_antaganden(scenario), scenario, fran, till)
     return [int(v) for v in per_ar["kommunernas_del"]]

@@ -299,8 +299,8 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def run_ny(args: argparse.Namespace) -> int:
+    from analys import ny
     from analys.indata import varden
-    from analys.rapporter import ny
 
     mapp = ny.skapa(args.mapp, varden.lanskod(args.lan), args.namn)
     print(
@@ -353,9 +353,9 @@ def run_mall(args: argparse.Namespace) -> int:
 
 
 def run_rapport(args: argparse.Namespace) -> int:
-    from analys.rapporter import korning
+    from analys.korning import kommando
 
-    return korning.kor(args.config, args.bara, args.jobb, args.ut, args.lista)
+    return kommando.kor(args.config, args.bara, args.jobb, args.ut, args.lista)
 
 
 def run_scenario(args: argparse.Namespace) -> int:

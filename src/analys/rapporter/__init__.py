@@ -8,7 +8,6 @@ Notebooks och kommandoraden använder bara modulerna här:
 - `uppfoljning`: utfall, kursavgifter, utbildarpotten och varje kommuns ställning;
 - `faktura`: fakturaunderlag per kommun;
 - `mall`: Excelmallen för uppföljningsunderlaget;
-- `korning`: batchkörning av rapporterna i `data/rapporter.yaml`;
 - `diagram`, `tabeller`, `excel`, `kallor`, `text`, `format`, `filer`: byggstenarna.
 
 Exempel i en notebook: ``from analys.rapporter import diagram, fordelning``.

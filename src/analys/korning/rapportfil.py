@@ -1,5 +1,6 @@
-"""Rapportfilen `data/rapporter.yaml`: vilka rapporter som körs, från vilken notebook och med
-vilka parametrar."""
+"""Rapportfilen `data/rapporter.yaml`: vilka rapporter `analys rapport` kör, från vilken notebook
+och med vilka parametrar. Filen kontrolleras innan något körs: en notebook som inte finns, en
+parameter som körningen själv sätter eller ett namn som står två gånger ger ett svenskt fel."""
 
 from __future__ import annotations
 

@@ -1,0 +1,78 @@
+"""Den körda notebooken som fristående HTML-rapport: utan kodceller och prompter, inga skript
+hämtas utifrån, rapportens rubrik som sidans titel och, vid utskrift, överst på varje sida."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+
+def _forsta_rubrik(nb) -> str:
+    """Rapportens rubrik: den första rubriken (# …) som notebooken skrev ut."""
+    for cell in nb.cells:
+        for ut in cell.get("outputs", []):
+            text = ut.get("data", {}).get("text/markdown", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            for rad in str(text).splitlines():
+                if rad.startswith("# "):
+                    return rad[2:].strip()
+    return ""
+
+
+# På en smal skärm (mobilen): ingen indragning för prompter, så att beloppen syns (tabellernas egen
+# mobilstil står i tabeller.STIL).
+MOBIL = """<style>
+@media (max-width: 640px) {
+  body, .jp-Notebook {padding: 6px !important;}
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-output, .jp-OutputArea-child,
+  .jp-RenderedHTMLCommon {padding-left: 0 !important; margin-left: 0 !important; padding-right: 0 !important;}
+  .jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt {display: none !important;}
+}
+</style>
+"""
+
+
+# Vid utskrift: en rubrik och texten som inleder en tabell eller ett diagram står på samma sida
+# som början av det de inleder. Rubriken är en egen markdowncell och den inledande texten en
+# egen utdata före tabellen i nästa cell, så `break-after: avoid` på rubriken (tabeller.STIL)
+# räcker inte: sidbrytningen hamnade annars mellan texten och tabellen.
+HALL_IHOP = """<style>
+@media print {
+  .jp-MarkdownCell:has(h1, h2, h3, h4) {break-after: avoid;}
+  .jp-OutputArea-child:has(> .jp-RenderedMarkdown):not(:last-child) {break-after: avoid;}
+}
+</style>
+"""
+
+
+def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str:
+    """Fristående HTML utan kodceller och prompter; inga skript hämtas utifrån. Sidans titel är
+    rapportens rubrik (med "PÅHITTAT EXEMPEL" först om underlaget är påhittat); vid utskrift står
+    titeln överst och sidnumret nederst på varje sida. Returnerar titeln."""
+    import html
+
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from analys.rapporter.tabeller import PAHITTAT, hela_tal
+
+    nb = nbformat.read(nb_path, as_version=4)
+    titel = titel or _forsta_rubrik(nb) or nb_path.stem
+    if PAHITTAT in json.dumps(nb.cells, ensure_ascii=False) and PAHITTAT not in titel:
+        titel = f"{PAHITTAT}: {titel}"
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": titel}})
+    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+    body = re.sub(r"<html[^>]*>", '<html lang="sv">', body, count=1)
+    sidhuvud = titel.replace("\\", "").replace('"', "'")
+    tillagg = (
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<style>@media print {{ @page {{ @top-left {{ content: "{html.escape(sidhuvud)}"; '
+        "font-size: 8pt; color: #333; } } }}</style>\n" + MOBIL + HALL_IHOP
+    )
+    body = body.replace("</head>", tillagg + "</head>", 1)
+    body = hela_tal(body)
+    html_path.write_text(body, encoding="utf-8")
+    return titel

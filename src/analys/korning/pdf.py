@@ -1,0 +1,152 @@
+"""HTML-rapporten som PDF: A4, sidnummer "Sida x av y", tabellrader delas aldrig, rubrikrader
+upprepas och en rubrik står aldrig ensam nederst på en sida. Sidorna och marginalerna står i
+rapportens utskriftsstil (`rapporter.tabeller.STIL`), så de två vägarna hit ger samma PDF:
+
+- i batchkörningen skriver varje arbetsprocess alla sina PDF:er i en och samma headless
+  Chromium, som hålls öppen och styrs med Playwright över DevTools-protokollet;
+- en enstaka rapport skrivs ut med ett eget Chromium (`chromium --print-to-pdf`).
+
+Saknas Chromium blir det ingen PDF, och körningen säger det på svenska."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from analys.fel import ExterntFel
+
+CHROMIUM_FLAGGOR = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-pdf-header-footer",
+)
+
+# Samma utskrift som `chromium --print-to-pdf --no-pdf-header-footer`: sidstorleken och
+# marginalerna ur rapportens @page-regel, bakgrunder med, inget sidhuvud från webbläsaren.
+UTSKRIFT = {"print_background": True, "prefer_css_page_size": True, "display_header_footer": False, "tagged": True}
+
+SAKNAS = "ingen PDF: Chromium är inte installerat (apt-get install chromium)"
+
+
+def chromium() -> str | None:
+    """Chromium (eller Chrome) om det finns; används för PDF-utskriften."""
+    for namn in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if vag := shutil.which(namn):
+            return vag
+    return None
+
+
+def _kort_tmp() -> tuple[str | None, dict | None]:
+    """Chromium lägger uttag (sockets) i TMPDIR och profilmappen, och ett uttags sökväg får vara
+    högst 107 tecken: med en lång TMPDIR avbryts Chromium annars (slutkod -6). Då används /tmp."""
+    kort = "/tmp" if len(tempfile.gettempdir()) > 40 and os.access("/tmp", os.W_OK) else None
+    return kort, ({**os.environ, "TMPDIR": kort} if kort else None)
+
+
+def skriv_pdf(html_path: Path, pdf_path: Path) -> bool:
+    """Skriv ut HTML-rapporten som PDF med ett eget headless Chromium. False om Chromium saknas."""
+    program = chromium()
+    if program is None:
+        return False
+    kort, env = _kort_tmp()
+    with tempfile.TemporaryDirectory(prefix="analys-chromium-", dir=kort) as profil:
+        r = subprocess.run(
+            [program, *CHROMIUM_FLAGGOR, f"--user-data-dir={profil}", f"--print-to-pdf={pdf_path}",
+             html_path.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=env,
+        )  # fmt: skip
+    if r.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise ExterntFel(f"Chromium kunde inte skriva ut {html_path.name} som PDF (slutkod {r.returncode}).")
+    return True
+
+
+class Webblasare:
+    """En headless Chromium som hålls öppen och skriver ut en sida i taget, med en och samma flik.
+
+    Styrs med Playwright över DevTools-protokollet (genom ett rör, ingen port öppnas), med
+    systemets Chromium: Playwright laddar inte ner någon egen webbläsare."""
+
+    def __init__(self, program: str) -> None:
+        from playwright.sync_api import sync_playwright
+
+        _, env = _kort_tmp()
+        self._stangd = False
+        self._pw = sync_playwright().start()
+        try:
+            self._blasare = self._pw.chromium.launch(
+                executable_path=program, headless=True, args=list(CHROMIUM_FLAGGOR), env=env, timeout=60_000
+            )
+            self._flik = self._blasare.new_page()
+        except BaseException:
+            self._pw.stop()
+            raise
+
+    def lever(self) -> bool:
+        return not self._stangd and self._blasare.is_connected()
+
+    def skriv_ut(self, html_path: Path, pdf_path: Path) -> None:
+        """Ladda HTML-filen i fliken, vänta tills den laddats klart och skriv ut den."""
+        self._flik.goto(html_path.resolve().as_uri(), wait_until="load", timeout=120_000)
+        self._flik.pdf(path=str(pdf_path), **UTSKRIFT)
+
+    def stang(self) -> None:
+        if self._stangd:
+            return
+        self._stangd = True
+        with contextlib.suppress(Exception):
+            self._blasare.close()
+        with contextlib.suppress(Exception):
+            self._pw.stop()
+
+
+_WEBBLASARE: Webblasare | None = None
+
+
+def webblasare() -> Webblasare | None:
+    """Arbetsprocessens webbläsare, startad första gången den behövs; None om Chromium saknas."""
+    global _WEBBLASARE
+    if _WEBBLASARE is not None and _WEBBLASARE.lever():
+        return _WEBBLASARE
+    program = chromium()
+    if program is None:
+        return None
+    import atexit
+    import multiprocessing.util
+
+    _WEBBLASARE = Webblasare(program)
+    # Som kärnan: en arbetsprocess avslutas med os._exit, men multiprocessings avslutare körs.
+    atexit.register(_WEBBLASARE.stang)
+    multiprocessing.util.Finalize(None, _WEBBLASARE.stang, exitpriority=10)
+    return _WEBBLASARE
+
+
+def skriv_pdf_i_oppen(html_path: Path, pdf_path: Path) -> bool:
+    """Skriv ut i arbetsprocessens öppna webbläsare. Går något fel med den (den dog eller svarade
+    inte) stängs den, och sidan skrivs ut med ett eget Chromium i stället. False om Chromium saknas."""
+    global _WEBBLASARE
+    try:
+        w = webblasare()
+        if w is None:
+            return False
+        w.skriv_ut(html_path, pdf_path)
+    except Exception:
+        if _WEBBLASARE is not None:
+            _WEBBLASARE.stang()
+            _WEBBLASARE = None
+        return skriv_pdf(html_path, pdf_path)
+    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise ExterntFel(f"Chromium kunde inte skriva ut {html_path.name} som PDF (tom fil).")
+    return True

@@ -249,6 +249,10 @@ class Scb(BaseHTTPRequestHandler):
     varde = staticmethod(medfoljande)
     fragor: ClassVar[list[dict]] = []
 
+    def handle(self):
+        with contextlib.suppress(ConnectionError):  # klienten gav upp (tidsgräns): inget att svara
+            super().handle()
+
     def config(self) -> dict:
         return inspelad("config.json")
 

@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import threading
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -61,24 +60,6 @@ def test_readme_blocks_contain_only_commands_a_user_can_type():
 # --- SCB på låtsas, över HTTP ------------------------------------------------------------------------
 
 
-def _varde(kod: str, period: str) -> int:
-    """Medföljande siffror där de finns, annars den senaste medföljande siffran (prognos, månader)."""
-    from analys.indata.befolkning import load_befolkning
-
-    lan = kod[:2]
-    ar = int(period[:4])
-    datum = date(ar, int(period[5:]), 28) if "M" in period else date(ar, 12, 31)
-    for d in (datum, date(ar, 6, 30), date(min(ar, 2025), 12, 31)):
-        try:
-            df = load_befolkning(lan, d)
-        except Exception:
-            continue
-        rad = df[df["kommunkod"] == kod]
-        if len(rad):
-            return int(rad["folkmangd"].iloc[0])
-    return 10_000
-
-
 class _Scb(BaseHTTPRequestHandler):
     def _svara(self, data: dict) -> None:
         kropp = json.dumps(data, ensure_ascii=False).encode("utf-8")
@@ -101,7 +82,7 @@ class _Scb(BaseHTTPRequestHandler):
         m = re.search(r"/tables/(\w+)/data", self.path)
         fraga = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         urval = {s["variableCode"]: s["valueCodes"] for s in fraga["selection"]}
-        self._svara(scb_svar.data(m.group(1), urval, _varde))
+        self._svara(scb_svar.data(m.group(1), urval, scb_svar.medfoljande))
 
     def log_message(self, *args):
         pass

@@ -2,7 +2,7 @@
 #
 # Miljön: en aktiv miljö (VIRTUAL_ENV eller CONDA_PREFIX, t.ex. efter `conda activate analys`)
 # används om det finns en; annars projektets egen .venv, som skapas och byggs om när
-# pyproject.toml ändrats. uv används om det finns, annars pip. Python 3.11 eller senare krävs.
+# pyproject.toml ändrats. uv installerar (pip hämtar uv om det saknas; annars pip). Python 3.11 eller senare krävs.
 PYTHON ?= python3
 # Projektets egen .venv, aktiverad med `source .venv/bin/activate`, är fortfarande den egna.
 ifeq ($(abspath $(VIRTUAL_ENV)),$(abspath .venv))

@@ -53,12 +53,12 @@ reports: $(STAMPEL)
 
 # Alla tester, på två processer (pytest-xdist), med de 20 långsammaste sist. Testerna som kör
 # notebooks, webbläsare, LibreOffice, nya miljöer eller hela rapportkörningen är markerade e2e
-# (tests/conftest.py); `make test-snabb` hoppar över dem.
+# (tests/conftest.py), som också lägger de längsta först; `make test-snabb` hoppar över dem.
 PYTEST_JOBB ?= 2
 test: $(STAMPEL)-dev
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n $(PYTEST_JOBB) --durations=20
+	$(BIN)/python -m pytest -n $(PYTEST_JOBB) --maxschedchunk 1 --durations=20
 
 test-snabb: $(STAMPEL)-dev
 	$(BIN)/python -m pytest -n $(PYTEST_JOBB) -m "not e2e" --durations=10

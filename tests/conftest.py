@@ -250,20 +250,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config):
-    """En rad sist (efter pytests egen sammanfattning): vad som inte testades för att ett program
-    saknas, och hur det testas."""
-    yield
-    if not SAKNADE:
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Körningens sista rad (efter pytests egen slutrad): vad som inte testades för att ett
+    program saknas, och hur det testas."""
+    rapportor = config.pluginmanager.get_plugin("terminalreporter")
+    if not SAKNADE or rapportor is None or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     delar = ", ".join(
         f"{len(t)} {'test' if len(t) == 1 else 'tester'} som behöver {namn}" for (namn, _), t in sorted(SAKNADE.items())
     )
     paket = " ".join(p for (_, p) in sorted(SAKNADE))
     if i_ci():
-        terminalreporter.write_line(f"FEL: i CI hoppades tester över för ett saknat program ({delar}).", red=True)
-    terminalreporter.write_line(f"Inte testat: {delar}. Testa dem med: apt-get install {paket}", yellow=True)
+        rapportor.write_line(f"FEL: i CI hoppades tester över för ett saknat program ({delar}).", red=True)
+    rapportor.write_line(f"Inte testat: {delar}. Testa dem med: apt-get install {paket}", yellow=True)
 
 
 # --- Rapportuppsättningen, en gång per körning ----------------------------------------------------

@@ -59,7 +59,7 @@ def test_a_missing_program_is_skipped_with_a_swedish_reason_and_named_at_the_end
     assert "saknar Chromium: chromium finns inte på PATH (apt-get install chromium)" in r.stdout
     assert "saknar LibreOffice: soffice finns inte på PATH (apt-get install libreoffice-calc-nogui)" in r.stdout
     rader = [rad for rad in r.stdout.splitlines() if rad.strip()]
-    assert rader[-2] == (  # före bara "== 2 skipped in … s =="
+    assert rader[-1] == (  # sist, efter "== 2 skipped in … s =="
         "Inte testat: 1 test som behöver Chromium, 1 test som behöver LibreOffice. "
         "Testa dem med: apt-get install chromium libreoffice-calc-nogui"
     )

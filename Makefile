@@ -31,7 +31,7 @@ APP_PORT ?= 8866
 LAB_FLAGS ?=
 APP_FLAGS ?=
 
-.PHONY: reports test lint benchmark lab app rensa clean-venv python-version
+.PHONY: reports test test-snabb lint benchmark lab app rensa clean-venv python-version
 
 python-version:
 	@$(KONTROLL_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -51,14 +51,23 @@ $(STAMPEL)-dev: $(STAMPEL)
 reports: $(STAMPEL)
 	$(BIN)/analys rapport
 
+# Alla tester, på två processer (pytest-xdist), med de 20 långsammaste sist. Testerna som kör
+# notebooks, webbläsare, LibreOffice, nya miljöer eller hela rapportkörningen är markerade e2e
+# (tests/conftest.py), som också lägger de längsta först; `make test-snabb` hoppar över dem.
+PYTEST_JOBB ?= 2
 test: $(STAMPEL)-dev
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n $(PYTEST_JOBB) --maxschedchunk 1 --durations=20
+
+test-snabb: $(STAMPEL)-dev
+	$(BIN)/python -m pytest -n $(PYTEST_JOBB) -m "not e2e" --durations=10
 
 lint: $(STAMPEL)-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 benchmark: $(STAMPEL)-dev
 	$(BIN)/python benchmarks/run.py

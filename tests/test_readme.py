@@ -1,12 +1,19 @@
 """Varje kommando i README.md körs, ordagrant och i ordning, i en kopia av projektet: README:n
 kan inte glida isär från programmet. SCB svarar från en lokal server med samma svar som
-tests/test_scb.py använder (ingen internetförbindelse behövs)."""
+tests/test_scb.py använder (ingen internetförbindelse behövs).
+
+README:ns första kommando, `make reports`, körs en gång per testkörning i en kopia av projektet
+(fixturen `projekt_med_rapporter` i tests/conftest.py, som rapporttesterna delar); testet
+fortsätter i en kopia av den kopian med resten av kommandona. Avsnittet "Ett annat län, en egen
+mapp" börjar i en ny mapp (`analys ny`) och körs, i ordning, i en egen kopia och ett eget test,
+så att de två halvorna kan gå samtidigt på var sin process.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import re
+import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests import scb_svar
-from tests.webb import ROT, aktiv_miljo, chromium, projektkopia
+from tests.webb import ROT, aktiv_miljo, projektkopia
 
 # Rader i README:n som testet inte kör, och varför. Varje rad här måste finnas i README:n.
 HOPPAS_OVER = {
@@ -28,6 +35,12 @@ HOPPAS_OVER = {
 }
 
 
+# README:ns första kommando; det körs av fixturen projekt_med_rapporter, före resten.
+FORSTA_KOMMANDOT = "make reports"
+# Avsnittet som börjar i en ny mapp och körs i en egen kopia (se modulens text).
+EGEN_MAPP = "## Ett annat län, en egen mapp"
+
+
 def _kommando(rad: str) -> str:
     return re.sub(r"(^|\s+)#.*$", "", rad).strip()
 
@@ -35,6 +48,22 @@ def _kommando(rad: str) -> str:
 def readme_block() -> list[str]:
     text = (ROT / "README.md").read_text(encoding="utf-8")
     return re.findall(r"^```sh\n(.*?)^```", text, flags=re.S | re.M)
+
+
+def readme_halvor() -> tuple[list[str], list[str]]:
+    """Kodblocken före och från avsnittet EGEN_MAPP."""
+    text = (ROT / "README.md").read_text(encoding="utf-8")
+    fore, _, efter = text.partition(f"\n{EGEN_MAPP}\n")
+    assert efter, f"README.md har inget avsnitt {EGEN_MAPP!r}"
+    block = r"^```sh\n(.*?)^```"
+    return re.findall(block, fore, flags=re.S | re.M), re.findall(block, efter, flags=re.S | re.M)
+
+
+def test_the_readme_halves_are_the_whole_readme_and_the_split_is_where_a_new_folder_begins():
+    fore, efter = readme_halvor()
+    assert fore + efter == readme_block()
+    assert next(_kommando(r) for r in fore[0].splitlines() if _kommando(r)) == FORSTA_KOMMANDOT
+    assert next(_kommando(r) for r in efter[0].splitlines() if _kommando(r)).startswith("analys ny ")
 
 
 def test_every_skipped_line_is_still_in_the_readme():
@@ -97,42 +126,74 @@ def scb_server():
     server.shutdown()
 
 
-def test_every_readme_command_runs_in_order_in_a_copy(tmp_path, scb_server):
-    if chromium() is None and not os.environ.get("CI"):
-        pytest.skip("Chromium behövs för rapporternas PDF")
-    projekt = projektkopia(tmp_path / "projekt")
-    env = aktiv_miljo(projekt)
-    env["ANALYS_SCB_URL"] = scb_server
-    fore = {p: p.read_bytes() for p in (projekt / "data").rglob("*") if p.is_file()}
-    korda = []
-    for nummer, block in enumerate(readme_block(), start=1):
+def _kor_block(
+    block_lista: list[str], projekt, env, korda: list[str], redan_kort: frozenset[str] = frozenset()
+) -> None:
+    """Kör kodblocken i ordning i `projekt`, ett bash-skript per block; hoppar bara över raderna
+    i HOPPAS_OVER och de som redan körts (`redan_kort`)."""
+    for nummer, block in enumerate(block_lista, start=1):
         rader = []
         for rad in block.splitlines():
-            if _kommando(rad) in HOPPAS_OVER:
-                rader.append(f": hoppas över: {_kommando(rad)}")
+            kommando = _kommando(rad)
+            if kommando in HOPPAS_OVER or kommando in redan_kort:
+                rader.append(f": hoppas över: {kommando}")
+                if kommando in redan_kort:
+                    korda.append(kommando)
             else:
                 rader.append(rad)
-                if _kommando(rad):
-                    korda.append(_kommando(rad))
+                if kommando:
+                    korda.append(kommando)
         skript = "set -euo pipefail\n" + "\n".join(rader) + "\n"
         r = subprocess.run(["bash", "-c", skript], cwd=projekt, env=env, capture_output=True, text=True, timeout=1200)
         assert r.returncode == 0, (
             f"README-block {nummer}:\n{block}\n--- stdout:\n{r.stdout[-3000:]}\n--- stderr:\n{r.stderr[-3000:]}"
         )
         assert "Traceback" not in r.stderr, f"README-block {nummer}:\n{r.stderr[-3000:]}"
+
+
+def _indata(data) -> dict[str, bytes]:
+    """Filerna under data/ utom SCB-hämtningarna (hamtat/), som de enda kommandona får skriva."""
+    return {
+        p.relative_to(data).as_posix(): p.read_bytes()
+        for p in data.rglob("*")
+        if p.is_file() and "hamtat" not in p.relative_to(data).parts
+    }
+
+
+def test_every_readme_command_runs_in_order_in_a_copy(tmp_path, scb_server, projekt_med_rapporter):
+    """Allt före avsnittet om en egen mapp; `make reports` har redan körts i projekt_med_rapporter."""
+    fore_block, _ = readme_halvor()
+    projekt = tmp_path / "projekt"
+    shutil.copytree(projekt_med_rapporter, projekt, symlinks=True)
+    env = aktiv_miljo(projekt)
+    env["ANALYS_SCB_URL"] = scb_server
+    korda: list[str] = []
+    _kor_block(fore_block, projekt, env, korda, redan_kort=frozenset({FORSTA_KOMMANDOT}))
     # det README:n lovar finns där efteråt
-    assert len(korda) >= 30
+    assert korda[0] == FORSTA_KOMMANDOT and len(korda) >= 20
     assert (projekt / "underlag-2024.xlsx").is_file() and (projekt / "fakturor-2024.xlsx").is_file()
     assert (projekt / "blandad.xlsx").is_file() and (projekt / "scenarier.xlsx").is_file()
     rapporter = [p.name for p in (projekt / "reports").iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert "fordelning-2024" in rapporter and "uppfoljning-2024-pahittat-exempel" in rapporter
+    assert list((projekt / "data" / "befolkning" / "hamtat").glob("*/metadata.yaml"))
+    # utöver SCB-hämtningarna (i hamtat/) har ingen indata ändrats, inte heller av make reports
+    assert _indata(projekt / "data") == _indata(ROT / "data")
+    assert not [p for p in (projekt / "notebooks").iterdir() if p.suffix != ".ipynb"]
+
+
+def test_the_other_lan_section_runs_in_order_in_its_own_copy(tmp_path, scb_server):
+    """Avsnittet "Ett annat län, en egen mapp" och allt efter det, i en ny kopia av projektet."""
+    _, efter_block = readme_halvor()
+    projekt = projektkopia(tmp_path / "projekt")
+    env = aktiv_miljo(projekt)
+    env["ANALYS_SCB_URL"] = scb_server
+    korda: list[str] = []
+    _kor_block(efter_block, projekt, env, korda)
+    assert korda[0] == "analys ny ../rss-halland --lan 13" and len(korda) >= 6
     assert sorted(p.name for p in (projekt / "reports" / "halland").iterdir() if not p.name.startswith("."))[:2] == [
         "fordelning-2026-pahittat-exempel",
         "kommunblad-falkenberg-pahittat-exempel",
     ]
     assert (tmp_path / "rss-halland" / "reports").is_dir()
-    assert list((projekt / "data" / "befolkning" / "hamtat").glob("*/metadata.yaml"))
-    # utöver SCB-hämtningarna (i hamtat/) har ingen indata ändrats
-    efter = {p: p.read_bytes() for p in (projekt / "data").rglob("*") if p.is_file() and "hamtat" not in p.parts}
-    assert efter == {p: b for p, b in fore.items() if "hamtat" not in p.parts}
+    assert _indata(projekt / "data") == _indata(ROT / "data")
     assert not [p for p in (projekt / "notebooks").iterdir() if p.suffix != ".ipynb"]

@@ -23,6 +23,42 @@ MAX_BELOPP = 10**12  # kronor; långt över varje rimlig kostnad, och produkter 
 FORSTA_DATUM, SISTA_DATUM = date(1900, 1, 1), date(2100, 12, 31)
 
 
+# Ett belopp i hela kronor som text: siffror, gärna med mellanslag mellan tusentalen.
+_BELOPP = re.compile(r"-?(0|[1-9][0-9]*|[1-9][0-9]{0,2}( [0-9]{3})+)")
+
+
+def belopp_ur_text(text: str) -> int | None:
+    """Ett belopp i hela kronor, läst på samma sätt på kommandoraden och i YAML-filerna: siffror,
+    gärna med mellanslag (också hårt mellanslag) mellan tusentalen. Kommatecken, punkt och
+    understreck godtas inte (1,200,000 kan läsas som 1,2 kr). None om texten inte är ett belopp;
+    ValueError om det har orimligt många siffror.
+
+    >>> belopp_ur_text("1 200 000"), belopp_ur_text("400000"), belopp_ur_text("1,200,000")
+    (1200000, 400000, None)
+    """
+    t = text.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("−", "-")
+    siffror = t.replace(" ", "").lstrip("-")
+    if len(siffror) > 20 and siffror.isdigit():
+        raise ValueError(f"{len(siffror)} siffror är orimligt många; högst 1 000 000 000 000 kr")
+    return int(t.replace(" ", "")) if _BELOPP.fullmatch(t) else None
+
+
+def _belopp(v: Any) -> Any:
+    """Text som ett belopp (se `belopp_ur_text`); annat går vidare till den strikta kontrollen,
+    som säger "ska vara ett heltal (fick '1,200,000')"."""
+    if not isinstance(v, str):
+        return v
+    try:
+        varde = belopp_ur_text(v)
+    except ValueError:
+        return v
+    return v if varde is None else varde
+
+
+# Ett belopp i hela kronor i en YAML-fil: 1200000, 1 200 000 eller "1 200 000".
+Belopp = Annotated[int, BeforeValidator(_belopp), Field(ge=0, le=MAX_BELOPP)]
+
+
 class FrystModell(BaseModel):
     """Bas för alla parameterobjekt: oföränderliga, okända nycklar är fel, och inget värde byter
     sort i tysthet (strikt läge: `true` blir aldrig 1 kr, texten "30" aldrig ett tal)."""
@@ -185,7 +221,7 @@ class Kostnad(FrystModell):
 
     roll: str
     tjanst: Tal = Field(ge=0, le=100, description="tjänstgöringsgrad (heltidsekvivalenter)")
-    belopp: int = Field(ge=0, le=MAX_BELOPP, description="årskostnad för posten i kronor, inkl. OH, resor m.m.")
+    belopp: Belopp = Field(description="årskostnad för posten i kronor, inkl. OH, resor m.m.")
 
 
 class Fakturering(FrystModell):
@@ -194,8 +230,8 @@ class Fakturering(FrystModell):
 
 
 class RorligaKostnader(FrystModell):
-    avgift_per_deltagardag: int = Field(ge=0, le=1_000_000)
-    till_pott_per_deltagardag: int = Field(ge=0, le=1_000_000)
+    avgift_per_deltagardag: Belopp = Field(le=1_000_000)
+    till_pott_per_deltagardag: Belopp = Field(le=1_000_000)
     kalla: str = Field(min_length=1, description="varifrån avgiften och pottandelen kommer")
 
     @model_validator(mode="after")
@@ -286,9 +322,9 @@ class Roll(FrystModell):
     id: str = Field(pattern=r"^[a-z_]+$")
     namn: str
     tjanst: Tal = Field(ge=0, le=100, description="heltidsekvivalenter")
-    kostnad_per_tjanst: int = Field(ge=0, le=MAX_BELOPP, description="kr per heltid och år i basåret")
+    kostnad_per_tjanst: Belopp = Field(description="kr per heltid och år i basåret")
     fran: str = Field(description="första månad rollen kostar, ÅÅÅÅ-MM")
-    komponenter: dict[str, Annotated[int, Field(ge=0, le=MAX_BELOPP)]] | None = Field(
+    komponenter: dict[str, Belopp] | None = Field(
         default=None, description="valfri uppdelning av kostnad_per_tjanst: lön, OH, resor, utrustning …"
     )
 
@@ -331,7 +367,7 @@ class Bemanning(FrystModell):
 class KantAr(FrystModell):
     """Ett år med beslutad fast kostnad (före basåret)."""
 
-    fast_kostnad: int = Field(ge=0, le=MAX_BELOPP)
+    fast_kostnad: Belopp
     kalla: str
 
 

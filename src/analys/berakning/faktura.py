@@ -128,28 +128,33 @@ def compute_fakturor(
     compute_datumkontroll(avtal, fakturadatum, "Fakturadatum", "--fakturadatum")
     forfaller = forfallodatum(avtal, fakturadatum)
     rader = []
-    for r in fordelning.itertuples():
-        rader.append((r.kommunkod, r.kommun, f"{avtal.namn}, fast kostnad enligt avtal", int(r.belopp), "fast"))
+    for kod, namn, belopp in fordelning[["kommunkod", "kommun", "belopp"]].itertuples(index=False, name=None):
+        rader.append((kod, namn, f"{avtal.namn}, fast kostnad enligt avtal", int(belopp), "fast"))
     if rorligt is not None:
         rk = avtal.rorliga_kostnader
-        for r in rorligt.itertuples():
-            if r.avgifter:
+        if rk is None:
+            raise AnalysError("Avtalet anger inga rörliga kostnader (rorliga_kostnader saknas i avtalsfilen).")
+        kolumner = ["kommunkod", "kommun", "deltagardagar", "avgifter", "utbildardagar", "pott_tillbaka"]
+        for kod, namn, deltagardagar, avgifter, utbildardagar, pott in rorligt[kolumner].itertuples(
+            index=False, name=None
+        ):
+            if avgifter:
                 rader.append(
                     (
-                        r.kommunkod,
-                        r.kommun,
-                        f"Kursavgifter {avtal.ar}: {r.deltagardagar} deltagardagar à {rk.avgift_per_deltagardag} kr",
-                        int(r.avgifter),
+                        kod,
+                        namn,
+                        f"Kursavgifter {avtal.ar}: {deltagardagar} deltagardagar à {rk.avgift_per_deltagardag} kr",
+                        int(avgifter),
                         "kursavgifter",
                     )
                 )
-            if r.pott_tillbaka:
+            if pott:
                 rader.append(
                     (
-                        r.kommunkod,
-                        r.kommun,
-                        f"Utbildarpotten {avtal.ar}: {r.utbildardagar} utbildardagar (kredit)",
-                        -int(r.pott_tillbaka),
+                        kod,
+                        namn,
+                        f"Utbildarpotten {avtal.ar}: {utbildardagar} utbildardagar (kredit)",
+                        -int(pott),
                         "pott",
                     )
                 )

@@ -144,10 +144,10 @@ def andelar(befolkning: pd.DataFrame, nyckel: Fordelningsnyckel) -> dict[str, Fr
     if saknas:
         raise AnalysError(f"Vikter saknas för kommunerna {', '.join(saknas)}.")
     v = [Fraction(vikter[k]) for k in koder]
-    summa = sum(v)
-    if summa == 0:
+    viktsumma = sum(v, Fraction(0))
+    if viktsumma == 0:
         raise AnalysError("Minst en deltagande kommun måste ha en vikt större än 0.")
-    return {k: vi / summa for k, vi in zip(koder, v, strict=True)}
+    return {k: vi / viktsumma for k, vi in zip(koder, v, strict=True)}
 
 
 def compute_fordelning(befolkning: pd.DataFrame, belopp: int, nyckel: Fordelningsnyckel | None = None) -> pd.DataFrame:
@@ -206,9 +206,12 @@ def valj_parametrar(
     >>> valj_parametrar(None, belopp=400000, befolkningsdatum="2020").lanskod
     '20'
     """
-    if belopp is None and avtal is None:
+    if avtal is not None:
+        belopp = avtal.belopp_kommuner if belopp is None else belopp
+        befolkningsdatum = avtal.befolkningsdatum if befolkningsdatum is None else befolkningsdatum
+    if belopp is None:
         raise AnalysError("Ange --belopp (hela kronor) eller --avtal (t.ex. --avtal 2024).")
-    if befolkningsdatum is None and avtal is None:
+    if befolkningsdatum is None:
         raise AnalysError("Ange --befolkningsdatum (t.ex. 2020-12-31 eller 2020) eller --avtal (t.ex. --avtal 2024).")
     n = Nyckel(nyckel) if nyckel else (avtal.nyckel if avtal else Nyckel.BEFOLKNING)
     if fast_andel is not None and n is not Nyckel.BLANDAD:
@@ -219,8 +222,8 @@ def valj_parametrar(
         raise AnalysError("Nyckeln egen kräver en viktfil: lägg till --vikter FIL (kommunkod,vikt).")
     fast = fast_andel if fast_andel is not None else (avtal.fast_andel if avtal else None)
     return Fordelningsval(
-        belopp=belopp if belopp is not None else avtal.belopp_kommuner,
-        befolkningsdatum=befolkningsdatum if befolkningsdatum is not None else avtal.befolkningsdatum,
+        belopp=belopp,
+        befolkningsdatum=befolkningsdatum,
         lanskod=lan if lan is not None else (avtal.lan if avtal else "20"),
         nyckel=n,
         fast_andel=Decimal(str(fast)) if fast is not None else None,

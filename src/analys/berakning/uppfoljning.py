@@ -18,9 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analys.begrepp import KOSTNADSPOSTER, Avtal, Underlag
+from analys.begrepp import KOSTNADSPOSTER, Avtal, RorligaKostnader, Underlag
 from analys.berakning.fordelning import largest_remainder
 from analys.fel import AnalysError
+
+
+def rorliga_kostnader(avtal: Avtal) -> RorligaKostnader:
+    """Avtalets kursavgift och pott; ett avtal utan dem kan inte följas upp."""
+    if avtal.rorliga_kostnader is None:
+        raise AnalysError("Avtalet anger inga rörliga kostnader (rorliga_kostnader saknas i avtalsfilen).")
+    return avtal.rorliga_kostnader
 
 
 def compute_pott_vantar(underlag: Underlag, slutlig: bool = False) -> tuple[int, ...]:
@@ -38,9 +45,7 @@ def compute_rorligt(underlag: Underlag, avtal: Avtal, slutlig: bool = False) -> 
     kommun utbildardagar stannar potten hos regionen (kolumnen pott_tillbaka blir 0) och det sägs
     i `resultat`. Är utbildardagar ej rapporterade (`compute_pott_vantar`) betalas potten inte ut än.
     """
-    if avtal.rorliga_kostnader is None:
-        raise AnalysError("Avtalet anger inga rörliga kostnader (rorliga_kostnader saknas i avtalsfilen).")
-    rk = avtal.rorliga_kostnader
+    rk = rorliga_kostnader(avtal)
     kommuner = underlag.kommuner[["kommunkod", "kommun"]]
     summa = underlag.aktivitet.groupby("kommunkod")[["deltagardagar", "utbildardagar"]].sum()
     df = kommuner.merge(summa, left_on="kommunkod", right_index=True, how="left").fillna(0)
@@ -85,7 +90,7 @@ def compute_resultat(underlag: Underlag, avtal: Avtal, rorligt: pd.DataFrame, sl
     kommunernas = avtal.belopp_kommuner
     region = avtal.total_kostnad - kommunernas
     avgifter = int(rorligt["avgifter"].sum())
-    pott = int(rorligt["deltagardagar"].sum()) * avtal.rorliga_kostnader.till_pott_per_deltagardag
+    pott = int(rorligt["deltagardagar"].sum()) * rorliga_kostnader(avtal).till_pott_per_deltagardag
     utbetald = int(rorligt["pott_tillbaka"].sum())
     utfall = int(underlag.utfall["belopp"].sum())
     intakter = kommunernas + region + avgifter

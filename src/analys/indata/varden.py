@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from analys.begrepp import inom_datumgranser, iso_datum
+from analys.begrepp import belopp_ur_text, inom_datumgranser, iso_datum
 from analys.fel import AnalysError
 from analys.indata.csvfil import kontrollera_siffror, normalisera_rubrik
 
@@ -17,13 +16,13 @@ def belopp(text: str) -> int:
     >>> belopp("1 030 000")
     1030000
     """
-    t = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
-    kontrollera_siffror(t, f"Ogiltigt belopp '{text[:30]}'")
-    if len(t) > 20 and re.fullmatch(r"-?[0-9]+", t):
-        raise AnalysError(f"Ogiltigt belopp: {len(t)} siffror är orimligt många; högst 1 000 000 000 000 kr.")
-    if not re.fullmatch(r"-?[0-9]+", t):
+    kontrollera_siffror(text.replace(" ", "").replace("\u00a0", ""), f"Ogiltigt belopp '{text[:30]}'")
+    try:
+        varde = belopp_ur_text(text)  # samma läsning som i YAML-filerna
+    except ValueError as e:
+        raise AnalysError(f"Ogiltigt belopp: {e}.") from None
+    if varde is None:
         raise AnalysError(f"Ogiltigt belopp '{text}': ange hela kronor som ett heltal, t.ex. 400000 eller '1 030 000'.")
-    varde = int(t)
     if varde < 0:
         raise AnalysError(f"Ogiltigt belopp '{text}': beloppet kan inte vara negativt.")
     if varde == 0:

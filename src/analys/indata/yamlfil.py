@@ -60,12 +60,20 @@ def _skalar(varde: str, stil: str | None, mark) -> Any:
     if stil is not None:  # '…', "…", | eller >
         return varde
     t = varde.strip()
-    if t in ("", "~", "null"):
-        return None
-    if t == "true":
-        return True
-    if t == "false":
-        return False
+    if t in _ORD:
+        return _ORD[t]
+    tal = _tal(t, mark)
+    if tal is not None:
+        return tal
+    d = _datum(t, mark)
+    return d if d is not None else varde
+
+
+_ORD: dict[str, Any] = {"": None, "~": None, "null": None, "true": True, "false": False}
+
+
+def _tal(t: str, mark) -> int | Decimal | None:
+    """Ett heltal eller ett exakt decimaltal; tal i en form som lätt läses fel är fel; annars None."""
     if len(t) > MAX_TALTECKEN and re.fullmatch(r"[-+0-9.eE_]+", t):
         raise _YamlFel(*_plats_i_fil(mark), f"talet har {len(t)} tecken; så stora tal används inte här")
     if _NOLLA_FORST.fullmatch(t):
@@ -84,32 +92,33 @@ def _skalar(varde: str, stil: str | None, mark) -> Any:
             return Decimal(t)
         except InvalidOperation:  # pragma: no cover - regexen släpper bara igenom giltiga tal
             raise _YamlFel(*_plats_i_fil(mark), f"'{t}' är inget tal") from None
+    return None
+
+
+def _datum(t: str, mark) -> date | None:
+    """Ett datum ÅÅÅÅ-MM-DD mellan 1900 och 2100; annars None (texten är inget datum)."""
     try:
         d = iso_datum(t)
     except ValueError as e:
         raise _YamlFel(*_plats_i_fil(mark), str(e)) from None
-    if d is not None:
-        if not inom_datumgranser(d):
-            raise _YamlFel(*_plats_i_fil(mark), f"{t}: datum ska ligga mellan 1900 och 2100")
-        return d
-    return varde
+    if d is not None and not inom_datumgranser(d):
+        raise _YamlFel(*_plats_i_fil(mark), f"{t}: datum ska ligga mellan 1900 och 2100")
+    return d
 
 
-def _bygg(handelser) -> Any:
-    """Värdet ur ruamel.yamls händelser, med kontrollerna ovan."""
-    from ruamel.yaml import events as ev
+class _Byggare:
+    """Bygger värdet ur händelserna: en stack av öppna tabeller och listor."""
 
-    stack: list[list] = []  # [behållare, väntande nyckel, nyckelns markering]
-    resultat: Any = None
-    dokument = 0
-    klar = False
+    def __init__(self) -> None:
+        self.stack: list[list] = []  # [behållare, väntande nyckel, nyckelns markering]
+        self.resultat: Any = None
+        self.klar = False
 
-    def lagg_till(varde: Any, mark) -> None:
-        nonlocal resultat, klar
-        if not stack:
-            resultat, klar = varde, True
+    def lagg_till(self, varde: Any, mark) -> None:
+        if not self.stack:
+            self.resultat, self.klar = varde, True
             return
-        topp = stack[-1]
+        topp = self.stack[-1]
         if isinstance(topp[0], list):
             topp[0].append(varde)
             return
@@ -123,6 +132,36 @@ def _bygg(handelser) -> Any:
             topp[0][topp[1]] = varde
             topp[1] = _INGEN
 
+    def oppna(self, behallare: dict | list, mark) -> None:
+        if len(self.stack) >= MAX_DJUP:
+            raise _YamlFel(*_plats_i_fil(mark), f"filen är nästlad djupare än {MAX_DJUP} nivåer")
+        self.stack.append([behallare, _INGEN, None])
+
+    def stang(self, mark) -> None:
+        self.lagg_till(self.stack.pop()[0], mark)
+
+
+def _kontrollera(h, mark) -> str | None:
+    """Avvisa alias, ankare och taggar; ger skalärens stil (en !!str-tagg gör värdet till text)."""
+    from ruamel.yaml import events as ev
+
+    if isinstance(h, ev.AliasEvent):
+        raise _YamlFel(*_plats_i_fil(mark), f"alias (*{h.anchor}) används inte; skriv ut värdet")
+    if getattr(h, "anchor", None):
+        raise _YamlFel(*_plats_i_fil(mark), f"ankare (&{h.anchor}) används inte; skriv ut värdet")
+    tagg = getattr(h, "tag", None)
+    sann_text = isinstance(h, ev.ScalarEvent) and tagg in ("tag:yaml.org,2002:str", "!!str")
+    if isinstance(h, ev.ScalarEvent | ev.MappingStartEvent | ev.SequenceStartEvent) and tagg and not sann_text:
+        raise _YamlFel(*_plats_i_fil(mark), f"taggen {tagg} används inte")
+    return "'" if sann_text else getattr(h, "style", None)
+
+
+def _bygg(handelser) -> Any:
+    """Värdet ur ruamel.yamls händelser, med kontrollerna ovan."""
+    from ruamel.yaml import events as ev
+
+    b = _Byggare()
+    dokument = 0
     for h in handelser:
         mark = getattr(h, "start_mark", None)
         if isinstance(h, ev.DocumentStartEvent):
@@ -130,25 +169,16 @@ def _bygg(handelser) -> Any:
             if dokument > 1:
                 raise _YamlFel(*_plats_i_fil(mark), "filen ska innehålla ett enda YAML-dokument")
             continue
-        if isinstance(h, ev.AliasEvent):
-            raise _YamlFel(*_plats_i_fil(mark), f"alias (*{h.anchor}) används inte; skriv ut värdet")
-        if getattr(h, "anchor", None):
-            raise _YamlFel(*_plats_i_fil(mark), f"ankare (&{h.anchor}) används inte; skriv ut värdet")
-        tagg = getattr(h, "tag", None)
-        sann_text = isinstance(h, ev.ScalarEvent) and tagg in ("tag:yaml.org,2002:str", "!!str")
-        if isinstance(h, ev.ScalarEvent | ev.MappingStartEvent | ev.SequenceStartEvent) and tagg and not sann_text:
-            raise _YamlFel(*_plats_i_fil(mark), f"taggen {tagg} används inte")
+        stil = _kontrollera(h, mark)
         if isinstance(h, ev.ScalarEvent):
-            stil = h.style if tagg is None else "'"
-            lagg_till(_skalar(h.value, stil, mark), mark)
-        elif isinstance(h, ev.MappingStartEvent | ev.SequenceStartEvent):
-            if len(stack) >= MAX_DJUP:
-                raise _YamlFel(*_plats_i_fil(mark), f"filen är nästlad djupare än {MAX_DJUP} nivåer")
-            stack.append([{} if isinstance(h, ev.MappingStartEvent) else [], _INGEN, None])
+            b.lagg_till(_skalar(h.value, stil, mark), mark)
+        elif isinstance(h, ev.MappingStartEvent):
+            b.oppna({}, mark)
+        elif isinstance(h, ev.SequenceStartEvent):
+            b.oppna([], mark)
         elif isinstance(h, ev.MappingEndEvent | ev.SequenceEndEvent):
-            behallare = stack.pop()[0]
-            lagg_till(behallare, mark)
-    return resultat if klar else None
+            b.stang(mark)
+    return b.resultat if b.klar else None
 
 
 class _Ingen:
@@ -237,44 +267,48 @@ def _plats(loc: tuple[int | str, ...], data: Any = None) -> str:
     return " → ".join(delar) if delar else "(hela filen)"
 
 
+# Pydantics feltyper → svensk text; "fick …" läggs till efter texten.
+_FELTEXT = {
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), "ska vara ett heltal"),
+    **dict.fromkeys(
+        ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"), "ska vara ett tal"
+    ),
+    **dict.fromkeys(("bool_parsing", "bool_type"), "ska vara true eller false"),
+    "string_type": "ska vara text (inom citattecken om den ser ut som ett tal)",
+    "string_pattern_mismatch": "har fel form",
+    **dict.fromkeys(("list_type", "tuple_type"), "ska vara en lista"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "ska vara en tabell med nycklar"),
+}
+# Feltyper vars text inte visar värdet.
+_UTAN_VARDE = {
+    "missing": "saknas; nyckeln är obligatorisk",
+    "extra_forbidden": "okänd nyckel (stavfel?)",
+    "too_short": "får inte vara tom",
+}
+_GRANSER = {
+    "greater_than_equal": ("ska vara minst", "ge"),
+    "greater_than": ("ska vara större än", "gt"),
+    "less_than_equal": ("får vara högst", "le"),
+    "less_than": ("får vara mindre än", "lt"),
+}
+
+
 def _beskriv(fel: dict[str, Any]) -> str:
     typ = fel["type"]
     ctx = fel.get("ctx") or {}
-    fick = fel.get("input")
-    fick_text = f" (fick {_visa(fick)})" if typ not in ("missing", "extra_forbidden") else ""
-    if typ == "missing":
-        return "saknas; nyckeln är obligatorisk"
-    if typ == "extra_forbidden":
-        return "okänd nyckel (stavfel?)"
-    if typ in ("int_parsing", "int_type", "int_from_float"):
-        return "ska vara ett heltal" + fick_text
-    if typ in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"):
-        return "ska vara ett tal" + fick_text
-    if typ in ("greater_than_equal", "greater_than"):
-        tecken = "minst" if typ == "greater_than_equal" else "större än"
-        grans = ctx.get("ge", ctx.get("gt"))
-        return f"ska vara {tecken} {grans}" + fick_text
-    if typ in ("less_than_equal", "less_than"):
-        tecken = "högst" if typ == "less_than_equal" else "mindre än"
-        grans = ctx.get("le", ctx.get("lt"))
-        return f"får vara {tecken} {grans}" + fick_text
-    if typ.startswith("date") or typ.startswith("datetime"):
+    fick_text = f" (fick {_visa(fel.get('input'))})"
+    if typ in _UTAN_VARDE:
+        return _UTAN_VARDE[typ]
+    if typ in _FELTEXT:
+        return _FELTEXT[typ] + fick_text
+    if typ in _GRANSER:
+        text, nyckel = _GRANSER[typ]
+        return f"{text} {ctx.get(nyckel)}" + fick_text
+    if typ.startswith("date"):  # date_… och datetime_…
         return "ska vara ett datum ÅÅÅÅ-MM-DD" + fick_text
     if typ in ("enum", "literal_error"):
         forvantat = str(ctx.get("expected", "")).replace(" or ", " eller ")
         return f"ska vara ett av: {forvantat}" + fick_text
-    if typ in ("bool_parsing", "bool_type"):
-        return "ska vara true eller false" + fick_text
-    if typ in ("string_type",):
-        return "ska vara text (inom citattecken om den ser ut som ett tal)" + fick_text
-    if typ == "string_pattern_mismatch":
-        return "har fel form" + fick_text
-    if typ in ("list_type", "tuple_type"):
-        return "ska vara en lista" + fick_text
-    if typ in ("dict_type", "model_type", "model_attributes_type"):
-        return "ska vara en tabell med nycklar" + fick_text
-    if typ in ("too_short",):
-        return "får inte vara tom"
     if typ in ("value_error", "assertion_error"):
         return str(fel["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return f"ogiltigt värde{fick_text}"

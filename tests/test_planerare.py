@@ -103,21 +103,30 @@ print(json.dumps(_ut))
 
 def _bibliotekets_serie(varden: dict) -> list[int]:
     """Kommunernas fasta kostnad per år 2024–2030 räknad direkt med biblioteket."""
-    from analys.begrepp import Nyckel, Nyckelval
+    from analys.begrepp import Nyckel, Nyckelval, manadsindex
     from analys.berakning.kostnadsmodell import Drag, compute
     from analys.flode.scenarier import modellunderlag
     from analys.indata.antaganden import load_antaganden
 
     a = load_antaganden("bas")
     andel = Decimal(str(varden["fast_andel"])) if varden["nyckel"] == "blandad" else Decimal(0)
+    # Reglaget för lanseringarna flyttar varje Yrkesresas startmånad, som ett sparat scenario gör.
+    skift = int(varden["skift"])
+    resor = [
+        r.model_copy(update={"start": f"{(m := manadsindex(r.start) + skift) // 12:04d}-{m % 12 + 1:02d}"})
+        for r in a.yrkesresor
+    ]
     a = a.model_copy(
-        update={"nyckel": Nyckelval(nyckel=Nyckel(varden["nyckel"]), fast_andel=andel), "nyckel_per_ar": {}}
+        update={
+            "nyckel": Nyckelval(nyckel=Nyckel(varden["nyckel"]), fast_andel=andel),
+            "nyckel_per_ar": {},
+            "yrkesresor": resor,
+        }
     )
     drag = Drag(
         per_resa=Decimal(str(varden["per_resa"])),
         kostnad_per_tjanst_faktor=Decimal(str(varden["faktor"])),
         indexering=Decimal(str(varden["indexering"])),
-        lansering_forskjutning_manader=int(varden["skift"]),
     )
     return [int(v) for v in compute(a, modellunderlag(a, 2024, 2030), drag).kommunernas_del[0]]
 

@@ -133,7 +133,7 @@ def test_installer_uses_uv_when_on_path_and_rebuilds_a_venv_older_than_pyproject
     r = installera()
     assert r.returncode == 0, r.stderr
     assert "steg 1/3: skapar miljön .venv med Python 3." in r.stderr and "(uv)" in r.stderr
-    assert "steg 2/3: installerar analys och 18 beroenden" in r.stderr
+    assert "steg 2/3: installerar analys och 19 beroenden" in r.stderr
     anrop = logg.read_text().splitlines()
     assert anrop[0].startswith("venv ") and anrop[1] == "pip install --python .venv/bin/python -e . --compile-bytecode"
     # Make sätter stämpeln efter en lyckad installation; pyproject.toml ändras efteråt

@@ -328,6 +328,7 @@ def test_the_activity_file_and_the_amount_flag_refuse_other_digits(tmp_path, ins
 def test_the_follow_up_csv_folder_and_template_refuse_other_digits(tmp_path, insprangd):
     from openpyxl import load_workbook
 
+    from analys.flode.uppfoljning import mallunderlag
     from analys.rapporter.mall import write_mall
 
     c, plats = insprangd
@@ -343,7 +344,7 @@ def test_the_follow_up_csv_folder_and_template_refuse_other_digits(tmp_path, ins
 
     mall = tmp_path / "mall.xlsx"
     if not mall.exists():
-        write_mall(avtal, mall)
+        write_mall(*mallunderlag("2024")[::2], mall)
     wb = load_workbook(mall)
     wb["Aktivitet"]["E5"] = _med("12", c, plats)
     wb.save(tmp_path / "ifylld.xlsx")

@@ -68,7 +68,9 @@ SLAG_FAKTURA, SLAG_KREDIT = "faktura", "kreditfaktura"
 
 
 def referens(ar: int, kommunkod: str, korning: int) -> str:
-    """>>> referens(2024, "2080", 2)
+    """Fakturans referens: år, K och kommunkoden (så att koden inte läses som ett år), körningens nummer.
+
+    >>> referens(2024, "2080", 2)
     '2024-K2080-02'
     """
     return f"{ar}-K{kommunkod}-{korning:02d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,8 @@ def belopp(text: str) -> int:
     1030000
     """
     kontrollera_siffror(text.replace(" ", "").replace("\u00a0", ""), f"Ogiltigt belopp '{text[:30]}'")
+    if re.fullmatch(r"-?[0 ]*0[0 ]*", text.strip()):
+        raise AnalysError(f"Ogiltigt belopp '{text}': beloppet måste vara större än 0 kr.")
     try:
         varde = belopp_ur_text(text)  # samma läsning som i YAML-filerna
     except ValueError as e:

@@ -151,7 +151,15 @@ def test_every_readme_command_runs_in_order_in_a_copy(tmp_path, scb_server):
     ]
     assert (tmp_path / "rss-halland" / "reports").is_dir()
     assert list((projekt / "data" / "befolkning" / "hamtat").glob("*/metadata.yaml"))
-    # utöver SCB-hämtningarna (i hamtat/) har ingen indata ändrats
-    efter = {p: p.read_bytes() for p in (projekt / "data").rglob("*") if p.is_file() and "hamtat" not in p.parts}
+    # avsnittet "Året runt" skriver förslaget 2025, fastställer det och sparar förslaget bredvid
+    avtal = projekt / "data" / "avtal"
+    assert "status: fastställt" in (avtal / "2025.yaml").read_text(encoding="utf-8")
+    assert "status: förslag" in next(avtal.glob("2025.yaml.*.bak")).read_text(encoding="utf-8")
+    # utöver SCB-hämtningarna (i hamtat/) och årets avtal har ingen indata ändrats
+    efter = {
+        p: p.read_bytes()
+        for p in (projekt / "data").rglob("*")
+        if p.is_file() and "hamtat" not in p.parts and not p.name.startswith("2025.yaml")
+    }
     assert efter == {p: b for p, b in fore.items() if "hamtat" not in p.parts}
     assert not [p for p in (projekt / "notebooks").iterdir() if p.suffix != ".ipynb"]

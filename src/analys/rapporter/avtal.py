@@ -13,8 +13,8 @@ from analys.flode.avtal import Avtalsjamforelse, Avtalsrad, Faststallelse, Forsl
 from analys.rapporter.excel import Blad, write_workbook
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.kallor import describe_fil, proveniens
-from analys.rapporter.rubriker import med_slag, rubrik
-from analys.rapporter.tabeller import excel_csv, textmarkning, texttabell
+from analys.rapporter.rubriker import NYCKELNAMN, med_slag, rubrik
+from analys.rapporter.tabeller import excel_csv, html_tabell, textmarkning, texttabell
 
 KORT_SLAG = {"enligt avtal": "avtal", "förslag": "förslag", "beräknat": "beräknat", "utfall": "utfall"}
 
@@ -252,3 +252,92 @@ def to_historik_tabell(df: pd.DataFrame, pahittat: bool = False) -> str:
         r = per_ar.loc[a]
         ut.append(f"{a}: {r['avtal']} ({r['slag']}); folkmängd per {r['befolkningsdatum']}; nyckel {r['nyckel']}.")
     return "\n".join(ut) + "\n"
+
+
+def _bred(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+    """Kommuner × avtalsår med rubriken "2024 (enligt avtal)" per år, och slaget per rubrik."""
+    per_ar = df.drop_duplicates("ar").set_index("ar")
+    ar = list(per_ar.index)
+    namn = {a: med_slag(str(a), per_ar.loc[a, "slag"]) for a in ar}
+    bred = df.pivot_table(index=["kommunkod", "kommun"], columns="ar", values="belopp", aggfunc="sum")
+    bred = bred.rename(columns=namn).reset_index()
+    bred.columns.name = None
+    kol = [namn[a] for a in ar]
+    return bred, kol, {namn[a]: str(per_ar.loc[a, "slag"]) for a in ar}
+
+
+def describe_historik(rader: tuple[Avtalsrad, ...]) -> str:
+    """Ett stycke (Markdown) per avtal: slag, kommunernas del, befolkningsdatum och nyckel."""
+    ut = []
+    for r in rader:
+        a = r.avtal
+        beslut = f", fastställt av {a.beslutat_av} {format_datum(a.beslutsdatum)}" if a.beslutsdatum else ""
+        ut.append(
+            f"- **{a.ar}**: {a.namn} ({_slagtext(a)}{beslut}): kommunerna {format_kr(a.belopp_kommuner)} "
+            f"({a.slag}), fördelat {NYCKELNAMN[a.nyckel.value]}, folkmängd per {format_datum(a.befolkningsdatum)}."
+        )
+    return "\n".join(ut)
+
+
+def html_historik(df: pd.DataFrame) -> str:
+    """Kommuner × avtalsår; varje år står för sig med sitt slag, summan per år (ingen över åren)."""
+    bred, kol, slag = _bred(df)
+    summa = {"kommun": "Summa", **{k: int(bred[k].sum()) for k in kol}}
+    return html_tabell(
+        bred,
+        kr=kol,
+        summa=summa,
+        rubriker={"kommunkod": rubrik("kommunkod", kort=True), "kommun": rubrik("kommun")},
+        rubrik="Vad kommunerna betalat per avtal",
+        slag=slag,
+    )
+
+
+def write_historik_workbook(df: pd.DataFrame, rader: tuple[Avtalsrad, ...], path: Path, kommando: str | None) -> None:
+    """Arbetsboken: bladet "Historik" (kommuner × år), "Avtal" (ett avtal per rad) och "Källor"."""
+    bred, kol, _ = _bred(df)
+    bred = bred.rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun"})
+    lista = pd.DataFrame(
+        {
+            "År": [r.avtal.ar for r in rader],
+            "Underlag": [r.avtal.slag for r in rader],
+            "Avtal": [r.avtal.namn for r in rader],
+            "Kommunernas del": [r.avtal.belopp_kommuner for r in rader],
+            "Folkmängd per": [r.avtal.befolkningsdatum.isoformat() for r in rader],
+            "Fördelningsnyckel": [NYCKELNAMN[r.avtal.nyckel.value] for r in rader],
+            "Beslut": [
+                f"{r.avtal.beslutat_av} {r.avtal.beslutsdatum.isoformat()}" if r.avtal.beslutsdatum else ""
+                for r in rader
+            ],
+        }
+    )
+    blad = [
+        Blad(
+            namn="Historik",
+            titel="Vad kommunerna betalat enligt varje avtal och förslag",
+            undertitel="Varje år för sig, med sitt slag; ingen summa över åren.",
+            df=bred,
+            kr=kol,
+            summera=kol,
+            bredder={"Kommun": 18, **dict.fromkeys(kol, 20)},
+        ),
+        Blad(
+            namn="Avtal",
+            titel="Avtalen och förslagen i data/avtal/",
+            df=lista,
+            kr=["Kommunernas del"],
+            bredder={"Avtal": 48, "Beslut": 32, "Underlag": 14, "Kommunernas del": 18},
+        ),
+    ]
+    write_workbook(
+        blad, historik_kallor(rader, kommando), path, "Historik", pahittat=any(r.avtal.exempel for r in rader)
+    )
+
+
+def historik_kallor(rader: tuple[Avtalsrad, ...], kommando: str | None = None):
+    """Källorna till historiken: varje avtal med sin källa och sin fil."""
+    return proveniens(
+        [(str(r.avtal.ar), f"{r.avtal.namn} ({_slagtext(r.avtal)}); källa: {r.avtal.kalla}") for r in rader],
+        filer=[r.fil for r in rader],
+        kommando=kommando,
+    )

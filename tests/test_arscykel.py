@@ -282,3 +282,28 @@ def test_a_proposal_cannot_carry_a_decision():
         Avtal.model_validate({**a.model_dump(), "status": "förslag", "beslutsdatum": "2024-11-20"})
     with pytest.raises(AnalysError, match="status"):
         check_avtal_yaml(avtal_yaml(a).replace("status: fastställt", "status: utkast"), "x.yaml")
+
+
+def test_historik_report_pieces(cli, datakatalog, tmp_path):
+    """Rapportens och kommunbladets delar: HTML per kommun utan summa över avtalen, och arbetsboken."""
+    from openpyxl import load_workbook
+
+    from analys.flode import avtal as flode_avtal
+    from analys.rapporter import avtal as ra
+
+    assert cli("avtal", "forslag", "2025").rc == 0
+    rader, df = flode_avtal.lista(), flode_avtal.historik()
+    falun = ra.html_kommun_historik(df, "2080").replace("\xa0", " ")
+    assert "82 771 kr" in falun and "214 001 kr" in falun and "221 939 kr" in falun
+    assert "förslag" in falun and 'class="summa"' not in falun
+    assert "2025 (förslag)" in ra.html_historik(df)
+    assert "fastställt av" not in ra.describe_historik(rader) and "2025" in ra.describe_historik(rader)
+    ut = tmp_path / "historik.xlsx"
+    ra.write_historik_workbook(df, rader, ut, None)
+    wb = load_workbook(ut)
+    assert wb.sheetnames == ["Historik", "Avtal", "Källor"]
+    ws = wb["Historik"]
+    rubriker = [c.value for c in ws[next(r for r in range(1, 12) if ws.cell(row=r, column=1).value == "Kommunkod")]]
+    assert rubriker == ["Kommunkod", "Kommun", "2022 (enligt avtal)", "2024 (enligt avtal)", "2025 (förslag)"]
+    tom = flode_avtal.historik().iloc[0:0]
+    assert ra.html_kommun_historik(tom, "2080") == "<p>Inga avtal i data/avtal/ ännu.</p>"

@@ -144,6 +144,8 @@ def avtal_historik_utdata(format: str) -> str:
     """`analys avtal historik`."""
     rader = flode_avtal.lista()
     df = flode_avtal.historik()
+    if df.empty:
+        raise AnalysError("Det finns inga avtal i data/avtal/ för analys-mappens län.")
     pahittat = any(r.avtal.exempel for r in rader)
     if format == "csv":
         if pahittat:

@@ -296,7 +296,8 @@ HISTORIK_KOLUMNER = ["ar", "slag", "kommunkod", "kommun", "belopp", "befolknings
 
 def historik() -> pd.DataFrame:
     """Varje avtal och förslag i data/avtal/ för mappens län, per kommun och år: ar, slag
-    ("enligt avtal" eller "förslag"), kommunkod, kommun, belopp, befolkningsdatum, nyckel, avtal."""
+    ("enligt avtal" eller "förslag"), kommunkod, kommun, belopp, befolkningsdatum, nyckel, avtal.
+    Tom (med kolumnerna) när mappen inte har något avtal."""
     delar = []
     for rad in lista():
         a = rad.avtal
@@ -308,5 +309,5 @@ def historik() -> pd.DataFrame:
         d["avtal"] = a.namn
         delar.append(d)
     if not delar:
-        raise AnalysError("Det finns inga avtal i data/avtal/ för analys-mappens län.")
+        return pd.DataFrame(columns=HISTORIK_KOLUMNER)
     return pd.concat(delar, ignore_index=True)[HISTORIK_KOLUMNER]

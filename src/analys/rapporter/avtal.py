@@ -279,6 +279,23 @@ def describe_historik(rader: tuple[Avtalsrad, ...]) -> str:
     return "\n".join(ut)
 
 
+def html_kommun_historik(df: pd.DataFrame, kommunkod: str) -> str:
+    """Kommunbladets "Vad kommunen betalat": ett avtal per rad med sitt slag (kolumnen Underlag),
+    befolkningsdatum och nyckel. Ingen summa: raderna är olika avtal och kan vara av olika slag."""
+    d = df[df["kommunkod"] == kommunkod]
+    if d.empty:
+        return "<p>Inga avtal i data/avtal/ ännu.</p>"
+    d = d[["ar", "slag", "avtal", "befolkningsdatum", "nyckel", "belopp"]].copy()
+    d["nyckel"] = d["nyckel"].map(NYCKELNAMN)
+    return html_tabell(
+        d,
+        kr=["belopp"],
+        rubriker={k: rubrik(k) for k in d.columns},
+        rubrik="Vad kommunen betalat enligt varje avtal och förslag",
+        fotnot="Underlag: enligt avtal = beloppet i ett fastställt avtal; förslag = ett förslag, ännu inte fastställt",
+    )
+
+
 def html_historik(df: pd.DataFrame) -> str:
     """Kommuner × avtalsår; varje år står för sig med sitt slag, summan per år (ingen över åren)."""
     bred, kol, slag = _bred(df)

@@ -358,3 +358,30 @@ def historik_kallor(rader: tuple[Avtalsrad, ...], kommando: str | None = None):
         filer=[r.fil for r in rader],
         kommando=kommando,
     )
+
+
+def fig_historik(df: pd.DataFrame):
+    """Liggande staplar per kommun, en stapel per avtalsår (märkt med sitt slag)."""
+    import numpy as np
+
+    from analys.rapporter.diagram import _kr_axel, _plt
+    from analys.rapporter.tabeller import FARGER
+
+    plt = _plt()
+    bred, kol, _ = _bred(df)
+    bred = bred.sort_values(kol[-1])
+    y = np.arange(len(bred))
+    hojd = 0.8 / len(kol)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(bred) + 1.6))
+    for i, k in enumerate(kol):
+        ax.barh(y + i * hojd, bred[k].fillna(0), height=hojd, color=FARGER[i % len(FARGER)], label=k)
+    ax.set_yticks(y + hojd * (len(kol) - 1) / 2, bred["kommun"])
+    ax.set_title("Vad kommunerna betalat per avtal")
+    ax.set_xlabel("Belopp")
+    _kr_axel(ax, "x")
+    ax.legend(loc="lower right", fontsize=9)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    summor = ", ".join(f"{k}: {format_kr(int(bred[k].sum()))}" for k in kol)
+    alt = f"Stapeldiagram: vad {len(bred)} kommuner betalat enligt varje avtal och förslag. Summa per år: {summor}."
+    return fig, alt

@@ -176,8 +176,13 @@ def test_every_readme_command_runs_in_order_in_a_copy(tmp_path, scb_server, proj
     rapporter = [p.name for p in (projekt / "reports").iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert "fordelning-2024" in rapporter and "uppfoljning-2024-pahittat-exempel" in rapporter
     assert list((projekt / "data" / "befolkning" / "hamtat").glob("*/metadata.yaml"))
-    # utöver SCB-hämtningarna (i hamtat/) har ingen indata ändrats, inte heller av make reports
-    assert _indata(projekt / "data") == _indata(ROT / "data")
+    # avsnittet "Året runt" skriver förslaget 2025, fastställer det och sparar förslaget bredvid
+    avtal = projekt / "data" / "avtal"
+    assert "status: fastställt" in (avtal / "2025.yaml").read_text(encoding="utf-8")
+    assert "status: förslag" in next(avtal.glob("2025.yaml.*.bak")).read_text(encoding="utf-8")
+    # utöver SCB-hämtningarna (i hamtat/) och årets avtal har ingen indata ändrats, inte heller av make reports
+    efter = {k: v for k, v in _indata(projekt / "data").items() if not k.startswith("avtal/2025.yaml")}
+    assert efter == _indata(ROT / "data")
     assert not [p for p in (projekt / "notebooks").iterdir() if p.suffix != ".ipynb"]
 
 

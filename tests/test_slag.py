@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 SLAG = ("enligt avtal", "utfall", "beräknat", "förslag")
-BLANDNING = re.compile(r"\((avtal|utfall|beräknat|förslag)( \+ (avtal|utfall|beräknat|förslag))+\)")
+# "a + b" är en summa av två slag, "a → b" en förändring från det ena till det andra.
+BLANDNING = re.compile(r"\((avtal|utfall|beräknat|förslag)( (\+|→) (avtal|utfall|beräknat|förslag))+\)")
 # Rubriker som alltid är summor av delar: de måste säga sitt slag eller sin blandning.
 SAMMANSATTA = ("Netto", "Intäkter", "Resultat", "Återstår", "Överskott", "Underskott")
 
@@ -110,3 +111,38 @@ def test_scenario_excel_csv_splits_net_by_mix(cli):
     falun = [rad.split(";") for rad in rader if ";2080;" in rad]
     assert falun[0][1] == "2024" and falun[0][-2] == "264001" and falun[0][-1] == ""
     assert falun[1][1] == "2025" and falun[1][-2] == "" and falun[1][-1] == "272211"
+
+
+# --- förslag: det fjärde slaget --------------------------------------------------------------------
+
+
+def test_the_rule_knows_forslag():
+    assert _har_slag("Belopp (förslag)") and _har_slag("Förändring (avtal → förslag)")
+    assert not _har_slag("Belopp (förslagsvis)")
+
+
+def test_a_proposal_is_labelled_forslag_in_workbook_and_html_and_never_summed_with_another_kind(
+    cli, datakatalog, tmp_path
+):
+    from analys.flode.fordelning import berakna
+    from analys.rapporter.fordelning import describe, html_table, titel
+
+    assert cli("avtal", "forslag", "2025").rc == 0
+    ut = tmp_path / "forslag.xlsx"
+    assert cli("fordelning", "--avtal", "2025", "--format", "xlsx", "--ut", str(ut)).rc == 0
+    wb = load_workbook(ut)
+    texter = [str(c.value) for ws in wb.worksheets for rad in ws.iter_rows() for c in rad if c.value is not None]
+    assert not [t for t in texter if "enligt avtal" in t]
+    ws = wb["Fördelning"]
+    rubriker = [c.value for c in ws[_rubrikrad(ws)]]
+    assert rubriker[-1] == "Belopp (förslag)"
+    summa = [c.value for rad in ws.iter_rows() for c in rad if isinstance(c.value, str) and c.value.startswith("=SUM")]
+    assert summa  # summan står bara under förslagets egen kolumn
+    f = berakna(avtal="2025")
+    sida = html_table(f.df, f.info) + describe(f.df, f.info) + titel(f.info)
+    assert "enligt avtal" not in sida and "Belopp (förslag)" in sida and "förslag</i> = beloppet i ett förslag" in sida
+    # Jämförelsen mot 2024 står per slag, och förändringen säger blandningen.
+    r = cli("avtal", "jamfor", "2025", "--format", "excel-csv")
+    huvud = r.out.lstrip("\ufeff").splitlines()[0].split(";")
+    assert huvud[2:5] == ["2024 (enligt avtal) (kr)", "2025 (förslag) (kr)", "Förändring (avtal → förslag) (kr)"]
+    assert all(_har_slag(h) for h in huvud[2:] if h != "Förändring (%)")

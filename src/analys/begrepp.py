@@ -183,7 +183,7 @@ class Fordelningsinfo:
     avtalskalla: str | None = None  # avtalets källa, t.ex. "PM RD21/01390 …"
     vikterfil: str | None = None
     undantagna: tuple[str, ...] = ()  # "2039 Älvdalen"
-    slag: str = "beräknat"  # "enligt avtal" när belopp och fördelning är avtalets, utan ändringar
+    slag: str = "beräknat"  # "enligt avtal" (eller "förslag") när belopp och fördelning är avtalets, utan ändringar
     pahittat: bool = False  # avtalet är ett påhittat exempel eller har platshållare
     version: str = __version__
     skapad: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
@@ -259,6 +259,32 @@ class Avtal(FrystModell):
     rorliga_kostnader: RorligaKostnader | None = None
     villkor: tuple[str, ...] = Field(default=(), strict=False)
     exempel: bool = Field(default=False, description="påhittat exempel eller platshållare: allt märks så")
+    status: Literal["förslag", "fastställt"] = Field(
+        default="fastställt", description="förslag (ännu inte beslutat) eller fastställt avtal"
+    )
+    beslutat_av: str | None = Field(default=None, min_length=1, description="vem som fastställde avtalet")
+    beslutsdatum: Datum | None = Field(default=None, description="när avtalet fastställdes")
+    befolkningsdatum_val: str | None = Field(
+        default=None, min_length=1, description="varför befolkningsdatumet valdes (skrivs av analys avtal forslag)"
+    )
+
+    @model_validator(mode="after")
+    def _beslut(self) -> Avtal:
+        if self.status == "förslag" and (self.beslutat_av is not None or self.beslutsdatum is not None):
+            raise ValueError(
+                "ett förslag har inget beslut: ta bort beslutat_av och beslutsdatum, eller ange status: fastställt"
+            )
+        return self
+
+    @property
+    def forslag(self) -> bool:
+        """Avtalet är ett förslag som ännu inte fastställts."""
+        return self.status == "förslag"
+
+    @property
+    def slag(self) -> str:
+        """Talens slag: "förslag" för ett förslag, annars "enligt avtal"."""
+        return "förslag" if self.forslag else "enligt avtal"
 
     @model_validator(mode="after")
     def _hela_kronor(self) -> Avtal:

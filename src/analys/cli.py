@@ -257,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     h.set_defaults(run=run_hamta)
 
+    _avtal_parser(sub)
+
     n = sub.add_parser(
         "ny",
         help="skapa en analys-mapp för ett län",
@@ -296,6 +298,162 @@ def run_app(args: argparse.Namespace) -> int:
     from analys import app
 
     return app.starta(args.vad, args.port, args.jupyterflaggor)
+
+
+def _avtal_parser(sub) -> None:
+    """`analys avtal forslag | faststall | lista | jamfor | historik`."""
+    av = sub.add_parser(
+        "avtal",
+        help="årets avtal: förslag, jämförelse, beslut, lista och historik",
+        description=(
+            "Årets avtal i data/avtal/: skriv nästa års förslag ur antagandena, jämför det med förra avtalet, "
+            "fastställ det när Socialchefsnätverket beslutat, och lista avtalen och vad kommunerna betalat."
+        ),
+        epilog=(
+            "Exempel: analys avtal forslag 2025\n"
+            "         analys avtal jamfor 2025 --mot 2024\n"
+            "         analys avtal faststall 2025 --beslutsdatum 2024-11-20\n"
+            "         analys avtal lista"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    av._optionals.title = "flaggor"
+    avsub = av.add_subparsers(dest="avtalskommando", metavar="KOMMANDO", parser_class=_Parser, required=True)
+
+    fo = avsub.add_parser(
+        "forslag",
+        help="skriv ett förslag till avtal för ett år (data/avtal/ÅR.yaml, status: förslag)",
+        description=(
+            "Skriv data/avtal/ÅR.yaml som ett förslag: varje roll med tjänst och kostnad det året (indexerat), "
+            "summan, kommunernas andel efter finansieringen i antagandena, och nyckel, betalningsvillkor, villkor "
+            "och period ur det senaste fastställda avtalet. Befolkningsdatumet är samma tidpunkt på året som "
+            "förra avtalets, ett år senare, om den siffran finns, annars den senaste som finns; filen säger vilket "
+            "och varför. Beloppen märks förslag tills avtalet fastställs."
+        ),
+        epilog="Exempel: analys avtal forslag 2025 --scenario bas",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fo.add_argument("ar", metavar="ÅR", type=int, help="avtalsåret, t.ex. 2025")
+    fo.add_argument("--scenario", metavar="NAMN", default="bas", help="scenariot i antagandena (standard bas)")
+    fo.add_argument(
+        "--befolkningsdatum", metavar="DATUM", help="befolkningens referensdatum ÅÅÅÅ-MM-DD i stället för regeln"
+    )
+    fo.add_argument(
+        "--skriv-over", action="store_true", help="ersätt ett tidigare förslag (aldrig ett fastställt avtal)"
+    )
+    fo.set_defaults(run=run_avtal_forslag)
+
+    fs = avsub.add_parser(
+        "faststall",
+        help="gör förslaget för ett år till ett fastställt avtal",
+        description=(
+            "Gör förslaget i data/avtal/ÅR.yaml till ett fastställt avtal med samma belopp: status fastställt, "
+            "beslutat av Socialchefsnätverket och beslutsdatumet. Förslaget sparas som en kopia bredvid (.bak)."
+        ),
+        epilog="Exempel: analys avtal faststall 2025 --beslutsdatum 2024-11-20",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fs.add_argument("ar", metavar="ÅR", type=int, help="avtalsåret, t.ex. 2025")
+    fs.add_argument("--beslutsdatum", metavar="DATUM", required=True, help="dagen beslutet fattades, ÅÅÅÅ-MM-DD")
+    fs.set_defaults(run=run_avtal_faststall)
+
+    li = avsub.add_parser(
+        "lista",
+        help="lista avtalen och förslagen med status, belopp och befolkningsdatum",
+        description="Lista avtalen och förslagen i data/avtal/ för analys-mappens län.",
+    )
+    li.set_defaults(run=run_avtal_lista)
+
+    jf = avsub.add_parser(
+        "jamfor",
+        help="per kommun förra → nya avtalet, med beloppseffekt och befolkningseffekt",
+        description=(
+            "Per kommun förra avtalets belopp → det nya, i kronor och procent, med förändringen delad exakt i "
+            "en beloppseffekt (totalen ändrades) och en befolkningseffekt (andelarna ändrades), i hela kronor "
+            "som går jämnt upp per kommun och i summan. Med --exkludera: fördelningen om en kommun inte skriver under."
+        ),
+        epilog=(
+            "Exempel: analys avtal jamfor 2025 --mot 2024 --format csv\n"
+            "         analys avtal jamfor 2025 --exkludera Älvdalen"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    jf.add_argument("ar", metavar="ÅR", type=int, help="det nya avtalet (eller förslaget), t.ex. 2025")
+    jf.add_argument("--mot", metavar="ÅR", type=int, help="avtalet att jämföra med (standard: det senaste före ÅR)")
+    jf.add_argument(
+        "--exkludera",
+        metavar="KOMMUN",
+        nargs="+",
+        default=[],
+        help="kommuner som inte skriver under (kod eller namn); det nya beloppet delas på de övriga",
+    )
+    jf.add_argument(
+        "--format",
+        choices=["tabell", "csv", "excel-csv", "xlsx"],
+        default="tabell",
+        help="tabell (standard), csv (maskinläsbart), excel-csv (för svensk Excel) eller xlsx (kräver --ut)",
+    )
+    jf.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
+    jf.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    jf.set_defaults(run=run_avtal_jamfor)
+
+    hi = avsub.add_parser(
+        "historik",
+        help="vad varje kommun betalat enligt varje avtal och förslag",
+        description=(
+            "Varje avtal och förslag i data/avtal/, per kommun och år, med sitt slag (enligt avtal eller förslag), "
+            "befolkningens referensdatum och fördelningsnyckeln."
+        ),
+        epilog="Exempel: analys avtal historik --format csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    hi.add_argument(
+        "--format",
+        choices=["tabell", "csv", "excel-csv"],
+        default="tabell",
+        help="tabell (standard), csv (maskinläsbart) eller excel-csv (för svensk Excel)",
+    )
+    hi.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
+    hi.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    hi.set_defaults(run=run_avtal_historik)
+
+
+def run_avtal_forslag(args: argparse.Namespace) -> int:
+    from analys import kommandon
+
+    sys.stdout.write(kommandon.avtal_forslag(args.ar, args.scenario, args.befolkningsdatum, args.skriv_over))
+    return 0
+
+
+def run_avtal_faststall(args: argparse.Namespace) -> int:
+    from analys import kommandon
+    from analys.indata import varden
+
+    beslutsdatum = varden.datum(args.beslutsdatum, "--beslutsdatum")
+    sys.stdout.write(kommandon.avtal_faststall(args.ar, beslutsdatum))
+    return 0
+
+
+def run_avtal_lista(args: argparse.Namespace) -> int:
+    from analys import kommandon
+
+    sys.stdout.write(kommandon.avtal_lista())
+    return 0
+
+
+def run_avtal_jamfor(args: argparse.Namespace) -> int:
+    from analys import kommandon
+
+    _check_output(args)
+    text = kommandon.avtal_jamfor_utdata(args.format, args.ut, args.ar, args.mot, tuple(args.exkludera))
+    return _write_output(args, text)
+
+
+def run_avtal_historik(args: argparse.Namespace) -> int:
+    from analys import kommandon
+
+    _check_output(args)
+    return _write_output(args, kommandon.avtal_historik_utdata(args.format))
 
 
 def run_ny(args: argparse.Namespace) -> int:

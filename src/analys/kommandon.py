@@ -1,4 +1,4 @@
-"""Kommandona `analys fordelning`, `scenario`, `faktura` och `mall`: talen ur `flode`, utdata ur
+"""Kommandona `analys fordelning`, `scenario`, `faktura`, `mall` och `avtal`: talen ur `flode`, utdata ur
 `rapporter`, i det format användaren valt. Varje funktion returnerar texten, eller None när den
 skrivit en arbetsbok till `ut`."""
 
@@ -9,12 +9,13 @@ from pathlib import Path
 
 from analys.fel import AnalysError
 from analys.filer import check_writable, write_text_atomic
+from analys.flode import avtal as flode_avtal
 from analys.flode import faktura as flode_faktura
 from analys.flode import fordelning as flode_fordelning
 from analys.flode import scenarier as flode_scenarier
 from analys.flode import uppfoljning as flode_uppfoljning
 from analys.indata.varden import kommunkoder
-from analys.rapporter import faktura, fordelning, kallor, mall, scenarier
+from analys.rapporter import avtal, faktura, fordelning, kallor, mall, scenarier
 from analys.rapporter.tabeller import varna_pahittat
 
 
@@ -90,6 +91,11 @@ def faktura_utdata(
     if bokfor:
         bokforing.kontrollera(underlag)
     fk = flode_faktura.berakna(avtal, fakturadatum, underlag, kommun, tillat_datum, slutlig)
+    if fk.avtal.forslag:
+        raise AnalysError(
+            f"Avtalet {fk.avtal.ar} är ett förslag (status: förslag) och faktureras inte; fastställ det först med "
+            f"analys avtal faststall {fk.avtal.ar} --beslutsdatum ÅÅÅÅ-MM-DD."
+        )
     for varning in fk.varningar:
         print(f"analys: obs: {varning} (godkänt med --tillat-datum).", file=sys.stderr)
     df = faktura.markerade(fk)
@@ -126,3 +132,53 @@ def skriv_mall(avtal: str, ut: Path, skriv_over: bool = False) -> None:
     check_writable(ut, skriv_over, [avtal if Path(avtal).suffix in (".yaml", ".yml") else None])
     a, _, kommuner = flode_uppfoljning.mallunderlag(avtal)
     mall.write_mall(a, kommuner, ut)
+
+
+def avtal_forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None, skriv_over: bool = False) -> str:
+    """`analys avtal forslag`: räkna förslaget, skriv data/avtal/ÅR.yaml och returnera vad som skrevs."""
+    f = flode_avtal.forslag(ar, scenario, befolkningsdatum, skriv_over)
+    flode_avtal.skriv_forslag(f)
+    return avtal.to_forslag_text(f)
+
+
+def avtal_faststall(ar: int, beslutsdatum: date) -> str:
+    """`analys avtal faststall`."""
+    return avtal.to_faststall_text(flode_avtal.faststall(ar, beslutsdatum))
+
+
+def avtal_lista() -> str:
+    """`analys avtal lista`."""
+    return avtal.to_lista(flode_avtal.lista())
+
+
+def avtal_jamfor_utdata(
+    format: str, ut: Path | None, ar: int, mot: int | None = None, exkludera: tuple[str, ...] = ()
+) -> str | None:
+    """`analys avtal jamfor`."""
+    j = flode_avtal.jamfor(ar, mot, exkludera)
+    if format == "csv" and j.pahittat:
+        varna_pahittat()
+    if format == "xlsx":
+        avtal.write_jamfor_xlsx(j, ut)
+        return None
+    if format == "csv":
+        return avtal.to_jamfor_csv(j)
+    if format == "excel-csv":
+        return avtal.to_jamfor_excel_csv(j)
+    return avtal.to_jamfor_tabell(j)
+
+
+def avtal_historik_utdata(format: str) -> str:
+    """`analys avtal historik`."""
+    rader = flode_avtal.lista()
+    df = flode_avtal.historik()
+    if df.empty:
+        raise AnalysError("Det finns inga avtal i data/avtal/ för analys-mappens län.")
+    pahittat = any(r.avtal.exempel for r in rader)
+    if format == "csv":
+        if pahittat:
+            varna_pahittat()
+        return avtal.to_historik_csv(df)
+    if format == "excel-csv":
+        return avtal.to_historik_excel_csv(df, pahittat)
+    return avtal.to_historik_tabell(df, pahittat)

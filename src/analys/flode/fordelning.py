@@ -1,7 +1,8 @@
 """Ett års fördelning: läs avtal och befolkning, räkna fördelningen och jämförelsen med året före.
 
-`berakna` är samma väg för kommandoraden och notebooks. Ett belopp ur ett avtal är "enligt avtal";
-ett angivet belopp utan avtal, eller ett avtal med ändrade parametrar, är "beräknat".
+`berakna` är samma väg för kommandoraden och notebooks. Ett belopp ur ett avtal är "enligt avtal",
+ur ett förslag till avtal (status: förslag) "förslag"; ett angivet belopp utan avtal, eller ett
+avtal med ändrade parametrar, är "beräknat".
 """
 
 from __future__ import annotations
@@ -98,21 +99,23 @@ def berakna(
         vikterfil=str(vikter) if vikter else None,
         undantagna=tuple(f"{k} {namn[k]}" for k in sorted(ut)),
         pahittat=bool(a and a.exempel),
-        slag="enligt avtal" if a is not None and not andrat else "beräknat",
+        slag=a.slag if a is not None and not andrat else "beräknat",
     )
     return Fordelning(df, info, fil(path) if path else None, filer(kalla.filer))
 
 
 def senaste_avtal() -> str | None:
-    """Året för analys-mappens senaste avtal för mappens län, eller None om det inte finns något."""
-    ar = sorted(avtal_for_lan(standardlan()))
+    """Året för analys-mappens senaste fastställda avtal för mappens län (förslag räknas inte),
+    eller None om det inte finns något."""
+    ar = sorted(ar for ar, a in avtal_for_lan(standardlan()).items() if not a.forslag)
     return str(ar[-1]) if ar else None
 
 
-def avtalets_fordelning(avtal: Avtal) -> pd.DataFrame:
-    """Avtalets fasta kostnad för kommunerna, fördelad efter avtalets nyckel och befolkningsdatum."""
+def avtalets_fordelning(avtal: Avtal, exkludera: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Avtalets fasta kostnad för kommunerna, fördelad efter avtalets nyckel och befolkningsdatum
+    (utan kommunerna i `exkludera`: beloppet delas då på de övriga)."""
     befolkning = load_befolkning(avtal.lan, avtal.befolkningsdatum)
-    return compute_fordelning(befolkning, avtal.belopp_kommuner, avtal.fordelningsnyckel())
+    return compute_fordelning(befolkning, avtal.belopp_kommuner, avtal.fordelningsnyckel(exkludera))
 
 
 def jamforelse(f: Fordelning, scenario: str = "bas") -> Jamforelse:

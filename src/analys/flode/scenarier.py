@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import FORSTA_AR, SISTA_AR, Antaganden, Fil, Scenario
+from analys.begrepp import FORSTA_AR, SISTA_AR, Antaganden, Avtal, Fil, Scenario
 from analys.berakning import kostnadsmodell as km
 from analys.fel import AnalysError
 from analys.flode.spar import fil, filer
@@ -22,12 +22,18 @@ from analys.indata.scbtabeller import scb_tabell
 from analys.indata.underlag import read_aktivitet
 
 
+def faststallda_avtal(lanskod: str, fran: int, till: int) -> dict[int, Avtal]:
+    """Länets fastställda avtal för åren `fran`–`till`. Ett förslag (status: förslag) är inte med:
+    dess år räknas ur antagandena, och scenarier, känslighet och Monte Carlo får ändra det."""
+    return {ar: av for ar, av in avtal_for_lan(lanskod).items() if fran <= ar <= till and not av.forslag}
+
+
 def modellunderlag(a: Antaganden, fran: int, till: int) -> km.Modellunderlag:
-    """Befolkningen för varje år `fran`–`till` (statistik eller framskrivning), länets avtal i
-    data/avtal/ och aktivitetsfilen om antagandena anger en, samlade för kostnadsmodellen."""
+    """Befolkningen för varje år `fran`–`till` (statistik eller framskrivning), länets fastställda
+    avtal i data/avtal/ och aktivitetsfilen om antagandena anger en, samlade för kostnadsmodellen."""
     if till < fran:
         raise AnalysError(f"Slutåret {till} ligger före startåret {fran}.")
-    avtal = {ar: av for ar, av in avtal_for_lan(a.lan).items() if fran <= ar <= till}
+    avtal = faststallda_avtal(a.lan, fran, till)
     befolkning = {}
     for y in range(fran, till + 1):
         d = km.befolkningsdatum(a, y, avtal)
@@ -113,7 +119,7 @@ def berakna(
     till = fran + 6 if till is None else till
     kontrollera_ar(fran, till)
     delar = [berakna_scenario(antagna[s], s, fran, till) for s in valda]
-    avtal = (a for ar, a in avtal_for_lan(bas.lan).items() if fran <= ar <= till)
+    avtal = faststallda_avtal(bas.lan, fran, till).values()
     return Scenarioberakning(
         scenarier=tuple(valda),
         fran=fran,

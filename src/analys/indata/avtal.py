@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 
 from analys.begrepp import Avtal
 from analys.fel import AnalysError
 from analys.indata.paths import data_dir
-from analys.indata.yamlfil import load_yaml_model
+from analys.indata.yamlfil import load_yaml_model, parse_yaml, validate
 
 
 def avtal_dir() -> Path:
@@ -44,12 +46,8 @@ def load_avtal(namn: str | Path) -> tuple[Avtal, Path]:
     return load_yaml_model(path, Avtal), path
 
 
-def avtal_for_lan(lanskod: str) -> dict[int, Avtal]:
-    """Länets avtal i data/avtal/, per år. Två avtal för samma år och län är ett fel.
-
-    >>> sorted(avtal_for_lan("20"))
-    [2022, 2024]
-    """
+def avtalsfiler_for_lan(lanskod: str) -> dict[int, tuple[Avtal, Path]]:
+    """Länets avtal och förslag i data/avtal/ med sina filer, per år. Två för samma år är ett fel."""
     ut: dict[int, tuple[Avtal, Path]] = {}
     for path in sorted(avtal_dir().glob("*.yaml")):
         avtal, _ = load_avtal(path)
@@ -61,4 +59,88 @@ def avtal_for_lan(lanskod: str) -> dict[int, Avtal]:
                 "ta bort eller flytta det ena ur data/avtal/."
             )
         ut[avtal.ar] = (avtal, path)
-    return {ar: a for ar, (a, _) in ut.items()}
+    return dict(sorted(ut.items()))
+
+
+def avtal_for_lan(lanskod: str) -> dict[int, Avtal]:
+    """Länets avtal i data/avtal/, per år. Två avtal för samma år och län är ett fel.
+
+    >>> sorted(avtal_for_lan("20"))
+    [2022, 2024]
+    """
+    return {ar: a for ar, (a, _) in avtalsfiler_for_lan(lanskod).items()}
+
+
+# --- att skriva en avtalsfil ---------------------------------------------------------------------
+
+
+def _text(v: str) -> str:
+    """Text som YAML-sträng inom citattecken (JSON:s citering är giltig YAML)."""
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _tal(v: Decimal | int) -> str:
+    d = Decimal(v)
+    t = format(d.normalize(), "f") if d != d.to_integral_value() else str(int(d))
+    return t
+
+
+def avtal_yaml(avtal: Avtal, kommentarer: dict[str, str] | None = None, huvud: str = "") -> str:
+    """Avtalet som YAML-text som den strikta läsaren läser tillbaka till samma avtal. `kommentarer`
+    (nyckel → text) skrivs som kommentar efter nyckelns rad; `huvud` överst i filen."""
+    k = kommentarer or {}
+
+    def rad(nyckel: str, varde: str) -> str:
+        return f"{nyckel}: {varde}" + (f"  # {k[nyckel]}" if nyckel in k else "")
+
+    ut = [f"# {r}" if r else "#" for r in huvud.splitlines()]
+    ut += [
+        rad("namn", _text(avtal.namn)),
+        rad("ar", str(avtal.ar)),
+        rad("lan", _text(avtal.lan)),
+        rad("status", avtal.status),
+    ]
+    if avtal.beslutat_av is not None:
+        ut.append(rad("beslutat_av", _text(avtal.beslutat_av)))
+    if avtal.beslutsdatum is not None:
+        ut.append(rad("beslutsdatum", avtal.beslutsdatum.isoformat()))
+    ut += [
+        rad("kalla", _text(avtal.kalla)),
+        rad("preliminar", "true" if avtal.preliminar else "false"),
+        "period:",
+        f"  fran: {avtal.period.fran.isoformat()}",
+        f"  till: {avtal.period.till.isoformat()}",
+        rad("kostnader", "").rstrip(),
+    ]
+    for post in avtal.kostnader:
+        ut += [f"  - roll: {_text(post.roll)}", f"    tjanst: {_tal(post.tjanst)}", f"    belopp: {post.belopp}"]
+    ut += [
+        rad("kommunernas_andel", _tal(avtal.kommunernas_andel)),
+        rad("befolkningsdatum", avtal.befolkningsdatum.isoformat()),
+    ]
+    if avtal.befolkningsdatum_val is not None:
+        ut.append(rad("befolkningsdatum_val", _text(avtal.befolkningsdatum_val)))
+    ut += [rad("nyckel", avtal.nyckel.value), rad("fast_andel", _tal(avtal.fast_andel))]
+    ut += [
+        "fakturering:",
+        f"  fakturerar: {_text(avtal.fakturering.fakturerar)}",
+        f"  betalningsvillkor_dagar: {avtal.fakturering.betalningsvillkor_dagar}",
+    ]
+    if (r := avtal.rorliga_kostnader) is not None:
+        ut += [
+            "rorliga_kostnader:",
+            f"  kalla: {_text(r.kalla)}",
+            f"  avgift_per_deltagardag: {r.avgift_per_deltagardag}",
+            f"  till_pott_per_deltagardag: {r.till_pott_per_deltagardag}",
+        ]
+    if avtal.villkor:
+        ut.append("villkor:")
+        ut += [f"  - {_text(v)}" for v in avtal.villkor]
+    if avtal.exempel:
+        ut.append(rad("exempel", "true"))
+    return "\n".join(ut) + "\n"
+
+
+def check_avtal_yaml(text: str, kalla: str) -> Avtal:
+    """Läs avtalstext med den strikta läsaren (samma som `load_avtal`), innan den skrivs till en fil."""
+    return validate(parse_yaml(text, kalla), Avtal, kalla)

@@ -28,6 +28,8 @@ def titel(info: Fordelningsinfo) -> str:
     är ett påhittat exempel eller har platshållare)."""
     if info.avtal and info.slag == "enligt avtal":
         t = f"Fördelning enligt avtal: {info.avtal}"
+    elif info.avtal and info.slag == "förslag":
+        t = f"Fördelning enligt förslag till avtal (ej fastställt): {info.avtal}"
     elif info.avtal:
         t = f"Beräknad fördelning utifrån avtalet: {info.avtal}"
     else:
@@ -57,7 +59,10 @@ def describe(df: pd.DataFrame, info: Fordelningsinfo) -> str:
     storst = df.loc[df["belopp"].idxmax()]
     minst = df.loc[df["belopp"].idxmin()]
     b = info.befolkning
-    vad = "enligt avtal" if info.slag == "enligt avtal" else "(beräknat, inte avtalets fördelning)"
+    vad = {
+        "enligt avtal": "enligt avtal",
+        "förslag": "enligt ett förslag till avtal (förslag, ännu inte fastställt)",
+    }.get(info.slag, "(beräknat, inte avtalets fördelning)")
     text = (
         f"**{len(df)} kommuner** i {b.lan} delar på **{format_kr(info.belopp)}** {vad}, "
         f"fördelat {nyckel_text(info.nyckel)}. Befolkningen är SCB:s folkmängd **{format_datum(b.datum)}**, "
@@ -260,6 +265,7 @@ def to_json(df: pd.DataFrame, info: Fordelningsinfo) -> str:
         "avtal": info.avtal,
         "avtalsfil": info.avtalsfil,
         "undantagna": list(info.undantagna),
+        "slag": info.slag,
         "version": info.version,
         "pahittat": info.pahittat,
     }

@@ -155,6 +155,8 @@ def fordelning_kallor(
     info = f.info
     if info.slag == "enligt avtal":
         belopp = f"{format_kr(info.belopp)} enligt avtal: {info.avtal}"
+    elif info.slag == "förslag":
+        belopp = f"{format_kr(info.belopp)} enligt förslag till avtal (ej fastställt): {info.avtal}"
     elif info.avtal:
         belopp = f"{format_kr(info.belopp)}, beräknat utifrån avtalet {info.avtal} med ändrade parametrar"
     else:

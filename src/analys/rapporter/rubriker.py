@@ -2,7 +2,7 @@
 arbetsböcker och CSV för Excel, och där kostnadsposterna och nycklarna får sina namn.
 
 Kolumnerna heter som i resultaten (`fast_kostnad`, `kommunkod` …). En rubrik som beror på talets
-slag (enligt avtal, utfall, beräknat) byggs med `med_slag`, så att slaget alltid står på samma sätt.
+slag (enligt avtal, förslag, utfall, beräknat) byggs med `med_slag`, så att slaget alltid står på samma sätt.
 """
 
 from __future__ import annotations
@@ -53,6 +53,13 @@ RUBRIKER = {
     "netto_rorligt": "Netto",
     "fakturerat": "Fakturerat",
     "aterstar": "Återstår att fakturera",
+    # avtalen: förra → nya avtalet och förändringens två delar
+    "fore": "Förra avtalet",
+    "efter": "Nya avtalet",
+    "forandring": "Förändring",
+    "forandring_andel": "Förändring %",
+    "beloppseffekt": "Beloppseffekt",
+    "befolkningseffekt": "Befolkningseffekt",
     # känsligheten och osäkerheten
     "etikett": "Parameter",
     "lag": "Lågt värde",

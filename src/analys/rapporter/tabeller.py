@@ -18,9 +18,10 @@ from analys.rapporter.format import format_kr, format_procent, format_tal
 PAHITTAT = "PÅHITTAT EXEMPEL – inte verkliga siffror"
 FARGER = ["#1f5f8b", "#c0571b", "#2e7d4f", "#a3293d", "#6c5b9e", "#7a5c36", "#2f7f9a", "#666666"]
 
-# Tre slags tal, som alltid sägs i ord och med samma stil i tabeller och diagram.
+# Fyra slags tal, som alltid sägs i ord och med samma stil i tabeller och diagram.
 SLAG = {
-    "enligt avtal": "beloppet i ett avtal (data/avtal/)",
+    "enligt avtal": "beloppet i ett fastställt avtal (data/avtal/)",
+    "förslag": "beloppet i ett förslag till avtal (data/avtal/, status: förslag), ännu inte fastställt",
     "utfall": "det som rapporterats i uppföljningsunderlaget",
     "beräknat": "räknat ur antagandena (data/antaganden/), inget avtal finns",
 }
@@ -38,6 +39,7 @@ table.analys td.tal, table.analys th.tal, .jp-RenderedHTMLCommon table.analys td
 table.analys tr.summa td {font-weight: bold; border-top: 1.5px solid #444;}
 table.analys th.beraknat, table.analys td.beraknat {font-style: italic; background-color: #f4f4f4;}
 table.analys th.beraknat {background-color: #e6e6e6;}
+table.analys th.forslag, table.analys td.forslag {font-style: italic; background-color: #fff4dc;}
 table.analys th.avtal {border-bottom: 3px solid #1f5f8b;}
 table.analys th.utfall {border-bottom: 3px solid #2e6b45;}
 div.tabellram {overflow-x: auto; max-width: 100%; margin-bottom: 0.3em;}
@@ -117,7 +119,7 @@ def html_tabell(
     rubriker = rubriker or {}
     slag = slag or {}
     tal = set(kr) | set(procent) | set(heltal) | set(decimal)
-    klass = {"enligt avtal": "avtal", "utfall": "utfall", "beräknat": "beraknat"}
+    klass = {"enligt avtal": "avtal", "utfall": "utfall", "beräknat": "beraknat", "förslag": "forslag"}
 
     def klasser(k: str, ar_tal: bool) -> str:
         delar = ["tal"] if ar_tal else []
@@ -149,7 +151,7 @@ def html_tabell(
     namn = html.escape(rubrik or "Tabell")
     noter = []
     for s in dict.fromkeys(slag.values()):
-        noter.append(f"<i>{html.escape(s)}</i> = {html.escape(SLAG[s])}" if s == "beräknat" else
+        noter.append(f"<i>{html.escape(s)}</i> = {html.escape(SLAG[s])}" if s in ("beräknat", "förslag") else
                      f"<b>{html.escape(s)}</b> = {html.escape(SLAG[s])}")  # fmt: skip
     if fotnot:
         noter.append(html.escape(fotnot))

@@ -1,0 +1,309 @@
+"""Årscykeln: nästa års förslag ur antagandena, jämförelsen med förra avtalet, beslutet, listan och
+historiken (`analys avtal …`). Varje test arbetar i en kopia av data/ (fixturen `datakatalog`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analys.begrepp import Avtal
+from analys.berakning.avtal import JAMFOR_KOLUMNER, compute_befolkningsdatum, compute_effekter
+from analys.fel import AnalysError
+from analys.indata.avtal import avtal_yaml, check_avtal_yaml, load_avtal
+
+HUVUD = "kommunkod,kommun,fore,efter,forandring,beloppseffekt,befolkningseffekt"
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _fast_kostnad(cli, ar: int) -> int:
+    r = cli("scenario", "--scenario", "bas", "--fran", str(ar), "--till", str(ar), "--format", "csv")
+    assert r.rc == 0, r.err
+    return sum(int(rad["fast_kostnad"]) for rad in _csv(r.out))
+
+
+def test_forslag_writes_a_proposal_whose_total_is_the_scenarios(cli, datakatalog):
+    fore = _fast_kostnad(cli, 2025)
+    r = cli("avtal", "forslag", "2025")
+    assert r.rc == 0, r.err
+    fil = datakatalog / "avtal" / "2025.yaml"
+    text = fil.read_text(encoding="utf-8")
+    assert "\nstatus: förslag\n" in text
+    a, _ = load_avtal("2025")
+    assert a.status == "förslag" and a.beslutat_av is None and a.beslutsdatum is None
+    assert fore == a.belopp_kommuner == 1_060_900
+    # Posterna: 850 000 och 180 000 kr i 2024, indexerade 3 %.
+    assert [(k.roll, str(k.tjanst), k.belopp) for k in a.kostnader] == [
+        ("Regional samordnare Yrkesresan och BBIC", "1", 875_500),
+        ("Administrativt stöd", "0.25", 185_400),
+    ]
+    # Nyckel, betalningsvillkor och period ur avtalet 2024; villkoren med den nya perioden.
+    assert (a.nyckel.value, a.fakturering.betalningsvillkor_dagar) == ("befolkning", 30)
+    assert (a.period.fran.isoformat(), a.period.till.isoformat()) == ("2025-01-01", "2025-12-31")
+    assert a.villkor[0] == "Avtalet gäller 2025-01-01–2025-12-31 och upphör utan uppsägning."
+    # 30 juni 2024 finns inte bland siffrorna; den senaste före 2025 är 31 december 2024, och filen säger varför.
+    assert a.befolkningsdatum.isoformat() == "2024-12-31"
+    assert "2024-06-30" in a.befolkningsdatum_val and "finns inte" in a.befolkningsdatum_val
+    assert "Befolkningsdatum 2024-12-31" in text
+    # Scenariot räknar 2025 som förut: förslaget är beräknat tills det fastställs.
+    assert _fast_kostnad(cli, 2025) == fore
+    assert "Belopp (förslag)" in r.out and "enligt avtal" not in r.out
+
+
+def test_fordelning_of_a_proposal_says_forslag_never_enligt_avtal(cli, datakatalog, tmp_path):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    for fmt in ("tabell", "excel-csv", "json"):
+        r = cli("fordelning", "--avtal", "2025", "--format", fmt)
+        assert r.rc == 0, r.err
+        assert "förslag" in r.out and "enligt avtal" not in r.out, fmt
+    assert json.loads(cli("fordelning", "--avtal", "2025", "--format", "json").out)["metadata"]["slag"] == "förslag"
+    huvud = cli("fordelning", "--avtal", "2025", "--format", "excel-csv").out.lstrip("\ufeff").splitlines()[0]
+    assert huvud.split(";")[-1] == "Belopp (förslag) (kr)"
+    assert json.loads(cli("fordelning", "--avtal", "2024", "--format", "json").out)["metadata"]["slag"] == (
+        "enligt avtal"
+    )
+
+
+def test_jamfor_csv_splits_the_change_exactly(cli, datakatalog):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    r = cli("avtal", "jamfor", "2025", "--mot", "2024", "--format", "csv")
+    assert r.rc == 0, r.err
+    assert r.out.splitlines()[0] == HUVUD
+    rader = _csv(r.out)
+    assert len(rader) == 15
+    for rad in rader:
+        v = {k: int(rad[k]) for k in JAMFOR_KOLUMNER[2:]}
+        assert v["forandring"] == v["efter"] - v["fore"] == v["beloppseffekt"] + v["befolkningseffekt"], rad
+    summa = {k: sum(int(rad[k]) for rad in rader) for k in JAMFOR_KOLUMNER[2:]}
+    assert summa == {
+        "fore": 1_030_000,
+        "efter": 1_060_900,
+        "forandring": 30_900,
+        "beloppseffekt": 30_900,
+        "befolkningseffekt": 0,
+    }
+    falun = next(rad for rad in rader if rad["kommun"] == "Falun")
+    assert (falun["fore"], falun["efter"]) == ("214001", "221939")
+    # Utan --mot: det senaste avtalet före året (2024), samma tal.
+    assert cli("avtal", "jamfor", "2025", "--format", "csv").out == r.out
+
+
+def test_jamfor_without_a_kommun_that_does_not_sign(cli, datakatalog):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    rader = _csv(cli("avtal", "jamfor", "2025", "--exkludera", "Älvdalen", "--format", "csv").out)
+    alv = next(rad for rad in rader if rad["kommun"] == "Älvdalen")
+    assert (alv["efter"], alv["forandring"]) == ("0", "-24824")
+    assert sum(int(rad["efter"]) for rad in rader) == 1_060_900
+    assert sum(int(rad["befolkningseffekt"]) for rad in rader) == 0
+    tabell = cli("avtal", "jamfor", "2025", "--exkludera", "2039").out
+    assert "om 2039 Älvdalen inte skriver under" in tabell
+    r = cli("avtal", "jamfor", "2025", "--exkludera", "Stockholm")
+    assert r.rc == 2 and "Stockholm" in r.err
+
+
+def test_jamfor_formats(cli, datakatalog, tmp_path):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    ecsv = cli("avtal", "jamfor", "2025", "--format", "excel-csv").out
+    rader = ecsv.lstrip("\ufeff").splitlines()
+    assert rader[0].split(";")[2:4] == ["2024 (enligt avtal) (kr)", "2025 (förslag) (kr)"]
+    assert rader[-1].split(";")[:5] == ["", "Summa", "1030000", "1060900", "30900"]
+    ut = tmp_path / "jamfor.xlsx"
+    assert cli("avtal", "jamfor", "2025", "--format", "xlsx", "--ut", str(ut)).rc == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(ut)["Jämförelse"]
+    varden = [str(c.value) for rad in ws.iter_rows() for c in rad if c.value is not None]
+    assert "2025 (förslag)" in varden and "Beloppseffekt (avtal → förslag)" in varden
+    assert cli("avtal", "jamfor", "2025", "--format", "xlsx").rc == 2
+
+
+def test_faststall_makes_the_same_figures_enligt_avtal(cli, datakatalog):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    fore_csv = cli("fordelning", "--avtal", "2025", "--format", "csv").out
+    r = cli("avtal", "faststall", "2025", "--beslutsdatum", "2024-11-20")
+    assert r.rc == 0, r.err
+    a, _ = load_avtal("2025")
+    assert (a.status, a.beslutat_av, a.beslutsdatum.isoformat()) == ("fastställt", "Socialchefsnätverket", "2024-11-20")
+    assert a.belopp_kommuner == 1_060_900 and "ännu inte fastställt" not in a.kalla
+    assert cli("fordelning", "--avtal", "2025", "--format", "csv").out == fore_csv
+    tabell = cli("fordelning", "--avtal", "2025").out
+    assert "Fördelning enligt avtal" in tabell and "förslag" not in tabell
+    # Kopian av förslaget ligger bredvid och läses inte som ett avtal.
+    kopior = list((datakatalog / "avtal").glob("2025.yaml.*.bak"))
+    assert len(kopior) == 1 and "status: förslag" in kopior[0].read_text(encoding="utf-8")
+    # Nu är 2025 enligt avtal i scenarierna.
+    underlag = next(
+        r for r in cli("scenario", "--fran", "2025", "--till", "2025").out.splitlines() if r.startswith("Underlag")
+    )
+    assert underlag.split()[1:] == ["enligt", "avtal"]
+    again = cli("avtal", "faststall", "2025", "--beslutsdatum", "2024-11-20")
+    assert again.rc == 2 and "redan fastställt" in again.err
+    assert cli("avtal", "faststall", "2025", "--beslutsdatum", "20 november").rc == 2
+
+
+def test_a_proposal_is_computed_until_it_is_decided(cli, datakatalog):
+    """Ett förslag med andra belopp än modellens ändrar inte scenariot; fastställt gäller det."""
+    assert cli("avtal", "forslag", "2025").rc == 0
+    fil = datakatalog / "avtal" / "2025.yaml"
+    fil.write_text(fil.read_text(encoding="utf-8").replace("belopp: 875500", "belopp: 900000"), encoding="utf-8")
+    assert load_avtal("2025")[0].belopp_kommuner == 1_085_400
+    assert _fast_kostnad(cli, 2025) == 1_060_900
+    underlag = next(
+        r for r in cli("scenario", "--fran", "2025", "--till", "2025").out.splitlines() if r.startswith("Underlag")
+    )
+    assert underlag.split()[1:] == ["beräknat"]
+    assert cli("avtal", "faststall", "2025", "--beslutsdatum", "2024-11-20").rc == 0
+    assert _fast_kostnad(cli, 2025) == 1_085_400
+
+
+def test_forslag_never_overwrites_without_skriv_over_and_never_an_agreement(cli, datakatalog):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    fil = datakatalog / "avtal" / "2025.yaml"
+    innan = fil.read_bytes()
+    r = cli("avtal", "forslag", "2025", "--scenario", "okning")
+    assert r.rc == 2 and "--skriv-over" in r.err and fil.read_bytes() == innan
+    assert cli("avtal", "forslag", "2025", "--skriv-over").rc == 0
+    r = cli("avtal", "forslag", "2024", "--skriv-over")
+    assert r.rc == 2 and "fastställt avtal" in r.err
+    assert sorted(p.name for p in (datakatalog / "avtal").iterdir()) == ["2022.yaml", "2024.yaml", "2025.yaml"]
+    r = cli("avtal", "forslag", "2025", "--skriv-over", "--befolkningsdatum", "2024-06-30")
+    assert r.rc == 2 and "2024-06-30" in r.err
+    assert cli("avtal", "forslag", "2025", "--skriv-over", "--befolkningsdatum", "2023-06-30").rc == 0
+    a, _ = load_avtal("2025")
+    assert a.befolkningsdatum.isoformat() == "2023-06-30" and a.befolkningsdatum_val == "angivet med --befolkningsdatum"
+    r = cli("avtal", "forslag", "2025", "--skriv-over", "--scenario", "finnsinte")
+    assert r.rc == 2 and "finnsinte" in r.err
+
+
+def test_a_proposal_is_not_invoiced(cli, datakatalog):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    r = cli("faktura", "--avtal", "2025", "--fakturadatum", "2025-02-15")
+    assert r.rc == 2 and "förslag" in r.err and "faststall" in r.err
+
+
+def test_lista_and_historik(cli, datakatalog):
+    assert cli("avtal", "forslag", "2025").rc == 0
+    lista = cli("avtal", "lista").out.splitlines()
+    assert lista[0].split()[:2] == ["År", "Status"]
+    rad = {r.split()[0]: r for r in lista[1:]}
+    assert "förslag, ej fastställt" in rad["2025"] and "1 060 900 kr (förslag)" in rad["2025"]
+    assert "1 030 000 kr (enligt avtal)" in rad["2024"] and "2023-06-30" in rad["2024"]
+    r = cli("avtal", "historik", "--format", "csv")
+    assert r.out.splitlines()[0] == "ar,slag,kommunkod,kommun,belopp,befolkningsdatum,nyckel"
+    df = pd.read_csv(io.StringIO(r.out), dtype={"kommunkod": str})
+    assert df.groupby("ar")["belopp"].sum().to_dict() == {2022: 400_000, 2024: 1_030_000, 2025: 1_060_900}
+    assert df.groupby("ar")["slag"].first().to_dict() == {2022: "enligt avtal", 2024: "enligt avtal", 2025: "förslag"}
+    falun = df[df["kommun"] == "Falun"].set_index("ar")
+    assert falun.loc[2022, "belopp"] == 82_771 and falun.loc[2024, "belopp"] == 214_001
+    assert falun.loc[2024, "befolkningsdatum"] == "2023-06-30"
+    tabell = cli("avtal", "historik").out
+    assert "2022 (enligt avtal)" in tabell and "2025 (förslag)" in tabell
+    ecsv = cli("avtal", "historik", "--format", "excel-csv").out
+    assert ecsv.startswith("\ufeffÅr;Underlag;Kommunkod;Kommun;Belopp (kr);Folkmängd per;Fördelningsnyckel\r\n")
+
+
+def test_the_year_round_works_in_a_new_folder_for_another_lan(cli, tmp_path, monkeypatch):
+    from analys.indata.befolkning import clear_cache
+
+    monkeypatch.delenv("ANALYS_DATA", raising=False)
+    assert cli("ny", str(tmp_path / "vb"), "--lan", "24").rc == 0
+    monkeypatch.chdir(tmp_path / "vb")
+    clear_cache()
+    assert cli("avtal", "forslag", "2027").rc == 0
+    a, _ = load_avtal("2027")
+    assert a.lan == "24" and a.forslag and a.exempel
+    assert _fast_kostnad(cli, 2027) == a.belopp_kommuner
+    assert "enligt avtal" not in cli("fordelning", "--avtal", "2027").out
+    rader = _csv(cli("avtal", "jamfor", "2027", "--format", "csv").out)
+    assert sum(int(r["forandring"]) for r in rader) == a.belopp_kommuner - load_avtal("2026")[0].belopp_kommuner
+    assert cli("avtal", "faststall", "2027", "--beslutsdatum", "2026-11-20").rc == 0
+    assert "Fördelning enligt avtal" in cli("fordelning", "--avtal", "2027").out
+    clear_cache()
+
+
+# --- det rena ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=12),
+    st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=12),
+)
+def test_effects_add_up_per_kommun_and_in_total(fore, efter):
+    n = max(len(fore), len(efter))
+    koder = [f"{2000 + i}" for i in range(n)]
+    f = pd.DataFrame({"kommunkod": koder[: len(fore)], "kommun": koder[: len(fore)], "belopp": fore})
+    e = pd.DataFrame({"kommunkod": koder[: len(efter)], "kommun": koder[: len(efter)], "belopp": efter})
+    d = compute_effekter(f, e)
+    assert list(d.columns) == JAMFOR_KOLUMNER
+    assert (d["forandring"] == d["efter"] - d["fore"]).all()
+    assert (d["forandring"] == d["beloppseffekt"] + d["befolkningseffekt"]).all()
+    total = sum(efter) - sum(fore)
+    assert int(d["forandring"].sum()) == total
+    if sum(fore):
+        # Beloppseffekten är totalens förändring fördelad som förra året, inom en krona per kommun.
+        assert int(d["beloppseffekt"].sum()) == total
+        assert int(d["befolkningseffekt"].sum()) == 0
+        for b, fb in zip(d["beloppseffekt"], d["fore"], strict=True):
+            assert abs(b - total * fb / sum(fore)) < 1
+    else:
+        assert (d["befolkningseffekt"] == 0).all()
+
+
+def test_population_date_rule():
+    from datetime import date
+
+    d, varfor = compute_befolkningsdatum(date(2023, 6, 30), 2024, 2025, [date(2024, 6, 30), date(2024, 12, 31)])
+    assert d == date(2024, 6, 30) and "samma tidpunkt" in varfor
+    d, varfor = compute_befolkningsdatum(date(2023, 6, 30), 2024, 2026, [date(2024, 12, 31), date(2026, 12, 31)])
+    assert d == date(2024, 12, 31) and "2025-06-30" in varfor and "finns inte" in varfor
+    with pytest.raises(AnalysError):
+        compute_befolkningsdatum(None, None, 2025, [])
+
+
+@pytest.mark.parametrize("ar", ["2022", "2024"])
+def test_the_writer_gives_back_the_same_agreement_through_the_strict_reader(ar):
+    a, _ = load_avtal(ar)
+    assert check_avtal_yaml(avtal_yaml(a, huvud="rad ett\nrad två"), "test.yaml") == a
+    assert a.status == "fastställt" and a.slag == "enligt avtal"
+
+
+def test_a_proposal_cannot_carry_a_decision():
+    a, _ = load_avtal("2024")
+    with pytest.raises(ValueError, match="ett förslag har inget beslut"):
+        Avtal.model_validate({**a.model_dump(), "status": "förslag", "beslutsdatum": "2024-11-20"})
+    with pytest.raises(AnalysError, match="status"):
+        check_avtal_yaml(avtal_yaml(a).replace("status: fastställt", "status: utkast"), "x.yaml")
+
+
+def test_historik_report_pieces(cli, datakatalog, tmp_path):
+    """Rapportens och kommunbladets delar: HTML per kommun utan summa över avtalen, och arbetsboken."""
+    from openpyxl import load_workbook
+
+    from analys.flode import avtal as flode_avtal
+    from analys.rapporter import avtal as ra
+
+    assert cli("avtal", "forslag", "2025").rc == 0
+    rader, df = flode_avtal.lista(), flode_avtal.historik()
+    falun = ra.html_kommun_historik(df, "2080").replace("\xa0", " ")
+    assert "82 771 kr" in falun and "214 001 kr" in falun and "221 939 kr" in falun
+    assert "förslag" in falun and 'class="summa"' not in falun
+    assert "2025 (förslag)" in ra.html_historik(df)
+    assert "fastställt av" not in ra.describe_historik(rader) and "2025" in ra.describe_historik(rader)
+    ut = tmp_path / "historik.xlsx"
+    ra.write_historik_workbook(df, rader, ut, None)
+    wb = load_workbook(ut)
+    assert wb.sheetnames == ["Historik", "Avtal", "Källor"]
+    ws = wb["Historik"]
+    rubriker = [c.value for c in ws[next(r for r in range(1, 12) if ws.cell(row=r, column=1).value == "Kommunkod")]]
+    assert rubriker == ["Kommunkod", "Kommun", "2022 (enligt avtal)", "2024 (enligt avtal)", "2025 (förslag)"]
+    tom = flode_avtal.historik().iloc[0:0]
+    assert ra.html_kommun_historik(tom, "2080") == "<p>Inga avtal i data/avtal/ ännu.</p>"

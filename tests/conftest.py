@@ -113,7 +113,7 @@ def datakatalog(tmp_path, monkeypatch):
 # Fixturer som kör rapporter, notebooks eller en webbläsare: varje test som använder dem är e2e.
 E2E_FIXTURER = {"rapporter", "projekt_med_rapporter", "webblasare", "app", "lab"}
 # Hela moduler där varje test kör rapportkörningen, notebooks, servrar eller pytest i en egen process.
-E2E_MODULER = {"test_avbrott.py", "test_planerare.py", "test_provsviten.py"}
+E2E_MODULER = {"test_avbrott.py", "test_planerare.py", "test_provsviten.py", "test_app.py"}
 # Enstaka tester (modul::namn, utan parametrar).
 E2E_TESTER = {
     "test_readme.py::test_every_readme_command_runs_in_order_in_a_copy",

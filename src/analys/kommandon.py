@@ -91,11 +91,6 @@ def faktura_utdata(
     if bokfor:
         bokforing.kontrollera(underlag)
     fk = flode_faktura.berakna(avtal, fakturadatum, underlag, kommun, tillat_datum, slutlig)
-    if fk.avtal.forslag:
-        raise AnalysError(
-            f"Avtalet {fk.avtal.ar} är ett förslag (status: förslag) och faktureras inte; fastställ det först med "
-            f"analys avtal faststall {fk.avtal.ar} --beslutsdatum ÅÅÅÅ-MM-DD."
-        )
     for varning in fk.varningar:
         print(f"analys: obs: {varning} (godkänt med --tillat-datum).", file=sys.stderr)
     df = faktura.markerade(fk)

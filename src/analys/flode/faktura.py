@@ -99,6 +99,11 @@ def berakna(
     Datum utanför avtalets period kräver `tillat_datum`; `slutlig` säger att året är avslutat, så
     att tomma utbildardagar räknas som 0 och potten betalas ut."""
     a, path = load_avtal(avtal)
+    if a.forslag:  # också när flödet anropas direkt, t.ex. från en notebook
+        raise AnalysError(
+            f"Avtalet {a.ar} är ett förslag (status: förslag) och faktureras inte; fastställ det först med "
+            f"analys avtal faststall {a.ar} --beslutsdatum ÅÅÅÅ-MM-DD."
+        )
     u = read_underlag(underlag, a) if underlag else None
     varningar = datumvarningar(a, fakturadatum, u, tillat_datum)
     df = fakturor(a, fakturadatum, u, slutlig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,13 @@ def test_the_scenario_period_is_checked_before_anything_is_computed():
 
     with pytest.raises(AnalysError, match=r"--till \(2020\) ligger före --fran \(2030\)"):
         scenarier.berakna(["bas"], 2030, 2020)
+
+
+def test_a_proposal_is_never_invoiced_even_through_the_flow(tmp_path):
+    from analys.fel import AnalysError
+
+    text = (Path(__file__).resolve().parents[1] / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8")
+    forslag = tmp_path / "forslag.yaml"
+    forslag.write_text(text + "status: förslag\n", encoding="utf-8")
+    with pytest.raises(AnalysError, match=r"är ett förslag .* och faktureras inte"):
+        faktura.berakna(str(forslag), date(2024, 2, 15))

@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.webb import aktiv_miljo, chromium, ledig_port, server, svarar, webblasare
+from tests.webb import (
+    aktiv_miljo,
+    chromium,
+    ledig_port,
+    server,
+    spara_genom_lab_med_utdata,
+    svarar,
+    utan_utdata,
+    webblasare,
+)
 
 ANALYS = str(Path(sys.executable).parent / "analys")
 # Allt sidan visar medan den laddas, var 20:e millisekund, tills reglagen syns.
@@ -218,19 +227,7 @@ def test_lab_in_the_folder_saves_without_outputs_and_has_no_news(vasterbotten, t
         s.get(f"{bas}/lab", timeout=10)
         innehall = s.get(f"{bas}/api/contents", timeout=10).json()["content"]
         assert {"data", "notebooks", "analys.yaml"} <= {c["name"] for c in innehall}
-        nb = json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
-        kod = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        kod["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "utdata\n"}]
-        kod["execution_count"] = 7
-        svar = s.put(
-            f"{bas}/api/contents/notebooks/utforska.ipynb",
-            headers={"X-XSRFToken": s.cookies["_xsrf"]},
-            json={"type": "notebook", "format": "json", "content": nb},
-            timeout=10,
-        )
-        assert svar.status_code == 200, svar.text
-        sparad = json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
-        assert all(not c.get("outputs") and c.get("execution_count") is None for c in sparad["cells"] if "outputs" in c)
+        assert utan_utdata(spara_genom_lab_med_utdata(s, bas, mapp, 7))
     assert svarar(f"{bas}/lab") is None
     text = logg.read_text(encoding="utf-8", errors="replace")
     if os.geteuid() == 0:
@@ -307,16 +304,4 @@ def test_installed_wheel_serves_app_and_lab_with_the_settings_outside_the_repo(t
     with server([analys, "lab", "--port", str(port), "--", *flaggor], f"{bas}/lab", mapp, env, tmp_path / "lab.log"):
         s = requests.Session()
         s.get(f"{bas}/lab", timeout=10)
-        nb = json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
-        kod = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        kod["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "utdata\n"}]
-        kod["execution_count"] = 3
-        svar = s.put(
-            f"{bas}/api/contents/notebooks/utforska.ipynb",
-            headers={"X-XSRFToken": s.cookies["_xsrf"]},
-            json={"type": "notebook", "format": "json", "content": nb},
-            timeout=10,
-        )
-        assert svar.status_code == 200, svar.text
-        sparad = json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
-        assert all(not c.get("outputs") and c.get("execution_count") is None for c in sparad["cells"] if "outputs" in c)
+        assert utan_utdata(spara_genom_lab_med_utdata(s, bas, mapp, 3))

@@ -14,7 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.webb import ROT, aktiv_miljo, ledig_port, projektkopia, server, svarar, webblasare
+from tests.webb import (
+    ROT,
+    aktiv_miljo,
+    ledig_port,
+    projektkopia,
+    server,
+    spara_genom_lab_med_utdata,
+    svarar,
+    utan_utdata,
+    webblasare,
+)
 
 NOTEBOOKS = sorted(p.name for p in (ROT / "notebooks").glob("*.ipynb"))
 
@@ -194,19 +204,7 @@ def test_make_lab_starts_at_the_project_root_as_root_and_saves_without_outputs(p
         assert {"data", "notebooks", "analys.yaml"} <= {c["name"] for c in innehall}
         assert s.get(f"{bas}/api/contents/data/avtal/2024.yaml", timeout=10).status_code == 200
         # en notebook med utdata sparad genom JupyterLab hamnar utan utdata på disken
-        nb = json.loads((projekt / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
-        kod = next(c for c in nb["cells"] if c["cell_type"] == "code")
-        kod["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "utdata\n"}]
-        kod["execution_count"] = 7
-        svar = s.put(
-            f"{bas}/api/contents/notebooks/utforska.ipynb",
-            headers={"X-XSRFToken": s.cookies["_xsrf"]},
-            json={"type": "notebook", "format": "json", "content": nb},
-            timeout=10,
-        )
-        assert svar.status_code == 200, svar.text
-        sparad = json.loads((projekt / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
-        assert all(not c.get("outputs") and c.get("execution_count") is None for c in sparad["cells"] if "outputs" in c)
+        assert utan_utdata(spara_genom_lab_med_utdata(s, bas, projekt, 7))
     text = logg.read_text(encoding="utf-8", errors="replace")
     if os.geteuid() == 0:
         assert "analys: du kör som root; JupyterLab startas med --allow-root." in text

@@ -175,8 +175,7 @@ def test_workbook_is_made_to_be_forwarded(rapporter):
 
 # --- HTML: öppna i headless Chromium ----------------------------------------------------------
 
-CHROMIUM_FLAGGOR = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"]  # fmt: skip
+from analys.korning.pdf import CHROMIUM_FLAGGOR  # noqa: E402  (samma flaggor som programmet)
 
 
 def _chromium(html: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -19,8 +19,7 @@ from analys.rapporter.tabeller import PAHITTAT
 
 ROT = Path(__file__).resolve().parents[1]
 IDENTIFIERARE = re.compile(r"\b[a-z]+_[a-z_]+\b")
-CHROMIUM_FLAGGOR = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-quic"]  # fmt: skip
+from tests.webb import CHROMIUM_FLAGGOR  # noqa: E402  (samma flaggor som programmet)
 
 
 def _scenario_idn() -> list[str]:

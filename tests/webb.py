@@ -17,15 +17,38 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from analys.korning.pdf import CHROMIUM_FLAGGOR as PDF_FLAGGOR
+
 ROT = Path(__file__).resolve().parents[1]
-CHROMIUM_FLAGGOR = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Samma flaggor som programmet använder för PDF:erna (ett ställe), utan de två som bara gäller
+# kommandoradens utskrift: --headless sätter Playwright själv, och --no-pdf-header-footer får en
+# webbläsare som Playwright styr att aldrig svara.
+CHROMIUM_FLAGGOR = [f for f in PDF_FLAGGOR if f not in ("--headless", "--no-pdf-header-footer")]
+
+
+def spara_genom_lab_med_utdata(session, bas: str, mapp: Path, nummer: int = 7) -> dict:
+    """Spara notebooks/utforska.ipynb med en utdata genom JupyterLabs API; ger filen som den
+    hamnade på disken (sparkroken ska ha tagit bort utdata)."""
+    import json
+
+    nb = json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
+    kod = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    kod["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "utdata\n"}]
+    kod["execution_count"] = nummer
+    svar = session.put(
+        f"{bas}/api/contents/notebooks/utforska.ipynb",
+        headers={"X-XSRFToken": session.cookies["_xsrf"]},
+        json={"type": "notebook", "format": "json", "content": nb},
+        timeout=10,
+    )
+    assert svar.status_code == 200, svar.text
+    return json.loads((mapp / "notebooks" / "utforska.ipynb").read_text(encoding="utf-8"))
+
+
+def utan_utdata(nb: dict) -> bool:
+    return all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if "outputs" in c)
+
+
 # Voilàs mall länkar Font Awesome från ett CDN; utan internet blir det ett konsolfel som inte
 # har med utforskaren att göra. Testerna svarar med en tom stilmall.
 CDN = "https://cdn.jsdelivr.net/**"

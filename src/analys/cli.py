@@ -10,6 +10,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from analys import __version__
@@ -49,7 +50,56 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fel: {message}\n")
 
 
+def _utfil(p: argparse.ArgumentParser) -> None:
+    """--ut och --skriv-over, som alla kommandon som kan skriva en fil har."""
+    p.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
+    p.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+
+
+@dataclass(frozen=True)
+class _Mappen:
+    """Det hjälptexterna säger om standardvärden och exempel: analys-mappens län, dess senaste
+    avtal och två av länets kommuner, eller Dalarnas exempel utanför en analys-mapp."""
+
+    lan: str
+    lannamn: str
+    i_mapp: bool
+    avtal: int
+    kommun: str
+    kod: str
+
+    @property
+    def lantext(self) -> str:
+        if self.i_mapp:
+            return f"{self.lan}, {self.lannamn}, ur analys.yaml"
+        return f"{self.lan}, {self.lannamn}: ingen analys-mapp här, så exemplet som följer med"
+
+
+def _mappen() -> _Mappen:
+    """Mappen som hjälptexterna beskriver. Ett fel i mappen visas när kommandot körs, inte här."""
+    import re
+    from datetime import date
+
+    from analys.indata.avtal import avtal_dir
+    from analys.indata.befolkning import lan_namn, load_kommuner
+    from analys.indata.projekt import las_projekt
+
+    try:
+        projekt = las_projekt()
+        lan = projekt.lan if projekt else "20"
+        kommuner = load_kommuner()
+        lanets = kommuner[kommuner["lanskod"] == lan].sort_values("kommun")
+        ar = sorted(int(p.stem) for p in avtal_dir().glob("*.yaml") if re.fullmatch(r"\d{4}", p.stem))
+        rad = lanets.iloc[0]
+        senaste = ar[-1] if ar else date.today().year
+        return _Mappen(lan, lan_namn(lan), projekt is not None, senaste, str(rad["kommun"]), str(rad["kommunkod"]))
+    except (AnalysError, OSError, ValueError, IndexError, KeyError):
+        return _Mappen("20", "Dalarnas län", False, date.today().year, "Avesta", "2084")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    m_ = _mappen()
+    A, K, KOD = m_.avtal, m_.kommun, m_.kod
     p = _Parser(
         prog="analys",
         description=(
@@ -70,14 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exempel: analys fordelning --belopp 400000 --befolkningsdatum 2020-12-31\n"
-            "         analys fordelning --avtal 2024 --format xlsx --ut fordelning-2024.xlsx"
+            f"         analys fordelning --avtal {A} --format xlsx --ut fordelning-{A}.xlsx"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     f.add_argument(
         "--avtal",
         metavar="ÅR|FIL",
-        help="ta belopp, datum och nyckel ur ett avtal i data/avtal/ (t.ex. 2024) "
+        help=f"ta belopp, datum och nyckel ur ett avtal i data/avtal/ (t.ex. {A}) "
         "eller en avtalsfil; övriga flaggor går före",
     )
     f.add_argument("--belopp", metavar="KR", help="belopp att fördela, hela kronor")
@@ -86,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATUM",
         help="befolkningens referensdatum: ÅÅÅÅ-MM-DD, eller ett år (= 31 december)",
     )
-    f.add_argument("--lan", metavar="KOD", help="länskod med två siffror (standard 20, Dalarna)")
+    f.add_argument("--lan", metavar="KOD", help=f"länskod med två siffror (standard {m_.lantext})")
     f.add_argument(
         "--nyckel",
         choices=["befolkning", "lika", "blandad", "egen"],
@@ -101,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KOMMUN",
         nargs="+",
         default=[],
-        help="kommuner som inte deltar (kod eller namn, t.ex. 2039 eller Älvdalen); beloppet fördelas på de övriga",
+        help=f"kommuner som inte deltar (kod eller namn, t.ex. {KOD} eller {K}); beloppet fördelas på de övriga",
     )
     f.add_argument(
         "--format",
@@ -110,8 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="tabell (för läsning, standard), csv eller json (maskinläsbart), excel-csv (för svensk Excel: "
         "semikolon, decimalkomma, UTF-8 med BOM), xlsx (arbetsbok, kräver --ut)",
     )
-    f.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
-    f.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    _utfil(f)
     f.set_defaults(run=run_fordelning)
 
     s = sub.add_parser(
@@ -123,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exempel: analys scenario --lista\n"
-            "         analys scenario --scenario bas okning --fran 2024 --till 2030\n"
+            f"         analys scenario --scenario bas okning --fran {A} --till {A + 6}\n"
             "         analys scenario --scenario bas samverkan --format xlsx --ut scenarier.xlsx"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -136,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenariofil (standard scenarier.yaml bredvid antagandefilen)",
     )
     s.add_argument("--scenario", metavar="NAMN", nargs="+", default=["bas"], help="scenarier att räkna (standard bas)")
-    s.add_argument("--fran", metavar="ÅR", type=int, help="första år (standard antagandenas basår, 2024 i Dalarna)")
+    s.add_argument("--fran", metavar="ÅR", type=int, help="första år (standard antagandenas basår, basar i bas.yaml)")
     s.add_argument("--till", metavar="ÅR", type=int, help="sista år (standard sex år efter --fran)")
     s.add_argument(
         "--format",
@@ -144,9 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="tabell",
         help="tabell (standard), csv (maskinläsbart), excel-csv (för svensk Excel) eller xlsx (kräver --ut)",
     )
-    s.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
-    s.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
-    s.add_argument("--kommun", metavar="KOMMUN", help="bara en kommun (kod eller namn, t.ex. Falun)")
+    _utfil(s)
+    s.add_argument("--kommun", metavar="KOMMUN", help=f"bara en kommun (kod eller namn, t.ex. {K})")
     s.add_argument("--lista", action="store_true", help="lista scenarierna och avsluta")
     s.set_defaults(run=run_scenario)
 
@@ -158,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
             "reports/<namn>/ som körd notebook, HTML utan kod och Excelarbetsbok. En rapport som "
             "misslyckas stoppar inte de andra; slutkoden är 1 om någon misslyckades."
         ),
-        epilog="Exempel: analys rapport --bara fordelning-2024 kommunblad --jobb 2",
+        epilog=f"Exempel: analys rapport --bara fordelning-{A} kommunblad --jobb 2",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     r.add_argument("--config", metavar="FIL", type=Path, help="rapportfil (standard data/rapporter.yaml)")
@@ -181,13 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
             "är en kreditfaktura."
         ),
         epilog=(
-            "Exempel: analys faktura --avtal 2024 --fakturadatum 2024-02-15 --format csv\n"
-            "         analys faktura --avtal 2024 --underlag underlag-2024.xlsx --fakturadatum 2024-11-15 --bokfor"
+            f"Exempel: analys faktura --avtal {A} --fakturadatum {A}-02-15 --format csv\n"
+            f"         analys faktura --avtal {A} --underlag underlag-{A}.xlsx --fakturadatum {A}-11-15 --bokfor"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fk.add_argument(
-        "--avtal", metavar="ÅR|FIL", required=True, help="avtal i data/avtal/ (t.ex. 2024) eller en avtalsfil"
+        "--avtal", metavar="ÅR|FIL", required=True, help=f"avtal i data/avtal/ (t.ex. {A}) eller en avtalsfil"
     )
     fk.add_argument("--fakturadatum", metavar="DATUM", help="ÅÅÅÅ-MM-DD (standard: i dag)")
     fk.add_argument(
@@ -203,8 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="tabell (standard), csv (maskinläsbart), excel-csv (för svensk Excel) eller xlsx (kräver --ut)",
     )
     fk.add_argument("--kommun", metavar="KOMMUN", help="bara en kommuns fakturor (kod eller namn)")
-    fk.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
-    fk.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    _utfil(fk)
     fk.add_argument(
         "--bokfor",
         action="store_true",
@@ -227,10 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
         "mall",
         help="tom Excelmall för aktivitet, utfall och fakturor",
         description="Skriv en tom, formaterad Excelmall med länets kommuner förifyllda, att fylla i för uppföljningen.",
-        epilog="Exempel: analys mall --avtal 2024 --ut underlag-2024.xlsx",
+        epilog=f"Exempel: analys mall --avtal {A} --ut underlag-{A}.xlsx",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    m.add_argument("--avtal", metavar="ÅR|FIL", default="2024", help="avtalet mallen gäller (standard 2024)")
+    m.add_argument(
+        "--avtal", metavar="ÅR|FIL", help=f"avtalet mallen gäller (standard det senaste i data/avtal/, här {A})"
+    )
     m.add_argument("--ut", metavar="FIL", type=Path, required=True, help="mallens filnamn (.xlsx)")
     m.add_argument("--skriv-over", action="store_true", help="ersätt filen om den finns")
     m.set_defaults(run=run_mall)
@@ -244,10 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
             "2025), månadssiffror ur TAB5444 (till 2024M12) och TAB6471 (från 2025M01), prognosen ur TAB6008. "
             "Går något fel ändras ingenting och de medföljande siffrorna används som förut."
         ),
-        epilog="Exempel: analys hamta-befolkning --lan 20 --fran 2020 --till 2025 --manad 2023M06 2024M06",
+        epilog=f"Exempel: analys hamta-befolkning --lan {m_.lan} --fran 2020 --till 2025 --manad 2023M06 2024M06",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    h.add_argument("--lan", metavar="KOD", help="länskod (standard länet i analys.yaml, annars 20, Dalarna)")
+    h.add_argument("--lan", metavar="KOD", help=f"länskod (standard {m_.lantext})")
     h.add_argument("--fran", metavar="ÅR", type=int, help="första år (31 december), standard 2015")
     h.add_argument("--till", metavar="ÅR", type=int, help="sista år (31 december), standard 2025")
     h.add_argument("--manad", metavar="ÅÅÅÅMmm", nargs="+", default=[], help="månader, t.ex. 2023M06")
@@ -257,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     h.set_defaults(run=run_hamta)
 
-    _avtal_parser(sub)
+    _avtal_parser(sub, m_)
 
     n = sub.add_parser(
         "ny",
@@ -300,7 +349,7 @@ def run_app(args: argparse.Namespace) -> int:
     return app.starta(args.vad, args.port, args.jupyterflaggor)
 
 
-def _avtal_parser(sub) -> None:
+def _avtal_parser(sub, m_: _Mappen) -> None:
     """`analys avtal forslag | faststall | lista | jamfor | historik`."""
     av = sub.add_parser(
         "avtal",
@@ -310,9 +359,9 @@ def _avtal_parser(sub) -> None:
             "fastställ det när Socialchefsnätverket beslutat, och lista avtalen och vad kommunerna betalat."
         ),
         epilog=(
-            "Exempel: analys avtal forslag 2025\n"
-            "         analys avtal jamfor 2025 --mot 2024\n"
-            "         analys avtal faststall 2025 --beslutsdatum 2024-11-20\n"
+            f"Exempel: analys avtal forslag {m_.avtal + 1}\n"
+            f"         analys avtal jamfor {m_.avtal + 1} --mot {m_.avtal}\n"
+            f"         analys avtal faststall {m_.avtal + 1} --beslutsdatum {m_.avtal}-11-20\n"
             "         analys avtal lista"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -330,10 +379,10 @@ def _avtal_parser(sub) -> None:
             "förra avtalets, ett år senare, om den siffran finns, annars den senaste som finns; filen säger vilket "
             "och varför. Beloppen märks förslag tills avtalet fastställs."
         ),
-        epilog="Exempel: analys avtal forslag 2025 --scenario bas",
+        epilog=f"Exempel: analys avtal forslag {m_.avtal + 1} --scenario bas",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fo.add_argument("ar", metavar="ÅR", type=int, help="avtalsåret, t.ex. 2025")
+    fo.add_argument("ar", metavar="ÅR", type=int, help=f"avtalsåret, t.ex. {m_.avtal + 1}")
     fo.add_argument("--scenario", metavar="NAMN", default="bas", help="scenariot i antagandena (standard bas)")
     fo.add_argument(
         "--befolkningsdatum", metavar="DATUM", help="befolkningens referensdatum ÅÅÅÅ-MM-DD i stället för regeln"
@@ -350,10 +399,10 @@ def _avtal_parser(sub) -> None:
             "Gör förslaget i data/avtal/ÅR.yaml till ett fastställt avtal med samma belopp: status fastställt, "
             "beslutat av Socialchefsnätverket och beslutsdatumet. Förslaget sparas som en kopia bredvid (.bak)."
         ),
-        epilog="Exempel: analys avtal faststall 2025 --beslutsdatum 2024-11-20",
+        epilog=f"Exempel: analys avtal faststall {m_.avtal + 1} --beslutsdatum {m_.avtal}-11-20",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fs.add_argument("ar", metavar="ÅR", type=int, help="avtalsåret, t.ex. 2025")
+    fs.add_argument("ar", metavar="ÅR", type=int, help=f"avtalsåret, t.ex. {m_.avtal + 1}")
     fs.add_argument("--beslutsdatum", metavar="DATUM", required=True, help="dagen beslutet fattades, ÅÅÅÅ-MM-DD")
     fs.set_defaults(run=run_avtal_faststall)
 
@@ -373,12 +422,12 @@ def _avtal_parser(sub) -> None:
             "som går jämnt upp per kommun och i summan. Med --exkludera: fördelningen om en kommun inte skriver under."
         ),
         epilog=(
-            "Exempel: analys avtal jamfor 2025 --mot 2024 --format csv\n"
-            "         analys avtal jamfor 2025 --exkludera Älvdalen"
+            f"Exempel: analys avtal jamfor {m_.avtal + 1} --mot {m_.avtal} --format csv\n"
+            f"         analys avtal jamfor {m_.avtal + 1} --exkludera {m_.kommun}"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    jf.add_argument("ar", metavar="ÅR", type=int, help="det nya avtalet (eller förslaget), t.ex. 2025")
+    jf.add_argument("ar", metavar="ÅR", type=int, help=f"det nya avtalet (eller förslaget), t.ex. {m_.avtal + 1}")
     jf.add_argument("--mot", metavar="ÅR", type=int, help="avtalet att jämföra med (standard: det senaste före ÅR)")
     jf.add_argument(
         "--exkludera",
@@ -393,8 +442,7 @@ def _avtal_parser(sub) -> None:
         default="tabell",
         help="tabell (standard), csv (maskinläsbart), excel-csv (för svensk Excel) eller xlsx (kräver --ut)",
     )
-    jf.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
-    jf.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    _utfil(jf)
     jf.set_defaults(run=run_avtal_jamfor)
 
     hi = avsub.add_parser(
@@ -413,8 +461,7 @@ def _avtal_parser(sub) -> None:
         default="tabell",
         help="tabell (standard), csv (maskinläsbart) eller excel-csv (för svensk Excel)",
     )
-    hi.add_argument("--ut", metavar="FIL", type=Path, help="skriv till en fil i stället för skärmen")
-    hi.add_argument("--skriv-over", action="store_true", help="ersätt filen i --ut om den finns")
+    _utfil(hi)
     hi.set_defaults(run=run_avtal_historik)
 
 

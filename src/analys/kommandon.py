@@ -120,8 +120,14 @@ def faktura_utdata(
     return None
 
 
-def skriv_mall(avtal: str, ut: Path, skriv_over: bool = False) -> None:
-    """`analys mall`: kontrollera filnamnet, läs avtalet och skriv mallen."""
+def skriv_mall(avtal: str | None, ut: Path, skriv_over: bool = False) -> None:
+    """`analys mall`: kontrollera filnamnet, läs avtalet (standard analys-mappens senaste) och skriv mallen."""
+    if avtal is None:
+        avtal = flode_fordelning.senaste_avtal()
+        if avtal is None:
+            raise AnalysError(
+                "Det finns inget avtal i data/avtal/ för mappens län; ange --avtal ÅR eller en avtalsfil."
+            )
     if ut.suffix.lower() != ".xlsx":
         raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {ut.name}).")
     check_writable(ut, skriv_over, [avtal if Path(avtal).suffix in (".yaml", ".yml") else None])

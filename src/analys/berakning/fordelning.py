@@ -210,9 +210,11 @@ def valj_parametrar(
         belopp = avtal.belopp_kommuner if belopp is None else belopp
         befolkningsdatum = avtal.befolkningsdatum if befolkningsdatum is None else befolkningsdatum
     if belopp is None:
-        raise AnalysError("Ange --belopp (hela kronor) eller --avtal (t.ex. --avtal 2024).")
+        raise AnalysError("Ange --belopp (hela kronor) eller --avtal ÅR (ett avtal i data/avtal/).")
     if befolkningsdatum is None:
-        raise AnalysError("Ange --befolkningsdatum (t.ex. 2020-12-31 eller 2020) eller --avtal (t.ex. --avtal 2024).")
+        raise AnalysError(
+            "Ange --befolkningsdatum (t.ex. 2020-12-31 eller 2020) eller --avtal ÅR (ett avtal i data/avtal/)."
+        )
     n = Nyckel(nyckel) if nyckel else (avtal.nyckel if avtal else Nyckel.BEFOLKNING)
     if fast_andel is not None and n is not Nyckel.BLANDAD:
         raise AnalysError("--fast-andel gäller bara nyckeln blandad (lägg till --nyckel blandad).")

@@ -294,12 +294,31 @@ def jamfor(ar: int, mot: int | None = None, exkludera: tuple[str, ...] = ()) -> 
 HISTORIK_KOLUMNER = ["ar", "slag", "kommunkod", "kommun", "belopp", "befolkningsdatum", "nyckel", "avtal"]
 
 
-def historik() -> pd.DataFrame:
-    """Varje avtal och förslag i data/avtal/ för mappens län, per kommun och år: ar, slag
-    ("enligt avtal" eller "förslag"), kommunkod, kommun, belopp, befolkningsdatum, nyckel, avtal.
-    Tom (med kolumnerna) när mappen inte har något avtal."""
+@dataclass(frozen=True)
+class Historik:
+    """Avtalen och förslagen (`rader`) och vad varje kommun betalat enligt dem (`df`, se `historik`)."""
+
+    rader: tuple[Avtalsrad, ...]
+    df: pd.DataFrame
+
+    @property
+    def pahittat(self) -> bool:
+        """Något av avtalen är ett påhittat exempel eller har platshållare."""
+        return any(r.avtal.exempel for r in self.rader)
+
+
+def berakna_historik() -> Historik:
+    """Historiken för rapporten: avtalen en gång, och fördelningen enligt vart och ett."""
+    rader = lista()
+    return Historik(rader, historik(rader))
+
+
+def historik(rader: tuple[Avtalsrad, ...] | None = None) -> pd.DataFrame:
+    """Varje avtal och förslag i data/avtal/ för mappens län (eller i `rader`), per kommun och år:
+    ar, slag ("enligt avtal" eller "förslag"), kommunkod, kommun, belopp, befolkningsdatum, nyckel,
+    avtal. Tom (med kolumnerna) när mappen inte har något avtal."""
     delar = []
-    for rad in lista():
+    for rad in lista() if rader is None else rader:
         a = rad.avtal
         d = avtalets_fordelning(a)[["kommunkod", "kommun", "belopp"]].copy()
         d.insert(0, "slag", a.slag)

@@ -70,6 +70,10 @@ def berakna(
     (400000, '2020-12-31')
     """
     a = path = None
+    if avtal is None and belopp is None and (senaste := senaste_avtal()):
+        raise AnalysError(
+            f"Ange --belopp (hela kronor) eller --avtal ÅR (ett avtal i data/avtal/, t.ex. --avtal {senaste})."
+        )
     if avtal:
         a, path = load_avtal(avtal)
         if lan is not None and lan != a.lan:

@@ -16,11 +16,6 @@ from analys.indata.paths import data_dir, notebook_dir
 _KARNA = None
 
 
-def aktuell():
-    """Arbetsprocessens kärna, eller None om ingen har startats."""
-    return _KARNA
-
-
 @contextlib.contextmanager
 def _tyst_stderr():
     """Kärnans loggrader (t.ex. om TCP) hör inte hemma i sammanfattningen: kärnan ärver /dev/null."""

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import pandas as pd
-
 from analys.indata.underlag import POSTNAMN
 
-__all__ = ["KORT", "NYCKELNAMN", "PARAMETRAR", "POSTNAMN", "RUBRIKER", "byt", "med_slag", "rubrik"]
+__all__ = ["KORT", "NYCKELNAMN", "PARAMETRAR", "POSTNAMN", "RUBRIKER", "med_slag", "rubrik"]
 
 # Svenska rubriker för kolumnerna i resultaten (fördelning, scenarier, uppföljning, fakturor).
 RUBRIKER = {
@@ -112,15 +110,6 @@ def rubrik(kolumn: str, kort: bool = False) -> str:
 def med_slag(text: str, slag: str) -> str:
     """'Fast kostnad (enligt avtal)': rubriken med talens slag."""
     return f"{text} ({slag})"
-
-
-def byt(
-    df: pd.DataFrame, kolumner: Iterable[str] | None = None, egna: Mapping[str, str] | None = None, kort: bool = False
-) -> pd.DataFrame:
-    """Tabellen med svenska rubriker (bara `kolumner`, i den ordningen, om de ges); `egna` går före registret."""
-    d = df[list(kolumner)] if kolumner is not None else df
-    egna = egna or {}
-    return d.rename(columns={k: egna.get(k, rubrik(k, kort)) for k in d.columns})
 
 
 def rubriker_for(kolumner: Iterable[str], egna: Mapping[str, str] | None = None, kort: bool = True) -> dict[str, str]:

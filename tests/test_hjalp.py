@@ -1,0 +1,64 @@
+"""Hjälptexterna utgår från analys-mappen: i en mapp för ett annat län står dess län, dess senaste
+avtal och dess kommuner, aldrig Dalarna."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+import pytest
+
+from analys import cli, ny
+from analys.indata.befolkning import load_kommuner
+
+
+def _alla_hjalptexter(parser: argparse.ArgumentParser) -> list[str]:
+    texter = [parser.format_help()]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for under in action.choices.values():
+                texter += _alla_hjalptexter(under)
+    return texter
+
+
+@pytest.fixture
+def vasterbotten(tmp_path, monkeypatch):
+    mapp = ny.skapa(tmp_path / "rss-vasterbotten", "24")
+    monkeypatch.chdir(mapp)
+    monkeypatch.delenv("ANALYS_DATA", raising=False)
+    from analys.indata import befolkning
+
+    befolkning.clear_cache()
+    return mapp
+
+
+def test_every_help_in_another_lan_folder_is_free_of_dalarna(vasterbotten):
+    texter = _alla_hjalptexter(cli.build_parser())
+    assert len(texter) >= 16
+    text = "\n".join(texter)
+    kommuner = load_kommuner()
+    dalarna = set(kommuner.loc[kommuner["lanskod"] == "20", "kommun"])
+    assert "Dalarna" not in text
+    assert not [k for k in dalarna if k in text]
+    assert not re.search(r"standard 20\b|--lan 20\b", text)
+    assert "standard 24, Västerbottens län, ur analys.yaml" in " ".join(text.split())
+    ar = sorted(int(p.stem) for p in (vasterbotten / "data" / "avtal").glob("*.yaml"))[-1]
+    assert f"--avtal {ar}" in text and "--avtal 2024" not in text
+
+
+def test_mall_without_avtal_takes_the_folders_latest_agreement(vasterbotten, cli):
+    r = cli("mall", "--ut", "m.xlsx")
+    assert r.rc == 0 and (vasterbotten / "m.xlsx").is_file(), r.err
+
+
+def test_a_split_without_amount_names_the_folders_agreement(vasterbotten, cli):
+    r = cli("fordelning")
+    ar = sorted(int(p.stem) for p in (vasterbotten / "data" / "avtal").glob("*.yaml"))[-1]
+    assert r.rc == 2 and f"t.ex. --avtal {ar})" in r.err and "2024" not in r.err
+
+
+def test_outside_a_folder_the_help_says_why_the_default_is_dalarna(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANALYS_DATA", raising=False)
+    text = " ".join(cli.build_parser()._subparsers._group_actions[0].choices["fordelning"].format_help().split())
+    assert "standard 20, Dalarnas län: ingen analys-mapp här, så exemplet som följer med" in text

@@ -77,10 +77,9 @@ class _Mappen:
 
 def _mappen() -> _Mappen:
     """Mappen som hjälptexterna beskriver. Ett fel i mappen visas när kommandot körs, inte här."""
-    import re
     from datetime import date
 
-    from analys.indata.avtal import avtal_dir
+    from analys.flode.fordelning import senaste_avtal
     from analys.indata.befolkning import lan_namn, load_kommuner
     from analys.indata.projekt import las_projekt
 
@@ -89,9 +88,9 @@ def _mappen() -> _Mappen:
         lan = projekt.lan if projekt else "20"
         kommuner = load_kommuner()
         lanets = kommuner[kommuner["lanskod"] == lan].sort_values("kommun")
-        ar = sorted(int(p.stem) for p in avtal_dir().glob("*.yaml") if re.fullmatch(r"\d{4}", p.stem))
         rad = lanets.iloc[0]
-        senaste = ar[-1] if ar else date.today().year
+        ar = senaste_avtal()
+        senaste = int(ar) if ar else date.today().year
         return _Mappen(lan, lan_namn(lan), projekt is not None, senaste, str(rad["kommun"]), str(rad["kommunkod"]))
     except (AnalysError, OSError, ValueError, IndexError, KeyError):
         return _Mappen("20", "Dalarnas län", False, date.today().year, "Avesta", "2084")

@@ -303,7 +303,7 @@ class Historik:
 
     @property
     def pahittat(self) -> bool:
-        """Något av avtalen är ett påhittat exempel eller har platshållare."""
+        """Något av avtalen är ett påhittat exempel (`exempel: true`)."""
         return any(r.avtal.exempel for r in self.rader)
 
 

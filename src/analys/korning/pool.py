@@ -260,7 +260,9 @@ def run_all(
                 klar(f.result())
         except BrokenProcessPool:
             # En arbetsprocess dog. Kör det som återstår en i taget, så att den som dör syns.
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait=True: poolens hanteringstråd ska vara slut innan processen avslutas, annars kan
+            # concurrent.futures avslutare skriva i en stängd pipe och skriva ut en traceback.
+            pool.shutdown(wait=True, cancel_futures=True)
             for k in [k for k in kvar if k.namn not in utfall]:
                 pool = ProcessPoolExecutor(max_workers=1, initializer=_arbetare_start)
                 try:
@@ -268,7 +270,7 @@ def run_all(
                 except BrokenProcessPool:
                     klar(_dog(k.namn))
                 finally:
-                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool.shutdown(wait=True, cancel_futures=True)
     except BaseException:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -125,6 +125,7 @@ E2E_TESTER = {
     "test_rapport.py::test_failing_run_is_reported_by_name_and_the_others_are_produced",
     "test_rapport.py::test_rerun_gives_same_files_and_numbers_and_failure_keeps_the_old_report",
     "test_rapport.py::test_pdf_is_written_even_with_a_long_tmpdir",
+    "test_rapport.py::test_relative_paths_in_the_report_file_are_read_from_the_analysis_folder",
     "test_rapport.py::test_printed_workbook_header_keeps_the_years",
     "test_uppfoljning.py::test_template_recalculates_in_libreoffice",
     "test_skickbart.py::test_kommunblad_shows_the_invoiced_amount",

@@ -62,3 +62,15 @@ def test_outside_a_folder_the_help_says_why_the_default_is_dalarna(tmp_path, mon
     monkeypatch.delenv("ANALYS_DATA", raising=False)
     text = " ".join(cli.build_parser()._subparsers._group_actions[0].choices["fordelning"].format_help().split())
     assert "standard 20, Dalarnas län: ingen analys-mapp här, så exemplet som följer med" in text
+
+
+def test_a_folder_whose_lan_has_no_kommuner_gets_no_dalarna_help_either(vasterbotten):
+    """En skrivning i analys.yaml (län 99) visas som fel när kommandot körs; hjälpen faller inte
+    tillbaka på Dalarnas exempel utan nämner mappens län."""
+    markor = vasterbotten / "analys.yaml"
+    markor.write_text(markor.read_text(encoding="utf-8").replace('lan: "24"', 'lan: "99"'), encoding="utf-8")
+    text = "\n".join(_alla_hjalptexter(cli.build_parser()))
+    kommuner = load_kommuner()
+    assert "Dalarna" not in text
+    assert not [k for k in set(kommuner.loc[kommuner["lanskod"] == "20", "kommun"]) if k in text]
+    assert "standard 99, län 99, ur analys.yaml" in " ".join(text.split())

@@ -386,3 +386,45 @@ def test_the_open_browser_prints_the_same_pages_as_chromium_alone(rapporter, tmp
         batch = _sidor(rapporter / namn / f"{namn}.pdf")
         assert batch == _sidor(ensam), namn
         assert all(f"Sida {i} av {len(batch)}" in s for i, s in enumerate(batch, 1)), namn
+
+
+def _mapp_med_utkast(tmp_path: Path) -> Path:
+    """En analys-mapp med ett avtal utanför data/avtal/ (utkast/) och en rapport som pekar dit."""
+    mapp = tmp_path / "rss"
+    shutil.copytree(ROT / "data", mapp / "data")
+    (mapp / "analys.yaml").write_text('namn: "RSS"\nlan: "20"\n', encoding="utf-8")
+    (mapp / "utkast").mkdir()
+    shutil.copy(ROT / "data" / "avtal" / "2022.yaml", mapp / "utkast" / "avtal-2022-kopia.yaml")
+    (mapp / "underkatalog").mkdir()
+    (mapp / "data" / "rapporter.yaml").write_text(
+        "rapporter:\n"
+        '  - {namn: utkast, notebook: fordelning.ipynb, parametrar: {avtal: "utkast/avtal-2022-kopia.yaml"}}\n'
+        '  - {namn: saknas, notebook: fordelning.ipynb, parametrar: {avtal: "utkast/finns-inte.yaml"}}\n',
+        encoding="utf-8",
+    )
+    return mapp
+
+
+def test_a_missing_path_in_the_report_file_names_the_analysis_folder(tmp_path):
+    """En relativ sökväg i rapporter.yaml räknas från analys-mappen, var man än står; en som saknas
+    stoppar allt innan något körs, med parametern, värdet och var filen skulle ha legat."""
+    mapp = _mapp_med_utkast(tmp_path)
+    r = kor_rapport("--ut", str(tmp_path / "ut"), cwd=mapp / "underkatalog")
+    assert r.returncode == 2
+    assert (
+        "data/rapporter.yaml: saknas: parametern avtal: utkast/finns-inte.yaml finns inte. En relativ sökväg i "
+        "rapportfilen räknas från analys-mappen (rss/), så filen ska ligga i rss/utkast/finns-inte.yaml."
+    ) in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "ut" / "utkast").exists()
+
+
+def test_relative_paths_in_the_report_file_are_read_from_the_analysis_folder(tmp_path):
+    """`avtal: "utkast/…yaml"` hittas fast notebooken körs ur programmets notebooks och man står i
+    en undermapp (förr letades den i notebooks/ och hittades inte)."""
+    mapp = _mapp_med_utkast(tmp_path)
+    config = mapp / "data" / "rapporter.yaml"
+    config.write_text("".join(config.read_text(encoding="utf-8").splitlines(keepends=True)[:2]), encoding="utf-8")
+    r = kor_rapport("--ut", str(tmp_path / "ut"), cwd=mapp / "underkatalog")
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "ut" / "utkast" / "utkast.html").read_text(encoding="utf-8")
+    assert "utkast/avtal-2022-kopia.yaml" in html and "400 000" in html

@@ -83,17 +83,25 @@ def _mappen() -> _Mappen:
     from analys.indata.befolkning import lan_namn, load_kommuner
     from analys.indata.projekt import las_projekt
 
+    fel = (AnalysError, OSError, ValueError, IndexError, KeyError)
+    exemplet = _Mappen("20", "Dalarnas län", False, date.today().year, "Avesta", "2084")
     try:
         projekt = las_projekt()
-        lan = projekt.lan if projekt else "20"
+    except fel:
+        return exemplet
+    lan = projekt.lan if projekt else "20"
+    try:
         kommuner = load_kommuner()
-        lanets = kommuner[kommuner["lanskod"] == lan].sort_values("kommun")
-        rad = lanets.iloc[0]
+        rad = kommuner[kommuner["lanskod"] == lan].sort_values("kommun").iloc[0]
         ar = senaste_avtal()
         senaste = int(ar) if ar else date.today().year
         return _Mappen(lan, lan_namn(lan), projekt is not None, senaste, str(rad["kommun"]), str(rad["kommunkod"]))
-    except (AnalysError, OSError, ValueError, IndexError, KeyError):
-        return _Mappen("20", "Dalarnas län", False, date.today().year, "Avesta", "2084")
+    except fel:
+        if projekt is None:
+            return exemplet
+        # Mappens län saknas i befolkningsdatan: felet visas när kommandot körs; hjälpen nämner
+        # ändå mappens län och ingen annan läns kommun.
+        return _Mappen(lan, f"län {lan}", projekt is not None, date.today().year, "kommunen", f"{lan}01")
 
 
 def build_parser() -> argparse.ArgumentParser:

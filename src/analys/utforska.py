@@ -29,7 +29,7 @@ from analys.begrepp import Antaganden, manadsindex
 from analys.berakning.kostnadsmodell import Modellunderlag, compute
 from analys.fel import AnalysError
 from analys.flode.scenarier import modellunderlag
-from analys.indata.antaganden import antaganden_dir, load_antaganden, read_scenarier
+from analys.indata.antaganden import load_antaganden, read_scenarier, standardfiler
 from analys.indata.avtal import avtal_for_lan
 from analys.indata.paths import visningsvag
 from analys.indata.yamlfil import read_yaml
@@ -73,9 +73,8 @@ class Utforskare:
     ) -> None:
         import ipywidgets as w
 
-        fil = Path(antaganden) if antaganden else None
-        self.basfil = fil or antaganden_dir() / "bas.yaml"
-        self.scenariofil = self.basfil.parent / "scenarier.yaml"
+        fil = standardfiler(antaganden)[0] if antaganden else None
+        self.basfil, self.scenariofil = standardfiler(antaganden)
         self.bas = load_antaganden(scenario, fil)
         self._basdata = read_yaml(self.basfil)
         self.grund = scenariofil.antaganden_med({}, self.basfil, self._basdata)

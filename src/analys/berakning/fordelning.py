@@ -200,17 +200,20 @@ def valj_parametrar(
     nyckel: str | None = None,
     fast_andel: Decimal | float | None = None,
     har_vikter: bool = False,
+    senaste_avtal: str | None = None,
 ) -> Fordelningsval:
     """Givna värden går före avtalets; kombinationer som inte går ihop ger ett svenskt fel.
+    `senaste_avtal` (analys-mappens senaste avtal) står som exempel i felet när belopp saknas.
 
-    >>> valj_parametrar(None, belopp=400000, befolkningsdatum="2020").lanskod
-    '20'
+    >>> valj_parametrar(None, belopp=400000, befolkningsdatum="2020", lan="24").lanskod
+    '24'
     """
     if avtal is not None:
         belopp = avtal.belopp_kommuner if belopp is None else belopp
         befolkningsdatum = avtal.befolkningsdatum if befolkningsdatum is None else befolkningsdatum
     if belopp is None:
-        raise AnalysError("Ange --belopp (hela kronor) eller --avtal ÅR (ett avtal i data/avtal/).")
+        exempel = f", t.ex. --avtal {senaste_avtal}" if senaste_avtal else ""
+        raise AnalysError(f"Ange --belopp (hela kronor) eller --avtal ÅR (ett avtal i data/avtal/{exempel}).")
     if befolkningsdatum is None:
         raise AnalysError(
             "Ange --befolkningsdatum (t.ex. 2020-12-31 eller 2020) eller --avtal ÅR (ett avtal i data/avtal/)."
@@ -222,11 +225,14 @@ def valj_parametrar(
         raise AnalysError("--vikter gäller bara nyckeln egen (lägg till --nyckel egen).")
     if n is Nyckel.EGEN and not har_vikter:
         raise AnalysError("Nyckeln egen kräver en viktfil: lägg till --vikter FIL (kommunkod,vikt).")
+    lanskod = lan if lan is not None else (avtal.lan if avtal else None)
+    if lanskod is None:
+        raise AnalysError("Ange --lan (länets kod) eller --avtal ÅR (ett avtal i data/avtal/).")
     fast = fast_andel if fast_andel is not None else (avtal.fast_andel if avtal else None)
     return Fordelningsval(
         belopp=belopp,
         befolkningsdatum=befolkningsdatum,
-        lanskod=lan if lan is not None else (avtal.lan if avtal else "20"),
+        lanskod=lanskod,
         nyckel=n,
         fast_andel=Decimal(str(fast)) if fast is not None else None,
     )

@@ -70,10 +70,6 @@ def berakna(
     (400000, '2020-12-31')
     """
     a = path = None
-    if avtal is None and belopp is None and (senaste := senaste_avtal()):
-        raise AnalysError(
-            f"Ange --belopp (hela kronor) eller --avtal ÅR (ett avtal i data/avtal/, t.ex. --avtal {senaste})."
-        )
     if avtal:
         a, path = load_avtal(avtal)
         if lan is not None and lan != a.lan:
@@ -81,7 +77,16 @@ def berakna(
                 f"Avtalet {a.namn} gäller län {a.lan}, inte {lan}; ta bort --lan eller välj ett annat avtal."
             )
     lanskod = lan if lan is not None else (None if a else standardlan())
-    val = valj_parametrar(a, belopp, befolkningsdatum, lanskod, nyckel, fast_andel, har_vikter=vikter is not None)
+    val = valj_parametrar(
+        a,
+        belopp,
+        befolkningsdatum,
+        lanskod,
+        nyckel,
+        fast_andel,
+        har_vikter=vikter is not None,
+        senaste_avtal=senaste_avtal() if avtal is None and belopp is None else None,
+    )
     befolkning = load_befolkning(val.lanskod, val.befolkningsdatum)
     koder = list(befolkning["kommunkod"])
     exkludera = kommunkoder(exkludera, befolkning, "--exkludera")

@@ -14,7 +14,7 @@ from typing import Any
 
 from analys.begrepp import Antaganden, Scenario
 from analys.fel import AnalysError
-from analys.indata.paths import data_dir, visningsvag
+from analys.indata.paths import data_dir, resolve, visningsvag
 from analys.indata.yamlfil import read_yaml, validate
 
 
@@ -36,8 +36,8 @@ def _sla_ihop(bas: dict[str, Any], andring: dict[str, Any]) -> dict[str, Any]:
 def standardfiler(antaganden: str | Path | None = None, scenarier: str | Path | None = None) -> tuple[Path, Path]:
     """Antagandefilen (standard data/antaganden/bas.yaml i analys-mappen) och scenariofilen
     (standard scenarier.yaml bredvid antagandefilen): det enda stället som räknar ut dem."""
-    bas = Path(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
-    return bas, Path(scenarier) if scenarier else bas.parent / "scenarier.yaml"
+    bas = resolve(antaganden) if antaganden else antaganden_dir() / "bas.yaml"
+    return bas, resolve(scenarier) if scenarier else bas.parent / "scenarier.yaml"
 
 
 def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from analys.begrepp import Avtal
 from analys.fel import AnalysError
-from analys.indata.paths import data_dir
+from analys.indata.paths import data_dir, resolve
 from analys.indata.yamlfil import load_yaml_model, parse_yaml, validate
 
 
@@ -22,7 +22,7 @@ def find_avtal(namn: str) -> Path:
     if kandidat.is_dir():
         raise AnalysError(f"--avtal {namn} är en mapp; ange ett år (t.ex. 2024) eller en avtalsfil (.yaml).")
     if kandidat.suffix in (".yaml", ".yml"):
-        return kandidat
+        return resolve(kandidat)
     if kandidat.suffix or "/" in namn:
         raise AnalysError(f"--avtal {namn}: ange ett år (t.ex. 2024) eller en avtalsfil som slutar på .yaml.")
     path = avtal_dir() / f"{namn}.yaml"

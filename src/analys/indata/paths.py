@@ -102,13 +102,16 @@ def visningsvag(path: Path) -> str:
 
 
 def resolve(path: str | Path) -> Path:
-    """En sökväg som användaren angett: som den är om den finns, annars relativt analys-mappen
-    (så att `data/...` fungerar även när en notebook körs i `notebooks/`)."""
+    """En sökväg som användaren angett: som den är om den finns (på kommandoraden: från mappen man
+    står i), annars relativt analys-mappen (så att `data/...` fungerar även i en notebook som körs i
+    `notebooks/`). Rapporterna körs i analys-mappen, så en relativ sökväg i `data/rapporter.yaml`
+    räknas alltid därifrån (`korning.rapportfil.parametervag`)."""
     p = Path(path)
     if p.is_absolute() or p.exists():
         return p
     rot = projektrot()
-    return rot / p if rot is not None else p
+    # Finns den inte i analys-mappen heller, får felet användarens egen sökväg.
+    return rot / p if rot is not None and (rot / p).exists() else p
 
 
 def sha256(path: Path) -> str:

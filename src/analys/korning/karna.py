@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from analys.indata.paths import data_dir, notebook_dir
+from analys.indata.paths import data_dir
+from analys.korning.rapportfil import analysmapp
 
 _KARNA = None
 
@@ -46,13 +47,14 @@ def karna():
             display_name="Python 3 (analys)",
             language="python",
         )
-        # Kärnan körs i notebookmappen, som kan vara de notebooks som följer med programmet: den
-        # får analys-mappens data som absolut sökväg, så att den räknar på rätt läns filer.
+        # Kärnan körs i analys-mappen, så att rapportfilens relativa sökvägar räknas därifrån
+        # (notebooks kan vara de som följer med programmet); den får analys-mappens data som
+        # absolut sökväg, så att den räknar på rätt läns filer.
         env = {**os.environ, "ANALYS_DATA": str(data_dir().resolve())}
         if os.environ.get("ANALYS_NOTEBOOKS"):
             env["ANALYS_NOTEBOOKS"] = str(Path(os.environ["ANALYS_NOTEBOOKS"]).resolve())
         with _tyst_stderr():
-            _KARNA.start_kernel(cwd=str(notebook_dir()), env=env)
+            _KARNA.start_kernel(cwd=str(analysmapp()), env=env)
         # En arbetsprocess avslutas med os._exit (atexit körs inte där), men multiprocessings
         # avslutare körs: kärnan stängs och dess anslutningsfil tas bort.
         atexit.register(stang, _KARNA)

@@ -29,7 +29,7 @@ from analys.indata.paths import reports_dir
 from analys.korning import karna, pdf
 from analys.korning.export import export_html
 from analys.korning.inbyte import byt_in, stada
-from analys.korning.rapportfil import Korning, notebook_parameters
+from analys.korning.rapportfil import Korning, analysmapp, notebook_parameters
 
 PAHITTAT_SUFFIX = "-pahittat-exempel"
 
@@ -136,7 +136,7 @@ def run_one(korning: Korning, ut: Path, pdf_satt: str = EGEN) -> Utfall:
                 parameters={**korning.parametrar, "ut_dir": str(tillfallig), "rapportnamn": korning.namn},
                 kernel_name="python3",
                 progress_bar=False,
-                cwd=str(korning.notebook.parent),
+                cwd=str(analysmapp()),
                 km=km,
             )
         except BaseException:

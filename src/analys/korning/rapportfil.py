@@ -1,6 +1,10 @@
 """Rapportfilen `data/rapporter.yaml`: vilka rapporter `analys rapport` kör, från vilken notebook
 och med vilka parametrar. Filen kontrolleras innan något körs: en notebook som inte finns, en
-parameter som körningen själv sätter eller ett namn som står två gånger ger ett svenskt fel."""
+parameter som körningen själv sätter, en fil som inte finns eller ett namn som står två gånger ger
+ett svenskt fel.
+
+En sökväg bland parametrarna räknas från analys-mappen (mappen med `data/`), var man än står när man
+kör `analys rapport`: rapporterna körs i analys-mappen. Regeln finns i `parametervag`."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from analys.indata.paths import data_dir, notebook_dir, visningsvag
 from analys.indata.yamlfil import read_yaml, validate
 
 RESERVERADE = ("ut_dir", "rapportnamn")  # sätts av körningen, aldrig av rapportfilen
+VAGPARAMETRAR = ("avtal", "underlag", "antaganden")  # parametrar som kan vara en fil eller mapp
 
 
 class Rapportpost(FrystModell):
@@ -39,6 +44,11 @@ class Korning:
     namn: str
     notebook: Path
     parametrar: dict[str, Any]
+
+
+def analysmapp() -> Path:
+    """Mappen som rapporterna körs i, och som rapportfilens sökvägar räknas från: datamappens förälder."""
+    return data_dir().resolve().parent
 
 
 def slug(text: str) -> str:
@@ -87,6 +97,31 @@ def _notebookvarden(parametrar: dict[str, Any]) -> dict[str, Any]:
     return {k: om(v) for k, v in parametrar.items()}
 
 
+def parametervag(namn: str, varde: Any, rot: Path) -> Path | None:
+    """Filen eller mappen som en parameter i rapportfilen pekar på, räknad från analys-mappen `rot`;
+    None om parametern inte är en sökväg (t.ex. `avtal: "2024"`, ett år).
+
+    >>> parametervag("avtal", "2024", Path("/a")), parametervag("avtal", "utkast/avtal-2027.yaml", Path("/a"))
+    (None, PosixPath('/a/utkast/avtal-2027.yaml'))
+    """
+    if namn not in VAGPARAMETRAR or not isinstance(varde, str) or not varde:
+        return None
+    p = Path(varde)
+    if namn == "avtal" and p.suffix not in (".yaml", ".yml") and "/" not in varde:
+        return None
+    return p if p.is_absolute() else rot / p
+
+
+def _kontrollera_vagar(post: Rapportpost, rot: Path, fil: str) -> None:
+    for namn, varde in post.parametrar.items():
+        p = parametervag(namn, varde, rot)
+        if p is not None and not p.exists():
+            raise AnalysError(
+                f"{fil}: {post.namn}: parametern {namn}: {varde} finns inte. En relativ sökväg i rapportfilen "
+                f"räknas från analys-mappen ({rot.name}/), så filen ska ligga i {rot.name}/{varde}."
+            )
+
+
 def load_korningar(path: Path | None = None) -> list[Korning]:
     """Körningarna i rapportfilen, med `for_varje_kommun` utvecklat till en körning per kommun."""
     path = Path(path) if path else data_dir() / "rapporter.yaml"
@@ -98,6 +133,7 @@ def load_korningar(path: Path | None = None) -> list[Korning]:
             raise AnalysError(f"{visningsvag(path)}: {post.namn}: notebooken {post.notebook} finns inte i notebooks/.")
         if nb.resolve().parent != notebook_dir().resolve():
             raise AnalysError(f"{visningsvag(path)}: {post.namn}: notebooken {post.notebook} ligger inte i notebooks/.")
+        _kontrollera_vagar(post, analysmapp(), visningsvag(path))
         reserverade = sorted(set(post.parametrar) & set(RESERVERADE))
         if reserverade:
             raise AnalysError(

@@ -26,6 +26,11 @@ def _kommun(s: Scenarioberakning, kommunkod: str) -> pd.DataFrame:
     return s.per_kommun[s.per_kommun["kommunkod"] == kommunkod]
 
 
+def forsta_kommun(s: Scenarioberakning) -> str:
+    """Länets första kommun (lägst kommunkod): kommunbladet när ingen kommun är vald."""
+    return str(s.per_kommun["kommunkod"].min())
+
+
 def titel(s: Scenarioberakning, kommunkod: str) -> str:
     t = f"Kommunblad: {kommun_namn(s.per_kommun, kommunkod)} (kommunkod {kommunkod})"
     return f"{t} ({PAHITTAT})" if s.pahittat else t

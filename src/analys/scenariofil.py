@@ -25,7 +25,13 @@ from typing import Any
 from analys.begrepp import Antaganden
 from analys.fel import AnalysError
 from analys.filer import write_text_atomic
-from analys.indata.antaganden import _sla_ihop, load_antaganden, read_scenarier
+from analys.indata.antaganden import (
+    _sla_ihop,
+    antagandenas_platshallare,
+    load_antaganden,
+    read_scenarier,
+    som_exempel_om_platshallare,
+)
 from analys.indata.paths import visningsvag
 from analys.indata.yamlfil import read_yaml, validate
 from analys.rapporter.format import format_kr, format_procent
@@ -58,7 +64,8 @@ def antaganden_med(andringar: dict[str, Any], bas: Path, data: dict | None = Non
     data = read_yaml(bas) if data is None else data
     if not isinstance(data, dict):
         raise AnalysError(f"{visningsvag(bas)}: filen ska innehålla nycklar och värden.")
-    return validate(_sla_ihop(data, andringar), Antaganden, f"{visningsvag(bas)} med utforskarens reglage")
+    a = validate(_sla_ihop(data, andringar), Antaganden, f"{visningsvag(bas)} med utforskarens reglage")
+    return som_exempel_om_platshallare(a, antagandenas_platshallare(bas))
 
 
 def _tal(v: Decimal | float | int) -> str:

@@ -17,7 +17,8 @@ from analys.filer import write_text_atomic
 from analys.flode.fordelning import avtalets_fordelning
 from analys.flode.scenarier import berakna_scenario, scenarier_i_fil, standardfiler
 from analys.flode.spar import fil
-from analys.indata.antaganden import load_antaganden
+from analys.indata import platshallare
+from analys.indata.antaganden import antagandenas_platshallare, load_antaganden
 from analys.indata.avtal import avtal_dir, avtal_yaml, avtalsfiler_for_lan, check_avtal_yaml, load_avtal
 from analys.indata.befolkning import datum_for_lan, load_befolkning, parse_datum
 from analys.indata.paths import visningsvag
@@ -68,6 +69,45 @@ def senaste_faststallda(lanskod: str, fore_ar: int) -> Avtal | None:
     return tidigare[-1] if tidigare else None
 
 
+# Var förslagets värden kommer ifrån: avtalsnyckel → antagandenas fält (nyckelvägens början) och
+# förra avtalets nycklar. En platshållare där följer med som en platshållare i förslaget.
+_UR_ANTAGANDENA = {
+    "kostnader": ("roller", "indexering", "finansiering", "yrkesresor", "bemanning", "samverkan", "basar"),
+    "kommunernas_andel": ("finansiering",),
+    "rorliga_kostnader": (
+        "rorliga → avgift_per_deltagardag",
+        "rorliga → till_pott_per_deltagardag",
+        "rorliga → kalla",
+    ),
+}
+_UR_FORRA = ("preliminar", "period", "befolkningsdatum", "nyckel", "fast_andel", "fakturering", "villkor")
+
+
+def _arvda_platshallare(
+    scenario: str,
+    ur_antagandena: tuple[platshallare.Platshallare, ...],
+    ur_forra: tuple[platshallare.Platshallare, ...],
+) -> dict[str, str]:
+    """Förslagets nycklar som bygger på platshållare, med en kommentar som säger var de står."""
+    kallor: dict[str, list[platshallare.Platshallare]] = {}
+    for p in ur_antagandena:
+        falt = p.falt.removeprefix(f"{scenario} → andringar → ")
+        for nyckel, falten in _UR_ANTAGANDENA.items():
+            if any(falt == f or falt.startswith(f + " → ") for f in falten):
+                kallor.setdefault(nyckel, []).append(p)
+    for p in ur_forra:
+        if (nyckel := p.falt.split(" → ")[0]) in _UR_FORRA:
+            kallor.setdefault(nyckel, []).append(p)
+    ut = {}
+    for nyckel, lista in kallor.items():
+        per_fil: dict[str, list[str]] = {}
+        for p in lista:
+            per_fil.setdefault(p.fil, []).append(str(p.rad))
+        var = "; ".join(f"{f} rad {', '.join(dict.fromkeys(r))}" for f, r in per_fil.items())
+        ut[nyckel] = f"{platshallare.MARKERING}: bygger på platshållare i {var}"
+    return ut
+
+
 def forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None, skriv_over: bool = False) -> Forslag:
     """Förslaget till avtal för `ar` ur antagandena och scenariot: kostnadsposterna det året
     (kostnadsmodellens fasta kostnad, delad på rollerna), kommunernas andel efter finansieringen,
@@ -92,6 +132,7 @@ def forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None,
             f"{visningsvag(path)} finns redan och skrivs inte över. Lägg till --skriv-over för att ersätta förslaget."
         )
     forra = senaste_faststallda(lanskod, ar)
+    forra_fil = befintliga[forra.ar][1] if forra is not None else None
     if forra is None:
         raise AnalysError(
             f"Det finns inget fastställt avtal före {ar} i data/avtal/ att ta nyckel, betalningsvillkor, villkor "
@@ -165,7 +206,17 @@ def forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None,
         f"Nyckel, betalningsvillkor, villkor och period ur avtalet {forra.ar} ({forra.namn}).",
         f"Befolkningsdatum {datum.isoformat()}: {varfor}.",
     ]
-    text = avtal_yaml(avtal, huvud="\n".join(huvud))
+    arvda = _arvda_platshallare(
+        scenario,
+        antagandenas_platshallare(antagandefil, scenariofil, scenario),
+        platshallare.hitta(forra_fil) if forra_fil else (),
+    )
+    if arvda:
+        huvud.append(
+            f"Rader märkta {platshallare.MARKERING} bygger på exempelvärden; förslaget fastställs inte "
+            "förrän de är ersatta."
+        )
+    text = avtal_yaml(avtal, kommentarer=arvda, huvud="\n".join(huvud))
     check_avtal_yaml(text, visningsvag(path))
     fordelning = avtalets_fordelning(avtal)
     return Forslag(avtal, text, path, poster, scenario, fordelning, forra, ersatter)
@@ -207,9 +258,11 @@ class Faststallelse:
 
 def faststall(ar: int, beslutsdatum: date, beslutat_av: str = BESLUTANDE) -> Faststallelse:
     """Gör förslaget för `ar` till ett fastställt avtal: samma belopp, status fastställt, vem som
-    beslutat och när. Den tidigare filen sparas som en kopia bredvid (.bak)."""
+    beslutat och när. Den tidigare filen sparas som en kopia bredvid (.bak). Ett förslag med
+    platshållare kvar (egna, eller ur antagandena och förra avtalet, se `forslag`) fastställs inte."""
     _ar(ar)
     a, path = load_avtal(str(ar))
+    platshallare.kontrollera(f"Avtalet {ar} fastställs inte", platshallare.hitta(path))
     if not a.forslag:
         raise AnalysError(f"{visningsvag(path)} är redan fastställt ({a.beslutsdatum or 'utan beslutsdatum'}).")
     if beslutsdatum > a.period.till:

@@ -16,6 +16,7 @@ from analys.berakning.uppfoljning import compute_pott_vantar, compute_rorligt
 from analys.fel import AnalysError
 from analys.flode.fordelning import avtalets_fordelning
 from analys.flode.spar import fil
+from analys.indata import platshallare
 from analys.indata.avtal import load_avtal
 from analys.indata.underlag import BLADNAMN, read_underlag
 from analys.indata.varden import kommunkoder
@@ -97,13 +98,16 @@ def berakna(
 ) -> Fakturering:
     """Avtalets fakturor vid fakturadatumet; med `kommun` (kod eller namn) bara den kommunens rader.
     Datum utanför avtalets period kräver `tillat_datum`; `slutlig` säger att året är avslutat, så
-    att tomma utbildardagar räknas som 0 och potten betalas ut."""
+    att tomma utbildardagar räknas som 0 och potten betalas ut. Ett avtal med platshållare kvar
+    (se `indata.platshallare`) faktureras inte."""
     a, path = load_avtal(avtal)
     if a.forslag:  # också när flödet anropas direkt, t.ex. från en notebook
         raise AnalysError(
             f"Avtalet {a.ar} är ett förslag (status: förslag) och faktureras inte; fastställ det först med "
             f"analys avtal faststall {a.ar} --beslutsdatum ÅÅÅÅ-MM-DD."
         )
+    # Fakturorna lämnar huset: inga exempelvärden (också när flödet anropas från en notebook).
+    platshallare.kontrollera(f"Fakturorna enligt avtalet {a.ar} tas inte fram", platshallare.hitta(path))
     u = read_underlag(underlag, a) if underlag else None
     varningar = datumvarningar(a, fakturadatum, u, tillat_datum)
     df = fakturor(a, fakturadatum, u, slutlig)

@@ -20,6 +20,7 @@ from analys.fel import AnalysError
 from analys.flode.faktura import bladets_datum
 from analys.flode.fordelning import avtalets_fordelning
 from analys.flode.spar import fil
+from analys.indata import platshallare
 from analys.indata.avtal import load_avtal
 from analys.indata.underlag import read_underlag
 
@@ -77,9 +78,11 @@ def berakna(avtal: str | Path, underlag: str | Path, slutlig: bool = False) -> U
 
 def mallunderlag(avtal: str | Path) -> tuple[Avtal, Fil, pd.DataFrame]:
     """Avtalet, dess fil och länets kommuner vid avtalets befolkningsdatum (kommunkod, kommun):
-    det som uppföljningsmallen förifylls med."""
+    det som uppföljningsmallen förifylls med. Ett avtal med platshållare kvar (se
+    `indata.platshallare`) ger ingen mall: den skickas till kommunerna."""
     from analys.indata.befolkning import load_befolkning
 
     a, path = load_avtal(avtal)
+    platshallare.kontrollera(f"Uppföljningsmallen för avtalet {a.ar} skrivs inte", platshallare.hitta(path))
     kommuner = load_befolkning(a.lan, a.befolkningsdatum)[["kommunkod", "kommun"]]
     return a, fil(path), kommuner.sort_values("kommunkod", ignore_index=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from analys.begrepp import Antaganden, Scenario
 from analys.fel import AnalysError
+from analys.indata import platshallare
 from analys.indata.paths import data_dir, resolve, visningsvag
 from analys.indata.yamlfil import read_yaml, validate
 
@@ -54,8 +55,25 @@ def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
     return ut
 
 
+def antagandenas_platshallare(
+    antaganden: Path, scenarier: Path | None = None, scenario: str | None = None
+) -> tuple[platshallare.Platshallare, ...]:
+    """Platshållarna som ett scenarios antaganden bygger på: allt i basfilen och, i scenariofilen,
+    det som står under scenariot."""
+    ut = platshallare.hitta(antaganden)
+    if scenarier is not None and scenario is not None:
+        ut += platshallare.under(platshallare.hitta(scenarier), scenario)
+    return ut
+
+
+def som_exempel_om_platshallare(a: Antaganden, platser: tuple[platshallare.Platshallare, ...]) -> Antaganden:
+    """Antaganden med platshållare kvar räknas som påhittade, vad `exempel:` än säger."""
+    return a.model_copy(update={"exempel": True}) if platser and not a.exempel else a
+
+
 def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scenarier: Path | None = None) -> Antaganden:
-    """Antagandena för ett scenario: basfilen med scenariots ändringar.
+    """Antagandena för ett scenario: basfilen med scenariots ändringar. Med platshållare kvar
+    (se `indata.platshallare`) räknas de som ett påhittat exempel.
 
     >>> a = load_antaganden("bas")
     >>> a.basar, a.lan, a.finansiering_ar(2030).kommuner
@@ -66,7 +84,8 @@ def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scena
     if not isinstance(bas, dict):
         raise AnalysError(f"{visningsvag(bas_path)}: filen ska innehålla nycklar och värden.")
     if scenario == "bas" and not scen_path.exists():
-        return validate(bas, Antaganden, visningsvag(bas_path))
+        a = validate(bas, Antaganden, visningsvag(bas_path))
+        return som_exempel_om_platshallare(a, antagandenas_platshallare(bas_path))
     alla = read_scenarier(scen_path)
     if scenario not in alla:
         raise AnalysError(
@@ -76,4 +95,5 @@ def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scena
     kalla = visningsvag(bas_path)
     if alla[scenario].andringar:
         kalla += f" med scenariot {scenario} ur {visningsvag(scen_path)}"
-    return validate(data, Antaganden, kalla)
+    a = validate(data, Antaganden, kalla)
+    return som_exempel_om_platshallare(a, antagandenas_platshallare(bas_path, scen_path, scenario))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analys.begrepp import Avtal
 from analys.fel import AnalysError
+from analys.indata import platshallare
 from analys.indata.paths import data_dir, resolve
 from analys.indata.yamlfil import load_yaml_model, parse_yaml, validate
 
@@ -41,9 +42,15 @@ def load_avtal(namn: str | Path) -> tuple[Avtal, Path]:
     >>> avtal, _ = load_avtal("2024")
     >>> avtal.total_kostnad, avtal.belopp_kommuner, avtal.befolkningsdatum.isoformat()
     (1030000, 1030000, '2023-06-30')
+
+    Ett avtal med platshållare kvar (se `indata.platshallare`) räknas som ett påhittat exempel,
+    vad `exempel:` än säger.
     """
     path = find_avtal(str(namn))
-    return load_yaml_model(path, Avtal), path
+    avtal = load_yaml_model(path, Avtal)
+    if not avtal.exempel and platshallare.hitta(path):
+        avtal = avtal.model_copy(update={"exempel": True})
+    return avtal, path
 
 
 def avtalsfiler_for_lan(lanskod: str) -> dict[int, tuple[Avtal, Path]]:
@@ -107,7 +114,7 @@ def avtal_yaml(avtal: Avtal, kommentarer: dict[str, str] | None = None, huvud: s
     ut += [
         rad("kalla", _text(avtal.kalla)),
         rad("preliminar", "true" if avtal.preliminar else "false"),
-        "period:",
+        rad("period", "").rstrip(),
         f"  fran: {avtal.period.fran.isoformat()}",
         f"  till: {avtal.period.till.isoformat()}",
         rad("kostnader", "").rstrip(),
@@ -122,19 +129,19 @@ def avtal_yaml(avtal: Avtal, kommentarer: dict[str, str] | None = None, huvud: s
         ut.append(rad("befolkningsdatum_val", _text(avtal.befolkningsdatum_val)))
     ut += [rad("nyckel", avtal.nyckel.value), rad("fast_andel", _tal(avtal.fast_andel))]
     ut += [
-        "fakturering:",
+        rad("fakturering", "").rstrip(),
         f"  fakturerar: {_text(avtal.fakturering.fakturerar)}",
         f"  betalningsvillkor_dagar: {avtal.fakturering.betalningsvillkor_dagar}",
     ]
     if (r := avtal.rorliga_kostnader) is not None:
         ut += [
-            "rorliga_kostnader:",
+            rad("rorliga_kostnader", "").rstrip(),
             f"  kalla: {_text(r.kalla)}",
             f"  avgift_per_deltagardag: {r.avgift_per_deltagardag}",
             f"  till_pott_per_deltagardag: {r.till_pott_per_deltagardag}",
         ]
     if avtal.villkor:
-        ut.append("villkor:")
+        ut.append(rad("villkor", "").rstrip())
         ut += [f"  - {_text(v)}" for v in avtal.villkor]
     if avtal.exempel:
         ut.append(rad("exempel", "true"))

@@ -547,10 +547,11 @@ class Antaganden(FrystModell):
 
 
 class Scenario(FrystModell):
-    """Ett namngivet scenario: namnet som visas, en beskrivning och de nycklar i basantagandena som ändras."""
+    """Ett namngivet scenario: namnet som visas, en beskrivning och de nycklar i basantagandena som
+    ändras. Utan beskrivning i filen bygger läsaren den ur ändringarna."""
 
     namn: str = Field(min_length=1, max_length=40, description="namnet i rapporter, t.ex. Ökad bemanning")
-    beskrivning: str
+    beskrivning: str | None = None
     andringar: dict[str, Any] = Field(default_factory=dict)
 
 

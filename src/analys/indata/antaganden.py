@@ -16,6 +16,7 @@ from analys.begrepp import Antaganden, Scenario
 from analys.fel import AnalysError
 from analys.indata import platshallare
 from analys.indata.paths import data_dir, resolve, visningsvag
+from analys.indata.scenariobeskrivning import beskriv, motsagelser
 from analys.indata.yamlfil import read_yaml, validate
 
 
@@ -51,8 +52,38 @@ def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
     for namn, post in data.items():
         if not re.fullmatch(r"[a-z0-9_-]+", str(namn)):
             raise AnalysError(f"{visningsvag(path)}: scenarionamnet '{namn}' får bara innehålla a–z, 0–9, - och _.")
-        ut[str(namn)] = validate(post, Scenario, f"{visningsvag(path)}: {namn}")
+        ut[str(namn)] = _med_beskrivning(validate(post, Scenario, f"{visningsvag(path)}: {namn}"), str(namn), path)
     return ut
+
+
+def _rad_for_beskrivning(path: Path, namn: str) -> str:
+    """ " rad N" för scenariots beskrivning i filen (för felmeddelandet), eller "" om den inte hittas."""
+    try:
+        rader = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    i_scenariot = False
+    for i, rad in enumerate(rader, start=1):
+        if re.match(rf"['\"]?{re.escape(namn)}['\"]?\s*:", rad):
+            i_scenariot = True
+        elif i_scenariot and rad[:1] not in ("", " ", "#"):
+            i_scenariot = False
+        elif i_scenariot and re.match(r"\s+beskrivning\s*:", rad):
+            return f" rad {i}"
+    return ""
+
+
+def _med_beskrivning(sc: Scenario, namn: str, path: Path) -> Scenario:
+    """Scenariot med en beskrivning: byggd ur ändringarna om filen inte har någon; en skriven
+    beskrivning vars tal motsäger ändringarna är ett fel."""
+    if sc.beskrivning is None:
+        return sc.model_copy(update={"beskrivning": beskriv(sc.andringar)})
+    if fel := motsagelser(sc.beskrivning, sc.andringar):
+        raise AnalysError(
+            f"{visningsvag(path)}{_rad_for_beskrivning(path, namn)}: {namn} → beskrivning: {'; '.join(fel)}. "
+            f"Rätta beskrivningen, eller ta bort den så byggs den ur ändringarna ({beskriv(sc.andringar)})."
+        )
+    return sc
 
 
 def antagandenas_platshallare(

@@ -111,7 +111,7 @@ def datakatalog(tmp_path, monkeypatch):
 # --- Två hastigheter -----------------------------------------------------------------------------
 
 # Fixturer som kör rapporter, notebooks eller en webbläsare: varje test som använder dem är e2e.
-E2E_FIXTURER = {"rapporter", "projekt_med_rapporter", "webblasare", "app", "lab"}
+E2E_FIXTURER = {"rapporter", "projekt_med_rapporter", "lanmapp_med_rapporter", "webblasare", "app", "lab"}
 # Hela moduler där varje test kör rapportkörningen, notebooks, servrar eller pytest i en egen process.
 E2E_MODULER = {"test_avbrott.py", "test_planerare.py", "test_provsviten.py", "test_app.py"}
 # Enstaka tester (modul::namn, utan parametrar).
@@ -154,7 +154,7 @@ KRAVER = {
         "test_uppfoljning.py::test_template_recalculates_in_libreoffice",
     },
 }
-KRAVER_FIXTURER = {"chromium": {"rapporter", "projekt_med_rapporter", "webblasare"}}
+KRAVER_FIXTURER = {"chromium": {"rapporter", "projekt_med_rapporter", "lanmapp_med_rapporter", "webblasare"}}
 SKAL_PREFIX = "saknar "  # början på skälet när ett program saknas; sammanfattningen letar efter det
 
 
@@ -305,3 +305,25 @@ def projekt_med_rapporter(tmp_path_factory) -> Path:
 def rapporter(projekt_med_rapporter) -> Path:
     """Hela standarduppsättningen (som `make reports`), en gång per testkörning: mappen reports/."""
     return projekt_med_rapporter / "reports"
+
+
+@pytest.fixture(scope="session")
+def lanmapp_med_rapporter(tmp_path_factory) -> Path:
+    """En analys-mapp för Västerbotten (`analys ny … --lan 24`) med platshållarna ersatta (se
+    `tests.lanmapp`) där `make reports` har körts, med analys på PATH: en gång per körning. Får
+    inte ändras."""
+    import sys
+
+    from tests.lanmapp import ersatt_platshallare
+
+    bas = tmp_path_factory.mktemp("lanmapp")
+    bin_ = str(Path(sys.executable).parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANALYS_")}
+    env["PATH"] = f"{bin_}{os.pathsep}{env['PATH']}"
+    r = subprocess.run(["analys", "ny", "rss-vasterbotten", "--lan", "24"], cwd=bas, env=env, capture_output=True)
+    assert r.returncode == 0, r.stderr
+    mapp = bas / "rss-vasterbotten"
+    ersatt_platshallare(mapp)
+    r = subprocess.run(["make", "-C", str(mapp), "reports"], env=env, capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0 and "Obs:" not in r.stderr, r.stderr[-5000:]
+    return mapp

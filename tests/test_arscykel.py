@@ -16,6 +16,7 @@ from analys.begrepp import Avtal
 from analys.berakning.avtal import JAMFOR_KOLUMNER, compute_befolkningsdatum, compute_effekter
 from analys.fel import AnalysError
 from analys.indata.avtal import avtal_yaml, check_avtal_yaml, load_avtal
+from tests.lanmapp import ersatt_platshallare
 
 HUVUD = "kommunkod,kommun,fore,efter,forandring,beloppseffekt,befolkningseffekt"
 
@@ -224,6 +225,10 @@ def test_the_year_round_works_in_a_new_folder_for_another_lan(cli, tmp_path, mon
     assert "enligt avtal" not in cli("fordelning", "--avtal", "2027").out
     rader = _csv(cli("avtal", "jamfor", "2027", "--format", "csv").out)
     assert sum(int(r["forandring"]) for r in rader) == a.belopp_kommuner - load_avtal("2026")[0].belopp_kommuner
+    # förslaget bygger på mappens platshållare och fastställs inte förrän de är ersatta
+    vagran = cli("avtal", "faststall", "2027", "--beslutsdatum", "2026-11-20")
+    assert vagran.rc == 2 and "Avtalet 2027 fastställs inte: " in vagran.err
+    ersatt_platshallare(tmp_path / "vb")
     assert cli("avtal", "faststall", "2027", "--beslutsdatum", "2026-11-20").rc == 0
     assert "Fördelning enligt avtal" in cli("fordelning", "--avtal", "2027").out
     clear_cache()

@@ -516,8 +516,10 @@ def run_ny(args: argparse.Namespace) -> int:
 
     mapp = ny.skapa(args.mapp, varden.lanskod(args.lan), args.namn)
     print(
-        f"Skapade analys-mappen {mapp}. Skriv in avtalets belopp i {mapp}/data/avtal/ och kör sedan "
-        f"`analys rapport` i mappen.",
+        f"Skapade analys-mappen {mapp}. Värdena i {mapp}/data/avtal/ och data/antaganden/ är exempel, "
+        "märkta PLATSHÅLLARE: skriv in era, ta bort markeringarna och sätt exempel: false (se README.md i "
+        "mappen). Tills dess är allt märkt påhittat, och faktura, mall och avtal faststall vägrar. "
+        "Rapporterna: make reports (analys rapport) i mappen.",
         file=sys.stderr,
     )
     return 0

@@ -17,6 +17,7 @@ som inte går att tolka som YAML gås igenom rad för rad i stället (den strikt
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,15 +178,21 @@ def i_text(text: str, kalla: str) -> tuple[Platshallare, ...]:
 
 
 def hitta(path: Path) -> tuple[Platshallare, ...]:
-    """Platshållarna i en YAML-fil; en fil som inte finns eller inte är text har inga."""
+    """Platshållarna i en YAML-fil; en fil som inte finns eller inte är text har inga. Samma fil
+    (samma storlek och ändringstid) gås igenom en gång (utforskaren frågar vid varje reglage)."""
     path = Path(path)
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_STORLEK:
+        st = path.stat()
+        if not path.is_file() or st.st_size > _MAX_STORLEK:
             return ()
-        text = path.read_bytes().decode("utf-8-sig")
+        return _hitta(str(path.resolve()), visningsvag(path), st.st_mtime_ns, st.st_size)
     except (OSError, UnicodeDecodeError):
         return ()
-    return i_text(text, visningsvag(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _hitta(path: str, kalla: str, _mtime: int, _storlek: int) -> tuple[Platshallare, ...]:
+    return i_text(Path(path).read_bytes().decode("utf-8-sig"), kalla)
 
 
 def under(platshallare: tuple[Platshallare, ...], forsta: str) -> tuple[Platshallare, ...]:

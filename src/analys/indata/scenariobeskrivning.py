@@ -184,7 +184,9 @@ def motsagelser(beskrivning: str, andringar: dict[str, Any]) -> list[str]:
         tillatna = varden[enhet]
         if talet is None or not tillatna:
             continue
-        if talet.copy_abs() not in {v.copy_abs() for v in tillatna}:
+        # avrundat som i texten: "3,3 %" stämmer med 0,0333
+        decimaler = -talet.as_tuple().exponent if isinstance(talet.as_tuple().exponent, int) else 0
+        if talet.copy_abs() not in {round(v.copy_abs(), max(decimaler, 0)) for v in tillatna}:
             sager = " eller ".join(f"{_tal(v)} {enhet}" for v in sorted(tillatna))
             fel.append(f"beskrivningen säger {m.group(1)} {enhet}, men ändringarna säger {sager}")
     return fel

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -305,3 +306,41 @@ def test_make_in_the_folder_finds_the_analys_command_on_path(tmp_path):
         "exec analys lab --port=8888 -- ",
         "exec analys app --port=8866 -- ",
     ]
+
+
+def test_the_year_round_in_the_folders_readme_runs_in_order(mapp, cli):
+    """Kommandona under "Året runt" i mappens README, i ordning, när platshållarna är ersatta
+    (rapportkörningen, som kör en notebook, bara till posten den behöver)."""
+    import shlex
+
+    ersatt_platshallare(mapp)
+    readme = (mapp / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Året runt\n")[1].split("```sh\n")[1].split("```")[0]
+    kommandon = [shlex.split(rad) for rad in block.splitlines() if rad and not rad.startswith("#")]
+    assert [k[:2] for k in kommandon] == [
+        ["analys", "avtal"],
+        ["analys", "avtal"],
+        ["analys", "avtal"],
+        ["analys", "mall"],
+        ["analys", "faktura"],
+        ["analys", "faktura"],
+        ["analys", "faktura"],
+        ["analys", "rapport"],
+        ["analys", "avtal"],
+    ]
+    for k in kommandon:
+        if k[1] == "rapport":
+            rapportfil = mapp / "data" / "rapporter.yaml"
+            text = rapportfil.read_text(encoding="utf-8")
+            post = text[text.index("  - namn: uppfoljning-2026") :]
+            post = post.replace("uppfoljning-2026", "uppfoljning-2027").replace('"2026"', '"2027"')
+            post = re.sub(r"underlag: [^}]+", "underlag: underlag-2027.xlsx", post)
+            rapportfil.write_text(text + "\n" + post, encoding="utf-8")
+            r = cli("rapport", "--lista")
+            assert r.rc == 0 and "uppfoljning-2027" in r.out, r.err
+            continue
+        r = cli(*k[1:])
+        assert r.rc == 0, f"{shlex.join(k)}: {r.err}"
+        assert PAHITTAT not in r.out + r.err, shlex.join(k)
+    fakturor = pd.read_excel(mapp / "underlag-2027.xlsx", sheet_name="Fakturor")
+    assert fakturor["Avser"].astype(str).str.contains("Faktura 2027-K2480-01").any()

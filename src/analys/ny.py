@@ -241,7 +241,9 @@ analys mall --avtal {nasta} --ut underlag-{nasta}.xlsx
 analys faktura --avtal {nasta} --underlag underlag-{nasta}.xlsx --fakturadatum {nasta}-02-15 --bokfor
 analys faktura --avtal {nasta} --underlag underlag-{nasta}.xlsx --fakturadatum {nasta}-11-15 --bokfor
 analys faktura --avtal {nasta} --underlag underlag-{nasta}.xlsx --fakturadatum {nasta}-12-16 --slutlig --bokfor
-# uppföljningen (utfall, pott, varje kommuns ställning och resultatet) och vad varje kommun betalat
+# uppföljningen (utfall, pott, varje kommuns ställning och resultatet) och vad varje kommun betalat;
+# först en post uppfoljning-{nasta} i data/rapporter.yaml: kopia av uppfoljning-{ar} med
+# avtal: "{nasta}" och underlag: underlag-{nasta}.xlsx
 analys rapport --bara uppfoljning-{nasta}
 analys avtal historik
 ```

@@ -290,15 +290,16 @@ def test_rerun_gives_same_files_and_numbers_and_failure_keeps_the_old_report(tmp
         ),
     ],
 )
-def test_bad_report_file(tmp_path, text, meddelande):
-    r = kor_rapport("--config", str(skriv_config(tmp_path, text)), "--ut", str(tmp_path / "ut"))
-    assert r.returncode == 2
-    assert meddelande in r.stderr and "Traceback" not in r.stderr
+def test_bad_report_file(tmp_path, text, meddelande, cli):
+    r = cli("rapport", "--config", str(skriv_config(tmp_path, text)), "--ut", str(tmp_path / "ut"))
+    assert r.rc == 2
+    assert meddelande in r.err and "Traceback" not in r.err
+    assert not (tmp_path / "ut").exists() or not list((tmp_path / "ut").iterdir())
 
 
-def test_unknown_name_in_bara(tmp_path):
-    r = kor_rapport("--bara", "finns-inte", "--ut", str(tmp_path))
-    assert r.returncode == 2 and "Rapporten 'finns-inte' finns inte" in r.stderr
+def test_unknown_name_in_bara(tmp_path, cli):
+    r = cli("rapport", "--bara", "finns-inte", "--ut", str(tmp_path))
+    assert r.rc == 2 and "Rapporten 'finns-inte' finns inte" in r.err
 
 
 def test_report_list(cli):
@@ -401,17 +402,19 @@ def _mapp_med_utkast(tmp_path: Path) -> Path:
     return mapp
 
 
-def test_a_missing_path_in_the_report_file_names_the_analysis_folder(tmp_path):
+def test_a_missing_path_in_the_report_file_names_the_analysis_folder(tmp_path, monkeypatch, cli):
     """En relativ sökväg i rapporter.yaml räknas från analys-mappen, var man än står; en som saknas
     stoppar allt innan något körs, med parametern, värdet och var filen skulle ha legat."""
     mapp = _mapp_med_utkast(tmp_path)
-    r = kor_rapport("--ut", str(tmp_path / "ut"), cwd=mapp / "underkatalog")
-    assert r.returncode == 2
+    monkeypatch.chdir(mapp / "underkatalog")
+    monkeypatch.delenv("ANALYS_DATA", raising=False)
+    r = cli("rapport", "--ut", str(tmp_path / "ut"))
+    assert r.rc == 2
     assert (
         "data/rapporter.yaml: saknas: parametern avtal: utkast/finns-inte.yaml finns inte. En relativ sökväg i "
         "rapportfilen räknas från analys-mappen (rss/), så filen ska ligga i rss/utkast/finns-inte.yaml."
-    ) in r.stderr
-    assert "Traceback" not in r.stderr and not (tmp_path / "ut" / "utkast").exists()
+    ) in r.err
+    assert "Traceback" not in r.err and not (tmp_path / "ut" / "utkast").exists()
 
 
 def test_relative_paths_in_the_report_file_are_read_from_the_analysis_folder(tmp_path):

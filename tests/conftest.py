@@ -364,6 +364,17 @@ def lanmapp_med_rapporter(tmp_path_factory) -> Path:
     assert r.returncode == 0, r.stderr
     mapp = bas / "rss-vasterbotten"
     ersatt_platshallare(mapp)
+    # En rapport av varje slag: ett kommunblad (Umeå) i stället för ett per kommun, som räknas
+    # likadant (de 15 prövas i Dalarnas uppsättning, projekt_med_rapporter).
+    rapportfil = mapp / "data" / "rapporter.yaml"
+    text = rapportfil.read_text(encoding="utf-8")
+    post = '  - namn: kommunblad\n    notebook: kommunblad.ipynb\n    for_varje_kommun: "24"\n'
+    assert post in text
+    text = text.replace(post, "  - namn: kommunblad-umea\n    notebook: kommunblad.ipynb\n")
+    text = text.replace(
+        "parametrar: {fran: 2026, till: 2032}\n", 'parametrar: {fran: 2026, till: 2032, kommunkod: "2480"}\n'
+    )
+    rapportfil.write_text(text, encoding="utf-8")
     r = subprocess.run(["make", "-C", str(mapp), "reports"], env=env, capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0 and "Obs:" not in r.stderr, r.stderr[-5000:]
     return mapp

@@ -151,7 +151,7 @@ osakerhet:
 """
 
 RAPPORTER = """# Rapporterna som `analys rapport` (och `make reports`) skapar i reports/<namn>/.
-# En sökväg bland parametrarna räknas från den här mappen.
+# En sökväg bland parametrarna (avtal, underlag, antaganden) räknas från analys-mappen, mappen med analys.yaml.
 rapporter:
   - namn: fordelning-{ar}
     notebook: fordelning.ipynb

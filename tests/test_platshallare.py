@@ -160,6 +160,8 @@ def test_invoices_template_and_decision_refuse_while_placeholders_remain(mapp, c
     fore = avtal.read_bytes()
     r = cli("faktura", "--avtal", "2026", "--fakturadatum", "2026-02-10")
     assert (r.rc, r.out, r.err) == (2, "", vagran("Fakturorna enligt avtalet 2026 tas inte fram", AVTALETS))
+    # utan --avtal: mappens senaste avtal, och samma vägran
+    assert cli("faktura", "--fakturadatum", "2026-02-10") == r
     r = cli("faktura", "--avtal", "2026", "--fakturadatum", "2026-02-10", "--format", "xlsx", "--ut", "f.xlsx")
     assert r.rc == 2 and not (mapp / "f.xlsx").exists()
     r = cli("mall", "--ut", "m.xlsx")
@@ -211,6 +213,7 @@ def test_after_the_placeholders_are_replaced_everything_works_unmarked(mapp, cli
     r = cli("faktura", "--avtal", "2026", "--fakturadatum", "2026-02-10", "--format", "csv")
     assert r.rc == 0 and PAHITTAT not in r.out + r.err, r.err
     assert sum(int(rad.rsplit(",", 3)[1]) for rad in r.out.splitlines()[1:]) == 912_000 + 180_000
+    assert cli("faktura", "--fakturadatum", "2026-02-10", "--format", "csv").out == r.out  # mappens senaste avtal
     r = cli("mall", "--ut", "m.xlsx")
     assert r.rc == 0 and (mapp / "m.xlsx").is_file(), r.err
     assert cli("avtal", "forslag", "2027").rc == 0

@@ -242,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fk.add_argument(
-        "--avtal", metavar="ÅR|FIL", required=True, help=f"avtal i data/avtal/ (t.ex. {A}) eller en avtalsfil"
+        "--avtal",
+        metavar="ÅR|FIL",
+        help=f"avtal i data/avtal/ eller en avtalsfil (standard det senaste fastställda i data/avtal/, här {A})",
     )
     fk.add_argument("--fakturadatum", metavar="DATUM", help="ÅÅÅÅ-MM-DD (standard: i dag)")
     fk.add_argument(

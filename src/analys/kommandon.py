@@ -73,7 +73,7 @@ def scenario_utdata(
 def faktura_utdata(
     format: str,
     ut: Path | None,
-    avtal: str,
+    avtal: str | None,
     fakturadatum: date,
     underlag: Path | None = None,
     kommun: str | None = None,
@@ -90,7 +90,7 @@ def faktura_utdata(
 
     if bokfor:
         bokforing.kontrollera(underlag)
-    fk = flode_faktura.berakna(avtal, fakturadatum, underlag, kommun, tillat_datum, slutlig)
+    fk = flode_faktura.berakna(avtalet(avtal), fakturadatum, underlag, kommun, tillat_datum, slutlig)
     for varning in fk.varningar:
         print(f"analys: obs: {varning} (godkänt med --tillat-datum).", file=sys.stderr)
     df = faktura.markerade(fk)
@@ -120,14 +120,22 @@ def faktura_utdata(
     return None
 
 
+def avtalet(avtal: str | None) -> str:
+    """--avtal, eller analys-mappens senaste fastställda avtal (förslag räknas inte) när det inte
+    är angivet: standarden för `mall` och `faktura`."""
+    if avtal is not None:
+        return avtal
+    senaste = flode_fordelning.senaste_avtal()
+    if senaste is None:
+        raise AnalysError(
+            "Det finns inget fastställt avtal i data/avtal/ för mappens län; ange --avtal ÅR eller en avtalsfil."
+        )
+    return senaste
+
+
 def skriv_mall(avtal: str | None, ut: Path, skriv_over: bool = False) -> None:
     """`analys mall`: kontrollera filnamnet, läs avtalet (standard analys-mappens senaste) och skriv mallen."""
-    if avtal is None:
-        avtal = flode_fordelning.senaste_avtal()
-        if avtal is None:
-            raise AnalysError(
-                "Det finns inget avtal i data/avtal/ för mappens län; ange --avtal ÅR eller en avtalsfil."
-            )
+    avtal = avtalet(avtal)
     if ut.suffix.lower() != ".xlsx":
         raise AnalysError(f"Mallen skrivs som Excelarbetsbok: ge filen ändelsen .xlsx (fick {ut.name}).")
     check_writable(ut, skriv_over, [avtal if Path(avtal).suffix in (".yaml", ".yml") else None])

@@ -445,7 +445,7 @@ def test_relative_paths_in_the_report_file_are_read_from_the_analysis_folder(tmp
 def test_agreement_annex_pieces_say_what_the_agreement_says(tmp_path):
     """Bilagans delar för 2024: posterna som avtalet skriver dem, villkoren och arbetsbokens tabell
     att klistra in i avtalet (kommun, belopp, summa)."""
-    from analys.flode.avtal import bilaga
+    from analys.flode.avtalsrapporter import bilaga
     from analys.rapporter import avtalsbilaga as rb
     from analys.rapporter.kallor import proveniens
 

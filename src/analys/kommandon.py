@@ -136,10 +136,14 @@ def skriv_mall(avtal: str | None, ut: Path, skriv_over: bool = False) -> None:
 
 
 def avtal_forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None, skriv_over: bool = False) -> str:
-    """`analys avtal forslag`: räkna förslaget, skriv data/avtal/ÅR.yaml och returnera vad som skrevs."""
+    """`analys avtal forslag`: räkna förslaget, skriv data/avtal/ÅR.yaml, lägg till rapporten
+    avtalsforslag-ÅR i data/rapporter.yaml (om den inte finns) och returnera vad som skrevs."""
+    from analys.flode.avtalsrapporter import lagg_till_forslagsrapport
+
     f = flode_avtal.forslag(ar, scenario, befolkningsdatum, skriv_over)
     flode_avtal.skriv_forslag(f)
-    return avtal.to_forslag_text(f)
+    t = lagg_till_forslagsrapport(f)
+    return avtal.to_forslag_text(f) + avtal.to_rapporttillagg_text(t.namn, t.vag, t.lagd_till, t.hinder)
 
 
 def avtal_faststall(ar: int, beslutsdatum: date) -> str:

@@ -1,6 +1,5 @@
 """Årets avtal: ett förslag ur antagandena (data/avtal/ÅR.yaml), fastställt, listat, jämfört med
-förra avtalet, historiken över vad varje kommun betalat enligt varje avtal och förslag, och det
-avtalsrapporterna visar (förslaget inför beslutet och bilagan till det undertecknade avtalet)."""
+förra avtalet och historiken över vad varje kommun betalat enligt varje avtal och förslag."""
 
 from __future__ import annotations
 
@@ -15,8 +14,7 @@ from analys.begrepp import Avtal, Fil, Kostnad, Period, RorligaKostnader
 from analys.berakning.avtal import Kostnadspost, compute_befolkningsdatum, compute_effekter, compute_kostnadsposter
 from analys.fel import AnalysError
 from analys.filer import write_text_atomic
-from analys.flode.fordelning import Fordelning, avtalets_fordelning, senaste_avtal
-from analys.flode.fordelning import berakna as berakna_fordelning
+from analys.flode.fordelning import avtalets_fordelning
 from analys.flode.scenarier import berakna_scenario, scenarier_i_fil, standardfiler
 from analys.flode.spar import fil
 from analys.indata.antaganden import load_antaganden
@@ -332,32 +330,3 @@ def historik(rader: tuple[Avtalsrad, ...] | None = None) -> pd.DataFrame:
     if not delar:
         return pd.DataFrame(columns=HISTORIK_KOLUMNER)
     return pd.concat(delar, ignore_index=True)[HISTORIK_KOLUMNER]
-
-
-# --- bilagan till det undertecknade avtalet ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Avtalsbilaga:
-    """Det bilagan till ett avtal visar: avtalet (poster, period, betalning, villkor) och dess
-    fördelning per kommun med befolkningens källa."""
-
-    avtal: Avtal
-    fordelning: Fordelning
-
-    @property
-    def pahittat(self) -> bool:
-        return self.avtal.exempel
-
-    @property
-    def forslag(self) -> bool:
-        return self.avtal.forslag
-
-
-def bilaga(avtal: str | None = None) -> Avtalsbilaga:
-    """Bilagan till avtalet `avtal` (år eller fil; None: analys-mappens senaste fastställda avtal)."""
-    avtal = avtal or senaste_avtal()
-    if avtal is None:
-        raise AnalysError("Det finns inget fastställt avtal i data/avtal/ att skriva en bilaga till; ange avtal.")
-    a, _ = load_avtal(str(avtal))
-    return Avtalsbilaga(a, berakna_fordelning(avtal=str(avtal)))

@@ -1,7 +1,7 @@
 """Bilagan till det undertecknade avtalet: en A4-sida med parternas tabell (kommun, belopp, summa),
 kostnadsposterna, avtalstiden, betalningsvillkoren, villkoren och befolkningens källa, och en
 arbetsbok vars tabell går att klistra in i avtalet i Word. Den tekniska spårbarheten står inte på
-sidan utan på arbetsbokens blad Källor. Talen kommer ur `analys.flode.avtal.bilaga`."""
+sidan utan på arbetsbokens blad Källor. Talen kommer ur `analys.flode.avtalsrapporter.bilaga`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analys.begrepp import Avtal
-from analys.flode.avtal import Avtalsbilaga
+from analys.flode.avtalsrapporter import Avtalsbilaga
 from analys.rapporter.excel import Blad, Kallor, referens_text, write_workbook
 from analys.rapporter.format import format_datum, format_kr, format_tal
 from analys.rapporter.kallor import AVRUNDNING, andel_text, befolkning_text, describe_fil, kallor_html, proveniens

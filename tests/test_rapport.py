@@ -509,3 +509,52 @@ def test_agreement_annex_pdf_is_one_a4_page_with_parties_costs_period_and_paymen
     assert "SHA-256" not in text  # den tekniska spårbarheten står på arbetsbokens blad Källor
     kallor = [c.value for c in load_workbook(pdf.with_suffix(".xlsx"))["Källor"]["B"] if c.value]
     assert any("SHA-256" in str(v) for v in kallor)
+
+
+# --- förslagsrapporten ------------------------------------------------------------------------------
+
+
+def test_proposal_report_is_marked_forslag_on_every_page_and_sheet_and_renders_after_the_decision(tmp_path):
+    """`analys avtal forslag 2025` lägger till avtalsforslag-2025, som renderas märkt FÖRSLAG i
+    titeln, överst, på varje PDF-sida, i diagrammen och på varje blad; efter `faststall` renderas
+    samma rapport som fastställd, utan märkningen. Uppföljningen av 2024 är det påhittade exemplet,
+    så rapporten är också märkt påhittad (i mapp- och filnamnet)."""
+    from analys.rapporter.tabeller import FORSLAG, PAHITTAT
+
+    mapp = tmp_path / "rss"
+    shutil.copytree(ROT / "data", mapp / "data")
+    shutil.copy(ROT / "analys.yaml", mapp / "analys.yaml")
+
+    def analys(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "analys", *argv], capture_output=True, text=True, cwd=mapp)
+
+    assert analys("avtal", "forslag", "2025").returncode == 0
+    ut = tmp_path / "ut"
+    r = kor_rapport("--bara", "avtalsforslag-2025", "--ut", str(ut), cwd=mapp)
+    assert r.returncode == 0 and "Obs:" not in r.stderr, r.stderr
+    namn = "avtalsforslag-2025-pahittat-exempel"
+    html = (ut / namn / f"{namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
+    titel = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
+    assert titel.startswith(f"{PAHITTAT}: {FORSLAG}: Förslag till avtal 2025")
+    assert f'<div class="forslagsmarkering" role="note">{FORSLAG}</div>' in html
+    alts = re.findall(r'<img alt="([^"]*)"', html)
+    assert len(alts) == 2 and all(a.startswith(f"{PAHITTAT}. {FORSLAG}. ") for a in alts)  # förändringen, tornadon
+    text = " ".join(_synlig_text(html).split())
+    assert "Förslaget: kommunerna betalar 1 060 900 kr (förslag) för 2025." in text
+    assert "Överskott 2024 (avtal + utfall): 217 000 kr tillföll regionen enligt avtalet" in text
+    assert "30 900 kr" in text and "Gör om med" in text
+    sidor = _sidor(ut / namn / f"{namn}.pdf")
+    assert len(sidor) >= 3 and all(FORSLAG in s for s in sidor)
+    wb = load_workbook(ut / namn / f"{namn}.xlsx")
+    assert wb.sheetnames == ["Förslag", "Per kommun", "Känslighet", "Källor"]
+    assert all(FORSLAG in ws["A1"].value and FORSLAG in ws.oddHeader.left.text for ws in wb.worksheets)
+
+    assert analys("avtal", "faststall", "2025", "--beslutsdatum", "2024-11-20").returncode == 0
+    r = kor_rapport("--bara", "avtalsforslag-2025", "--ut", str(ut), cwd=mapp)
+    assert r.returncode == 0, r.stderr
+    html = (ut / namn / f"{namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
+    assert FORSLAG not in html and "Avtal 2025: Regional samordning Yrkesresan och BBIC 2025 (fastställt)" in html
+    assert "Avtalet fastställdes av Socialchefsnätverket 20 november 2024" in html
+    assert "ingen känslighet visas" in html and len(re.findall(r'<img alt="', html)) == 1
+    assert not any(FORSLAG in s for s in _sidor(ut / namn / f"{namn}.pdf"))
+    assert load_workbook(ut / namn / f"{namn}.xlsx").sheetnames == ["Avtal", "Per kommun", "Källor"]

@@ -138,11 +138,12 @@ def skriv_mall(avtal: str | None, ut: Path, skriv_over: bool = False) -> None:
 def avtal_forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None, skriv_over: bool = False) -> str:
     """`analys avtal forslag`: räkna förslaget, skriv data/avtal/ÅR.yaml, lägg till rapporten
     avtalsforslag-ÅR i data/rapporter.yaml (om den inte finns) och returnera vad som skrevs."""
-    from analys.flode.avtalsrapporter import lagg_till_forslagsrapport
+    from analys.flode import avtalsrapporter
 
     f = flode_avtal.forslag(ar, scenario, befolkningsdatum, skriv_over)
+    t = avtalsrapporter.forslagsrapport_i_rapportfilen(f)
     flode_avtal.skriv_forslag(f)
-    t = lagg_till_forslagsrapport(f)
+    avtalsrapporter.skriv_rapporttillagg(t)
     return avtal.to_forslag_text(f) + avtal.to_rapporttillagg_text(t.namn, t.vag, t.lagd_till, t.hinder)
 
 

@@ -240,22 +240,25 @@ def forslagsrapport(avtal: str | int | None = None, scenario: str = "bas") -> Fo
 
 @dataclass(frozen=True)
 class Rapporttillagg:
-    """Rapportposten för förslaget i data/rapporter.yaml: lagd till nu, fanns redan, eller inte
-    tillagd och varför (`hinder`)."""
+    """Rapportposten för förslaget i data/rapporter.yaml: läggs till (`text` är filens nya text),
+    fanns redan, eller läggs inte till och varför (`hinder`)."""
 
     namn: str
     vag: str
     lagd_till: bool
     hinder: str = ""
+    path: Path | None = None
+    text: str | None = None
 
 
 def forslagsrapportens_namn(ar: int) -> str:
     return f"avtalsforslag-{ar}"
 
 
-def lagg_till_forslagsrapport(f: Forslag) -> Rapporttillagg:
-    """Lägg till rapporten avtalsforslag-ÅR sist i data/rapporter.yaml (atomiskt, med filens
-    kommentarer kvar). Finns en rapport med det namnet lämnas filen som den är."""
+def forslagsrapport_i_rapportfilen(f: Forslag) -> Rapporttillagg:
+    """Rapporten avtalsforslag-ÅR sist i data/rapporter.yaml, med filens kommentarer kvar; inget
+    skrivs här (`skriv_rapporttillagg`). Finns en rapport med det namnet lämnas filen som den är.
+    Räknas före förslaget skrivs, så att en rapportfil som inte går att ändra inte lämnar halva jobbet gjort."""
     ar = f.avtal.ar
     namn = forslagsrapportens_namn(ar)
     path = rapportfil_vag()
@@ -273,5 +276,10 @@ def lagg_till_forslagsrapport(f: Forslag) -> Rapporttillagg:
             return Rapporttillagg(namn, vag, False)
         kommentar = f"Förslaget till avtal {ar} inför beslutet (lagt till av analys avtal forslag {ar})."
         ny = rapportfil_med(path.read_text(encoding="utf-8"), post, vag, kommentar)
-    write_text_atomic(path, ny)
-    return Rapporttillagg(namn, vag, True)
+    return Rapporttillagg(namn, vag, True, path=path, text=ny)
+
+
+def skriv_rapporttillagg(t: Rapporttillagg) -> None:
+    """Skriv rapportfilens nya text (atomiskt), om rapporten ska läggas till."""
+    if t.lagd_till and t.path is not None and t.text is not None:
+        write_text_atomic(t.path, t.text)

@@ -41,17 +41,20 @@ def describe(r: Forslagsrapport) -> str:
             "scenarierna."
         ]
     else:
-        beslut = f" av {a.beslutat_av} {format_datum(a.beslutsdatum)}" if a.beslutsdatum else ""
+        beslut = (
+            f"fastställdes av {a.beslutat_av} {format_datum(a.beslutsdatum)}" if a.beslutsdatum else "är fastställt"
+        )
         delar = [
-            f"Avtalet är fastställt{beslut}: kommunerna betalar **{format_kr(a.belopp_kommuner)}** ({a.slag}) "
+            f"Avtalet {beslut}: kommunerna betalar **{format_kr(a.belopp_kommuner)}** ({a.slag}) "
             f"för {a.ar}. Rapporten visar vad det fastställda avtalet bestod av när det föreslogs."
         ]
     if j is not None:
         fore, efter = j.fore.belopp_kommuner, a.belopp_kommuner
         andel = f" ({format_procent((efter - fore) / fore, 1)})" if fore else ""
+        slag = f"båda {a.slag}" if j.fore.slag == a.slag else f"{KORT_SLAG[j.fore.slag]} → {KORT_SLAG[a.slag]}"
         delar.append(
             f"Det är {_tecken(efter - fore)}{andel} mot avtalet {j.fore.ar} ({format_kr(fore)}, {j.fore.slag}); "
-            f"förändringen är {KORT_SLAG[j.fore.slag]} → {KORT_SLAG[a.slag]}."
+            f"förändringen: {slag}."
         )
     else:
         delar.append(f"Det finns inget fastställt avtal före {a.ar} att jämföra med.")

@@ -105,7 +105,7 @@ def villkorsrader(b: Avtalsbilaga) -> list[tuple[str, str]]:
         ),
     ]
     if a.preliminar:
-        rader.append(("Preliminärt", "Beloppen är preliminära (markerade PREL i avtalet)."))
+        rader.append(("Preliminärt", "Beloppen är preliminära enligt avtalet."))
     return rader
 
 

@@ -268,23 +268,13 @@ def test_commands_carry_the_project_settings(tmp_path, monkeypatch):
     assert (app.JUPYTER / "voila" / "templates" / "analys" / "conf.json").is_file()
 
 
-def test_installed_wheel_serves_app_and_lab_with_the_settings_outside_the_repo(tmp_path):
+def test_installed_wheel_serves_app_and_lab_with_the_settings_outside_the_repo(installerat, tmp_path):
     """Hjulet installerat i en ny miljö: `analys app` har den svenska mallen och `analys lab`
     sparkroken, i en mapp från `analys ny` utanför repot (inget läses ur repots jupyter/)."""
-    import shutil
 
     import requests
 
-    from tests.webb import ROT
-
-    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
-    r = subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path / "dist"), str(ROT)], capture_output=True)
-    assert r.returncode == 0, r.stderr
-    hjul = next((tmp_path / "dist").glob("analys-*.whl"))
-    miljo = tmp_path / "miljo"
-    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(miljo)], check=True)
-    r = subprocess.run([uv, "pip", "install", "--quiet", "--python", str(miljo / "bin" / "python"), str(hjul)])
-    assert r.returncode == 0
+    miljo, _ = installerat
     analys = str(miljo / "bin" / "analys")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANALYS_", "VIRTUAL_ENV", "CONDA"))}
     env["PATH"] = f"{miljo / 'bin'}{os.pathsep}{env['PATH']}"

@@ -114,6 +114,16 @@ def test_february_to_november_never_invoices_twice_and_sums_to_the_follow_up(cli
     # Referenserna är unika.
     refs = [rad.avser.split(":")[0].split()[-1] for rad in bokforda(mall)]
     assert len(refs) == len(set(refs)) == 29
+    # Fakturaarbetsbokens källor säger vilken körning det är och varför potten väntar eller betalas.
+    for flaggor, pott in (
+        ((), "betalas ut först när utbildardagarna är ifyllda"),
+        (("--slutlig",), "året är avslutat"),
+    ):
+        ut = tmp_path / f"fakturor{len(flaggor)}.xlsx"
+        assert faktura(cli, mall, "2024-12-01", *flaggor, "--format", "xlsx", "--ut", str(ut)).rc == 0
+        kallor = {r[0]: r[1] for r in load_workbook(ut)["Källor"].iter_rows(values_only=True) if r and r[0]}
+        assert kallor["Körning"].startswith("nummer 3 för 2024"), kallor
+        assert kallor["Utbildarpotten"].startswith(pott), kallor
     # En tredje körning har inget att fakturera.
     r = faktura(cli, mall, "2024-12-01", "--bokfor")
     assert r.rc == 0 and "Inget att bokföra" in r.err

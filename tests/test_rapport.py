@@ -175,16 +175,6 @@ def test_workbook_is_made_to_be_forwarded(rapporter):
 
 # --- HTML: öppna i headless Chromium ----------------------------------------------------------
 
-from analys.korning.pdf import CHROMIUM_FLAGGOR  # noqa: E402  (samma flaggor som programmet)
-
-
-def _chromium(html: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
-    chromium = _kravs("chromium")
-    return subprocess.run(
-        [chromium, *CHROMIUM_FLAGGOR, f"--user-data-dir={tmp / 'profil'}", *extra, html.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-
 
 def _synlig_text(dom: str) -> str:
     """Texten en läsare ser: utan stilmallar, skript och taggar."""
@@ -197,37 +187,42 @@ UTAN_DIAGRAM = ("avtalsbilaga-",)
 
 
 def test_every_html_report_renders_with_tables_charts_and_no_code(rapporter, tmp_path):
+    """Varje HTML-rapport som Chromium ritar den (en webbläsare, en ny sida per rapport)."""
     from PIL import Image, ImageStat
 
-    for k in load_korningar():
-        html = rapporter / k.namn / f"{k.namn}.html"
-        dom = _chromium(html, tmp_path, "--dump-dom").stdout
-        assert 'class="analys"' in dom, k.namn  # tabellerna
-        bilaga = k.namn.startswith(UTAN_DIAGRAM)
-        assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", dom)) >= (0 if bilaga else 1), k.namn
-        assert "No description" not in dom and 'alt=""' not in dom, k.namn  # alt-text på svenska
-        # Inga kodceller: inga element med indata-, prompt- eller kodfärgningsklasser.
-        assert not re.search(
-            r'class="[^"]*(jp-InputArea-editor|jp-CodeMirrorEditor|jp-InputPrompt|jp-OutputPrompt|highlight)', dom
-        ), k.namn
-        text = _synlig_text(dom)
-        assert "import " not in text and "display(" not in text, k.namn  # ingen kod syns
-        assert "Källor och antaganden" in text, k.namn
-        if bilaga:  # den tekniska spårbarheten står på arbetsbokens blad Källor, inte på sidan
-            assert "SHA-256" not in text and "blad Källor" in text, k.namn
-        else:
-            assert "SHA-256" in text and "analys 0" in text, k.namn
-        assert "Traceback" not in text and "Error" not in text and "Warning" not in text, k.namn
-        assert 'src="http' not in dom  # fristående: inga skript utifrån
-        assert '<html lang="sv">' in dom
-    # Skärmbilder: sidan ritas, och den är inte tom.
-    for namn in ("fordelning-2024", "scenarier-2024-2030", "kommunblad-falun"):
-        png = tmp_path / f"{namn}.png"
-        r = _chromium(rapporter / namn / f"{namn}.html", tmp_path, f"--screenshot={png}", "--window-size=1200,1800")
-        assert png.is_file(), r.stderr
-        bild = Image.open(png).convert("L")
-        assert bild.size == (1200, 1800)
-        assert ImageStat.Stat(bild).stddev[0] > 20  # text, tabeller och diagram, inte en tom sida
+    from tests.webb import webblasare
+
+    _kravs("chromium")
+    with webblasare(viewport={"width": 1200, "height": 1800}) as sida:
+        for k in load_korningar():
+            sida.goto((rapporter / k.namn / f"{k.namn}.html").as_uri(), wait_until="load")
+            dom = sida.content()
+            assert 'class="analys"' in dom, k.namn  # tabellerna
+            bilaga = k.namn.startswith(UTAN_DIAGRAM)
+            assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", dom)) >= (0 if bilaga else 1), k.namn
+            assert "No description" not in dom and 'alt=""' not in dom, k.namn  # alt-text på svenska
+            # Inga kodceller: inga element med indata-, prompt- eller kodfärgningsklasser.
+            assert not re.search(
+                r'class="[^"]*(jp-InputArea-editor|jp-CodeMirrorEditor|jp-InputPrompt|jp-OutputPrompt|highlight)', dom
+            ), k.namn
+            text = _synlig_text(dom)
+            assert "import " not in text and "display(" not in text, k.namn  # ingen kod syns
+            assert "Källor och antaganden" in text, k.namn
+            if bilaga:  # den tekniska spårbarheten står på arbetsbokens blad Källor, inte på sidan
+                assert "SHA-256" not in text and "blad Källor" in text, k.namn
+            else:
+                assert "SHA-256" in text and "analys 0" in text, k.namn
+            assert "Traceback" not in text and "Error" not in text and "Warning" not in text, k.namn
+            assert 'src="http' not in dom  # fristående: inga skript utifrån
+            assert '<html lang="sv">' in dom
+            # Skärmbilder: sidan ritas, och den är inte tom.
+            if k.namn in ("fordelning-2024", "scenarier-2024-2030", "kommunblad-falun"):
+                png = tmp_path / f"{k.namn}.png"
+                sida.screenshot(path=str(png))
+                bild = Image.open(png).convert("L")
+                assert bild.size == (1200, 1800)
+                assert ImageStat.Stat(bild).stddev[0] > 20  # text, tabeller och diagram, inte en tom sida
+        assert sida.fel == []
 
 
 def test_html_states_the_reference_date_and_numbers(rapporter):
@@ -304,20 +299,22 @@ def test_rerun_gives_same_files_and_numbers_and_failure_keeps_the_old_report(tmp
         ),
     ],
 )
-def test_bad_report_file(tmp_path, text, meddelande):
-    r = kor_rapport("--config", str(skriv_config(tmp_path, text)), "--ut", str(tmp_path / "ut"))
-    assert r.returncode == 2
-    assert meddelande in r.stderr and "Traceback" not in r.stderr
+def test_bad_report_file(tmp_path, text, meddelande, cli):
+    r = cli("rapport", "--config", str(skriv_config(tmp_path, text)), "--ut", str(tmp_path / "ut"))
+    assert r.rc == 2
+    assert meddelande in r.err and "Traceback" not in r.err
+    assert not (tmp_path / "ut").exists() or not list((tmp_path / "ut").iterdir())
 
 
-def test_unknown_name_in_bara(tmp_path):
-    r = kor_rapport("--bara", "finns-inte", "--ut", str(tmp_path))
-    assert r.returncode == 2 and "Rapporten 'finns-inte' finns inte" in r.stderr
+def test_unknown_name_in_bara(tmp_path, cli):
+    r = cli("rapport", "--bara", "finns-inte", "--ut", str(tmp_path))
+    assert r.rc == 2 and "Rapporten 'finns-inte' finns inte" in r.err
 
 
 def test_report_list(cli):
     r = cli("rapport", "--lista")
-    assert r.rc == 0 and "kommunblad-falun" in r.out and "kommunkod='2080'" in r.out
+    assert r.rc == 0 and "kommunblad-falun  (kommunblad.ipynb; från år 2024, till år 2030, kommunkod 2080)" in r.out
+    assert "=" not in r.out and "'" not in r.out
 
 
 def test_parameters_of_the_notebooks():
@@ -414,17 +411,19 @@ def _mapp_med_utkast(tmp_path: Path) -> Path:
     return mapp
 
 
-def test_a_missing_path_in_the_report_file_names_the_analysis_folder(tmp_path):
+def test_a_missing_path_in_the_report_file_names_the_analysis_folder(tmp_path, monkeypatch, cli):
     """En relativ sökväg i rapporter.yaml räknas från analys-mappen, var man än står; en som saknas
     stoppar allt innan något körs, med parametern, värdet och var filen skulle ha legat."""
     mapp = _mapp_med_utkast(tmp_path)
-    r = kor_rapport("--ut", str(tmp_path / "ut"), cwd=mapp / "underkatalog")
-    assert r.returncode == 2
+    monkeypatch.chdir(mapp / "underkatalog")
+    monkeypatch.delenv("ANALYS_DATA", raising=False)
+    r = cli("rapport", "--ut", str(tmp_path / "ut"))
+    assert r.rc == 2
     assert (
         "data/rapporter.yaml: saknas: parametern avtal: utkast/finns-inte.yaml finns inte. En relativ sökväg i "
         "rapportfilen räknas från analys-mappen (rss/), så filen ska ligga i rss/utkast/finns-inte.yaml."
-    ) in r.stderr
-    assert "Traceback" not in r.stderr and not (tmp_path / "ut" / "utkast").exists()
+    ) in r.err
+    assert "Traceback" not in r.err and not (tmp_path / "ut" / "utkast").exists()
 
 
 def test_relative_paths_in_the_report_file_are_read_from_the_analysis_folder(tmp_path):

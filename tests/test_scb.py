@@ -462,11 +462,13 @@ def test_rate_limit_from_the_recorded_config():
     assert tider == [pytest.approx(0.7)]
 
 
-def test_the_real_client_has_no_network_on_this_machine_in_tests():
-    # Ingen test får nå SCB på riktigt: utan `responses` vägras anropet här.
+def test_the_real_client_has_no_network_on_this_machine_in_tests(sovningar):
+    # Ingen test får nå SCB på riktigt: utan `responses` vägras anropet här (efter klientens
+    # omförsök, utan riktig väntan).
     with responses.RequestsMock() as rsps, pytest.raises(ScbError, match=r"SCB \(/config\): kunde inte nås"):
         rsps.add(responses.GET, f"{BAS_URL}/config", body=requests.ConnectionError("avstängt"))
         ScbClient().config()
+    assert sovningar
 
 
 @responses.activate

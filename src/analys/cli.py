@@ -210,8 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="kör rapporterna i data/rapporter.yaml (HTML, Excel, notebook)",
         description=(
             "Kör rapporterna i data/rapporter.yaml med papermill, parallellt. Varje rapport hamnar i "
-            "reports/<namn>/ som körd notebook, HTML utan kod och Excelarbetsbok. En rapport som "
-            "misslyckas stoppar inte de andra; slutkoden är 1 om någon misslyckades."
+            "reports/<namn>/ som körd notebook, HTML, PDF och Excelarbetsbok. En rapport som "
+            "misslyckas stoppar inte de andra; slutkoden är då 2 om felet låg i indata, annars 1."
         ),
         epilog=f"Exempel: analys rapport --bara fordelning-{A} kommunblad --jobb 2",
         formatter_class=argparse.RawDescriptionHelpFormatter,

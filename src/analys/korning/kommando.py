@@ -22,6 +22,7 @@ from analys.indata.paths import reports_dir
 from analys.korning.inbyte import las, stada
 from analys.korning.pool import Utfall, run_all
 from analys.korning.rapportfil import load_korningar
+from analys.rapporter.kallor import parametertext
 
 
 def summary(utfall: list[Utfall], ut: Path, sekunder: float) -> str:
@@ -58,8 +59,7 @@ def kor(
     korningar = load_korningar(config)
     if lista:
         for k in korningar:
-            par = ", ".join(f"{n}={v!r}" for n, v in k.parametrar.items())
-            print(f"{k.namn}  ({k.notebook.name}; {par})")
+            print(f"{k.namn}  ({k.notebook.name}; {parametertext(k.parametrar)})")
         return 0
     if jobb is not None and not 1 <= jobb <= 64:
         raise AnalysError(f"--jobb måste vara mellan 1 och 64 (fick {jobb}).")

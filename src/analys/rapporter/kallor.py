@@ -286,6 +286,16 @@ def faktura_kallor(fk: Fakturering, kommando: str | None = None) -> Kallor:
             f"{format_datum(avtal.befolkningsdatum)} enligt SCB",
         ),
         ("Underlag", "ifyllt uppföljningsunderlag" if underlag else "inget (bara den fasta kostnaden)"),
+        (
+            "Körning",
+            f"nummer {fk.korning} för {avtal.ar} (referensernas sista del; räknas ur underlagets bokförda fakturor)",
+        ),
+        (
+            "Utbildarpotten",
+            "året är avslutat (--slutlig): tomma utbildardagar räknas som 0 och potten betalas ut"
+            if fk.slutlig
+            else "betalas ut först när utbildardagarna är ifyllda eller året är avslutat (--slutlig)",
+        ),
     ]
     tekniska = [("Avtalsfil", describe_fil(fk.avtalsfil))]
     if underlag:

@@ -130,6 +130,7 @@ E2E_TESTER = {
     "test_rapport.py::test_printed_workbook_header_keeps_the_years",
     "test_uppfoljning.py::test_template_recalculates_in_libreoffice",
     "test_skickbart.py::test_kommunblad_shows_the_invoiced_amount",
+    "test_rapport.py::test_proposal_report_is_marked_forslag_on_every_page_and_sheet_and_renders_after_the_decision",
 }
 
 # Program som testerna kan behöva: kommandon att leta efter, namn och Debianpaket.
@@ -146,6 +147,7 @@ KRAVER = {
         "test_readme.py::test_the_other_lan_section_runs_in_order_in_its_own_copy",
         "test_lan.py::test_halland_report_loses_its_marking_when_the_agreement_is_real",
         "test_rapport.py::test_pdf_is_written_even_with_a_long_tmpdir",
+        "test_rapport.py::test_proposal_report_is_marked_forslag_on_every_page_and_sheet_and_renders_after_the_decision",
         "test_planerare.py::test_explorer_in_a_real_browser_shows_the_librarys_total_within_two_seconds",
     },
     "soffice": {

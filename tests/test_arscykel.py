@@ -312,3 +312,106 @@ def test_historik_report_pieces(cli, datakatalog, tmp_path):
     assert rubriker == ["Kommunkod", "Kommun", "2022 (enligt avtal)", "2024 (enligt avtal)", "2025 (förslag)"]
     tom = flode_avtal.historik().iloc[0:0]
     assert ra.html_kommun_historik(tom, "2080") == "<p>Inga avtal i data/avtal/ ännu.</p>"
+
+
+# --- förslagsrapporten ------------------------------------------------------------------------------
+
+RAPPORTPOST = (
+    "\n  # Förslaget till avtal 2025 inför beslutet (lagt till av analys avtal forslag 2025).\n"
+    "  - namn: avtalsforslag-2025\n"
+    "    notebook: avtalsforslag.ipynb\n"
+    '    parametrar: {avtal: "2025"}\n'
+)
+
+
+def test_forslag_adds_its_report_to_the_report_file_once_keeping_the_comments(cli, datakatalog):
+    from analys.korning.rapportfil import load_korningar
+
+    fil = datakatalog / "rapporter.yaml"
+    fore = fil.read_text(encoding="utf-8")
+    r = cli("avtal", "forslag", "2025")
+    assert r.rc == 0, r.err
+    assert fil.read_text(encoding="utf-8") == fore.rstrip("\n") + "\n" + RAPPORTPOST
+    assert r.out.splitlines()[-1] == (
+        "La till rapporten avtalsforslag-2025 (förslaget inför beslutet) sist i data/rapporter.yaml: "
+        "analys rapport --bara avtalsforslag-2025"
+    )
+    k = load_korningar()[-1]
+    assert (k.namn, k.notebook.name, k.parametrar) == ("avtalsforslag-2025", "avtalsforslag.ipynb", {"avtal": "2025"})
+    # Igen (ett nytt förslag): posten finns, filen lämnas som den är, och det sägs.
+    efter = fil.read_bytes()
+    r = cli("avtal", "forslag", "2025", "--skriv-over", "--scenario", "okning")
+    assert r.rc == 0, r.err
+    assert fil.read_bytes() == efter
+    assert "Rapporten avtalsforslag-2025 finns redan i data/rapporter.yaml och lämnades som den var" in r.out
+
+
+def test_forslag_that_cannot_add_its_report_writes_nothing(cli, datakatalog):
+    fil = datakatalog / "rapporter.yaml"
+    fil.write_text("rapporter: [{namn: a, notebook: fordelning.ipynb}]\n", encoding="utf-8")
+    r = cli("avtal", "forslag", "2025")
+    assert r.rc == 2 and "lägg till rapporten avtalsforslag-2025 för hand" in r.err
+    assert not (datakatalog / "avtal" / "2025.yaml").exists()
+    assert fil.read_text(encoding="utf-8") == "rapporter: [{namn: a, notebook: fordelning.ipynb}]\n"
+    # Utan rapportfil skrivs en med förslagets rapport, och en annan scenario följer med som parameter.
+    fil.unlink()
+    assert cli("avtal", "forslag", "2025", "--scenario", "okning").rc == 0
+    from analys.indata.rapportfil import read_rapportfil
+
+    (post,) = read_rapportfil().rapporter
+    assert (post.namn, post.parametrar) == ("avtalsforslag-2025", {"avtal": "2025", "scenario": "okning"})
+
+
+def test_proposal_report_pieces(cli, datakatalog, tmp_path):
+    """Förslagsrapportens tal för 2025 (scenariot bas): posterna och hur de räknats, jämförelsen
+    med 2024, känsligheten, förra avtalets (påhittade) uppföljning, arbetsboken märkt FÖRSLAG; och
+    efter beslutet samma rapport utan märkning och utan känslighet."""
+    from openpyxl import load_workbook
+
+    from analys.flode.avtalsrapporter import forslagsrapport
+    from analys.rapporter import avtalsforslag as rf
+    from analys.rapporter.kallor import proveniens
+    from analys.rapporter.tabeller import FORSLAG, PAHITTAT
+
+    assert cli("avtal", "forslag", "2025").rc == 0
+    r = forslagsrapport(2025)
+    assert r.forslag and r.pahittat  # uppföljningen av 2024 bygger på det påhittade exemplet
+    s = r.sammansattning
+    assert s.stammer and s.modellbelopp == 1_060_900 and s.nya_resor == () and [x.nr for x in s.igang] == [1, 2]
+    assert [(p.belopp, p.forklaring) for p in s.poster] == [
+        (875_500, "1,0 tjänst × 850 000 kr per tjänst 2024"),
+        (185_400, "0,25 tjänst × 720 000 kr per tjänst 2024"),
+    ]
+    assert rf.describe(r).startswith("Förslaget: kommunerna betalar **1 060 900 kr** (förslag) för 2025.")
+    assert "Det är +30 900 kr (3,0 %) mot avtalet 2024 (1 030 000 kr, enligt avtal)" in rf.describe(r)
+    summa = r.jamforelse.df[["fore", "efter", "forandring", "beloppseffekt", "befolkningseffekt"]].sum().to_dict()
+    assert summa == {"fore": 1_030_000, "efter": 1_060_900, "forandring": 30_900, "beloppseffekt": 30_900,
+                     "befolkningseffekt": 0}  # fmt: skip
+    effekt = r.kanslighet.groupby("etikett")[["effekt_lag", "effekt_hog"]].sum().T.to_dict("list")
+    assert effekt["Indexering per år"] == [-15_450, 15_450]
+    assert effekt["Kostnad per tjänst (faktor)"] == [-106_090, 159_135]
+    assert effekt["Förskjutning av lanseringar (månader)"] == [43_775, 0]
+    assert rf.describe_uppfoljning(r) == (
+        "Överskott 2024 (avtal + utfall): 217 000 kr tillföll regionen enligt avtalet (rapporten "
+        "uppfoljning-2024-pahittat-exempel, underlaget data/exempel/uppfoljning-2024). Resultatet är preliminärt "
+        "tills året är avslutat."
+    )
+    ut = tmp_path / "forslag.xlsx"
+    rf.write_forslag_workbook(r, proveniens([("Avtal", "test")]), ut)
+    wb = load_workbook(ut)
+    assert wb.sheetnames == ["Förslag", "Per kommun", "Känslighet", "Källor"]
+    for ws in wb.worksheets:
+        assert ws["A1"].value == f"{FORSLAG} · {PAHITTAT}", ws.title
+        assert FORSLAG in ws.oddHeader.left.text, ws.title
+    cachat = load_workbook(ut, data_only=True)["Per kommun"]
+    assert [c.value for c in cachat[22]][1:] == ["Summa", 1_030_000, 1_060_900, 30_900, 30_900, 0]  # rad 1: märkningen
+
+    assert cli("avtal", "faststall", "2025", "--beslutsdatum", "2024-11-20").rc == 0
+    r = forslagsrapport(2025)
+    assert not r.forslag and r.kanslighet is None
+    assert rf.titel(r) == "Avtal 2025: Regional samordning Yrkesresan och BBIC 2025 (fastställt)"
+    assert rf.describe(r).startswith("Avtalet fastställdes av Socialchefsnätverket 20 november 2024: kommunerna")
+    assert "förändringen: båda enligt avtal." in rf.describe(r)
+    rf.write_forslag_workbook(r, proveniens([("Avtal", "test")]), ut)
+    wb = load_workbook(ut)
+    assert wb.sheetnames == ["Avtal", "Per kommun", "Källor"] and wb["Avtal"]["A1"].value == PAHITTAT

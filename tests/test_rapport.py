@@ -109,7 +109,7 @@ def test_every_workbook_recalculates_in_libreoffice_to_the_librarys_numbers(rapp
     """Varje formel har ett sparat värde (det förhandsvisningar visar), och LibreOffice räknar fram
     samma värde, som också är det Python räknar ur de skrivna talen."""
     filer = sorted(rapporter.glob("*/*.xlsx"))
-    assert len(filer) == len(load_korningar()) == 20
+    assert len(filer) == len(load_korningar()) == 21
     omraknat = _omraknade(tmp_path, filer)
     for fil in filer:
         antal_formler = 0
@@ -182,6 +182,10 @@ def _synlig_text(dom: str) -> str:
     return re.sub(r"<[^>]+>", " ", dom)
 
 
+# Avtalsbilagan är en sida att bifoga avtalet: inga diagram, och den tekniska spårbarheten i arbetsboken.
+UTAN_DIAGRAM = ("avtalsbilaga-",)
+
+
 def test_every_html_report_renders_with_tables_charts_and_no_code(rapporter, tmp_path):
     """Varje HTML-rapport som Chromium ritar den (en webbläsare, en ny sida per rapport)."""
     from PIL import Image, ImageStat
@@ -194,7 +198,8 @@ def test_every_html_report_renders_with_tables_charts_and_no_code(rapporter, tmp
             sida.goto((rapporter / k.namn / f"{k.namn}.html").as_uri(), wait_until="load")
             dom = sida.content()
             assert 'class="analys"' in dom, k.namn  # tabellerna
-            assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", dom)) >= 1, k.namn  # diagrammen
+            bilaga = k.namn.startswith(UTAN_DIAGRAM)
+            assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", dom)) >= (0 if bilaga else 1), k.namn
             assert "No description" not in dom and 'alt=""' not in dom, k.namn  # alt-text på svenska
             # Inga kodceller: inga element med indata-, prompt- eller kodfärgningsklasser.
             assert not re.search(
@@ -202,7 +207,11 @@ def test_every_html_report_renders_with_tables_charts_and_no_code(rapporter, tmp
             ), k.namn
             text = _synlig_text(dom)
             assert "import " not in text and "display(" not in text, k.namn  # ingen kod syns
-            assert "Källor och antaganden" in text and "SHA-256" in text and "analys 0" in text
+            assert "Källor och antaganden" in text, k.namn
+            if bilaga:  # den tekniska spårbarheten står på arbetsbokens blad Källor, inte på sidan
+                assert "SHA-256" not in text and "blad Källor" in text, k.namn
+            else:
+                assert "SHA-256" in text and "analys 0" in text, k.namn
             assert "Traceback" not in text and "Error" not in text and "Warning" not in text, k.namn
             assert 'src="http' not in dom  # fristående: inga skript utifrån
             assert '<html lang="sv">' in dom
@@ -427,3 +436,124 @@ def test_relative_paths_in_the_report_file_are_read_from_the_analysis_folder(tmp
     assert r.returncode == 0, r.stderr
     html = (tmp_path / "ut" / "utkast" / "utkast.html").read_text(encoding="utf-8")
     assert "utkast/avtal-2022-kopia.yaml" in html and "400 000" in html
+
+
+# --- avtalsbilagan ---------------------------------------------------------------------------------
+
+
+def test_agreement_annex_pieces_say_what_the_agreement_says(tmp_path):
+    """Bilagans delar för 2024: posterna som avtalet skriver dem, villkoren och arbetsbokens tabell
+    att klistra in i avtalet (kommun, belopp, summa)."""
+    from analys.flode.avtalsrapporter import bilaga
+    from analys.rapporter import avtalsbilaga as rb
+    from analys.rapporter.kallor import proveniens
+
+    b = bilaga("2024")
+    assert rb.kostnadstext(b.avtal) == (
+        "Regional samordnare (tjänsteköp från Mora kommun) 1,0 tjänst 850 tkr + Administrativt stöd 0,25 tjänst "
+        "180 tkr = 1 030 tkr, preliminärt"
+    )
+    rader = dict(rb.villkorsrader(b))
+    assert rader["Avtalstid"] == "1 januari 2024–31 december 2024."
+    assert "betalning 30 dagar netto från fakturadatum" in rader["Betalning"]
+    assert (
+        "30 juni 2023 enligt SCB (tabell TAB5444" in rader["Fördelning"] and "288 375 invånare" in rader["Fördelning"]
+    )
+    assert "Preliminärt" in rader and "Kommunernas del" not in rader
+    villkor = rb.html_villkor(b)
+    assert "Avtalet gäller under förutsättning att alla 15 kommuner skriver under." in villkor
+    assert rb.tkr(875_500) == "875,5 tkr"
+    ut = tmp_path / "bilaga.xlsx"
+    rb.write_bilaga_workbook(b, proveniens([("Avtal", "test")]), ut)
+    wb = load_workbook(ut)
+    assert wb.sheetnames == ["Belopp per kommun", "Kostnader", "Källor"]
+    ws = wb["Belopp per kommun"]
+    tabell = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    assert tabell[0] == ["Kommun", "Belopp (enligt avtal)"]
+    assert tabell[1] == ["Vansbro", 24_266] and tabell[10] == ["Falun", 214_001]
+    assert tabell[16] == ["Summa", "=SUM(B6:B20)"] and len(tabell) == 17
+    cachat = load_workbook(ut, data_only=True)["Belopp per kommun"]
+    assert cachat["B21"].value == 1_030_000 and ws["B6"].number_format == '#,##0 "kr"'
+    poster = [[c.value for c in r] for r in wb["Kostnader"].iter_rows(min_row=5)]
+    assert poster[1:3] == [
+        ["Regional samordnare (tjänsteköp från Mora kommun)", 1.0, 850_000],
+        ["Administrativt stöd", 0.25, 180_000],
+    ]
+    assert wb["Belopp per kommun"]["A1"].value.startswith("Bilaga: belopp per kommun")  # inte märkt
+
+
+def test_agreement_annex_pdf_is_one_a4_page_with_parties_costs_period_and_payment(rapporter):
+    """`make reports` skriver avtalsbilaga-2024: exakt en sida, med parternas tabell och summa,
+    kostnadsposterna, perioden, betalningsvillkoren och villkoret att alla skriver under."""
+    from pypdf import PdfReader
+
+    pdf = rapporter / "avtalsbilaga-2024" / "avtalsbilaga-2024.pdf"
+    sidor = PdfReader(pdf).pages
+    assert len(sidor) == 1
+    assert (round(float(sidor[0].mediabox.width)), round(float(sidor[0].mediabox.height))) == (595, 842)
+    (text,) = _sidor(pdf)
+    for bit in (
+        "Falun 214 001 kr",
+        "Summa 1 030 000 kr",
+        "1,0 tjänst 850 tkr + Administrativt stöd 0,25 tjänst 180 tkr = 1 030 tkr, preliminärt",
+        "Avtalstid 1 januari 2024–31 december 2024",
+        "betalning 30 dagar netto från fakturadatum",
+        "alla 15 kommuner skriver under",
+        "Folkmängd 30 juni 2023 enligt SCB (tabell TAB5444",
+        "Beloppen är preliminära",
+        "Gör om med analys rapport --bara avtalsbilaga-2024",
+        "Sida 1 av 1",
+    ):
+        assert bit in text, bit
+    assert "SHA-256" not in text  # den tekniska spårbarheten står på arbetsbokens blad Källor
+    kallor = [c.value for c in load_workbook(pdf.with_suffix(".xlsx"))["Källor"]["B"] if c.value]
+    assert any("SHA-256" in str(v) for v in kallor)
+
+
+# --- förslagsrapporten ------------------------------------------------------------------------------
+
+
+def test_proposal_report_is_marked_forslag_on_every_page_and_sheet_and_renders_after_the_decision(tmp_path):
+    """`analys avtal forslag 2025` lägger till avtalsforslag-2025, som renderas märkt FÖRSLAG i
+    titeln, överst, på varje PDF-sida, i diagrammen och på varje blad; efter `faststall` renderas
+    samma rapport som fastställd, utan märkningen. Uppföljningen av 2024 är det påhittade exemplet,
+    så rapporten är också märkt påhittad (i mapp- och filnamnet)."""
+    from analys.rapporter.tabeller import FORSLAG, PAHITTAT
+
+    mapp = tmp_path / "rss"
+    shutil.copytree(ROT / "data", mapp / "data")
+    shutil.copy(ROT / "analys.yaml", mapp / "analys.yaml")
+
+    def analys(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "analys", *argv], capture_output=True, text=True, cwd=mapp)
+
+    assert analys("avtal", "forslag", "2025").returncode == 0
+    ut = tmp_path / "ut"
+    r = kor_rapport("--bara", "avtalsforslag-2025", "--ut", str(ut), cwd=mapp)
+    assert r.returncode == 0 and "Obs:" not in r.stderr, r.stderr
+    namn = "avtalsforslag-2025-pahittat-exempel"
+    html = (ut / namn / f"{namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
+    titel = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
+    assert titel.startswith(f"{PAHITTAT}: {FORSLAG}: Förslag till avtal 2025")
+    assert f'<div class="forslagsmarkering" role="note">{FORSLAG}</div>' in html
+    alts = re.findall(r'<img alt="([^"]*)"', html)
+    assert len(alts) == 2 and all(a.startswith(f"{PAHITTAT}. {FORSLAG}. ") for a in alts)  # förändringen, tornadon
+    text = " ".join(_synlig_text(html).split())
+    assert "Förslaget: kommunerna betalar 1 060 900 kr (förslag) för 2025." in text
+    assert "Överskott 2024 (avtal + utfall): 217 000 kr tillföll regionen enligt avtalet" in text
+    assert "30 900 kr" in text and "Gör om med" in text
+    sidor = _sidor(ut / namn / f"{namn}.pdf")
+    assert len(sidor) >= 3 and all(FORSLAG in s for s in sidor)
+    wb = load_workbook(ut / namn / f"{namn}.xlsx")
+    assert wb.sheetnames == ["Förslag", "Per kommun", "Känslighet", "Källor"]
+    assert all(FORSLAG in ws["A1"].value and FORSLAG in ws.oddHeader.left.text for ws in wb.worksheets)
+
+    assert analys("avtal", "faststall", "2025", "--beslutsdatum", "2024-11-20").returncode == 0
+    r = kor_rapport("--bara", "avtalsforslag-2025", "--ut", str(ut), cwd=mapp)
+    assert r.returncode == 0, r.stderr
+    html = (ut / namn / f"{namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
+    assert FORSLAG not in html and "Avtal 2025: Regional samordning Yrkesresan och BBIC 2025 (fastställt)" in html
+    assert "Avtalet fastställdes av Socialchefsnätverket 20 november 2024" in html
+    assert "ingen känslighet visas" in html and len(re.findall(r'<img alt="', html)) == 1
+    assert not any(FORSLAG in s for s in _sidor(ut / namn / f"{namn}.pdf"))
+    assert load_workbook(ut / namn / f"{namn}.xlsx").sheetnames == ["Avtal", "Per kommun", "Källor"]

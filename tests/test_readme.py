@@ -191,9 +191,17 @@ def test_every_readme_command_runs_in_order_in_a_copy(tmp_path, scb_server, proj
     avtal = projekt / "data" / "avtal"
     assert "status: fastställt" in (avtal / "2025.yaml").read_text(encoding="utf-8")
     assert "status: förslag" in next(avtal.glob("2025.yaml.*.bak")).read_text(encoding="utf-8")
-    # utöver SCB-hämtningarna (i hamtat/) och årets avtal har ingen indata ändrats, inte heller av make reports
-    efter = {k: v for k, v in _indata(projekt / "data").items() if not k.startswith("avtal/2025.yaml")}
-    assert efter == _indata(ROT / "data")
+    # förslaget lade till sin rapport sist i rapportfilen, och allt som stod där står kvar
+    rapportfil = (projekt / "data" / "rapporter.yaml").read_text(encoding="utf-8")
+    assert rapportfil.startswith((ROT / "data" / "rapporter.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n")
+    assert rapportfil.endswith(
+        '  - namn: avtalsforslag-2025\n    notebook: avtalsforslag.ipynb\n    parametrar: {avtal: "2025"}\n'
+    )
+    # utöver SCB-hämtningarna (i hamtat/), årets avtal och rapportfilen har ingen indata ändrats, inte heller av
+    # make reports
+    ovrigt = lambda k: not k.startswith("avtal/2025.yaml") and k != "rapporter.yaml"  # noqa: E731
+    efter = {k: v for k, v in _indata(projekt / "data").items() if ovrigt(k)}
+    assert efter == {k: v for k, v in _indata(ROT / "data").items() if ovrigt(k)}
     assert not [p for p in (projekt / "notebooks").iterdir() if p.suffix != ".ipynb"]
 
 

@@ -140,7 +140,7 @@ def test_every_chart_has_a_swedish_alt_text_that_states_its_message(rapporter):
     for k in load_korningar():
         html = (rapporter / k.namn / f"{k.namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
         alts = re.findall(r'<img alt="([^"]*)" src="data:image/png', html)
-        assert alts, k.namn
+        assert alts or k.namn.startswith("avtalsbilaga-"), k.namn  # bilagan till avtalet har inga diagram
         for alt in alts:
             assert len(alt) > 40 and re.search(r"\d", alt) and ":" in alt, (k.namn, alt)
             assert not re.search(r"\b(the|and|of|description)\b", alt), (k.namn, alt)

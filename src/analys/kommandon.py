@@ -144,10 +144,15 @@ def skriv_mall(avtal: str | None, ut: Path, skriv_over: bool = False) -> None:
 
 
 def avtal_forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None, skriv_over: bool = False) -> str:
-    """`analys avtal forslag`: räkna förslaget, skriv data/avtal/ÅR.yaml och returnera vad som skrevs."""
+    """`analys avtal forslag`: räkna förslaget, skriv data/avtal/ÅR.yaml, lägg till rapporten
+    avtalsforslag-ÅR i data/rapporter.yaml (om den inte finns) och returnera vad som skrevs."""
+    from analys.flode import avtalsrapporter
+
     f = flode_avtal.forslag(ar, scenario, befolkningsdatum, skriv_over)
+    t = avtalsrapporter.forslagsrapport_i_rapportfilen(f)
     flode_avtal.skriv_forslag(f)
-    return avtal.to_forslag_text(f)
+    avtalsrapporter.skriv_rapporttillagg(t)
+    return avtal.to_forslag_text(f) + avtal.to_rapporttillagg_text(t.namn, t.vag, t.lagd_till, t.hinder)
 
 
 def avtal_faststall(ar: int, beslutsdatum: date) -> str:

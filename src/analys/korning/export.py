@@ -49,19 +49,22 @@ HALL_IHOP = """<style>
 
 def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str:
     """Fristående HTML utan kodceller och prompter; inga skript hämtas utifrån. Sidans titel är
-    rapportens rubrik (med "PÅHITTAT EXEMPEL" först om underlaget är påhittat); vid utskrift står
+    rapportens rubrik (med "PÅHITTAT EXEMPEL" först om underlaget är påhittat, och "FÖRSLAG" om
+    rapporten visar ett förslag till avtal); vid utskrift står
     titeln överst och sidnumret nederst på varje sida. Returnerar titeln."""
     import html
 
     import nbformat
     from nbconvert import HTMLExporter
 
-    from analys.rapporter.tabeller import PAHITTAT, hela_tal
+    from analys.rapporter.tabeller import FORSLAG, PAHITTAT, hela_tal
 
     nb = nbformat.read(nb_path, as_version=4)
     titel = titel or _forsta_rubrik(nb) or nb_path.stem
-    if PAHITTAT in json.dumps(nb.cells, ensure_ascii=False) and PAHITTAT not in titel:
-        titel = f"{PAHITTAT}: {titel}"
+    celler = json.dumps(nb.cells, ensure_ascii=False)
+    for markning in (FORSLAG, PAHITTAT):
+        if markning in celler and markning not in titel:
+            titel = f"{markning}: {titel}"
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": titel}})
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)

@@ -16,27 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
-
-from analys.begrepp import FrystModell
 from analys.fel import AnalysError
 from analys.indata.befolkning import load_kommuner
 from analys.indata.paths import data_dir, notebook_dir, visningsvag
-from analys.indata.yamlfil import read_yaml, validate
+from analys.indata.rapportfil import Rapportpost, read_rapportfil
 
 RESERVERADE = ("ut_dir", "rapportnamn")  # sätts av körningen, aldrig av rapportfilen
 VAGPARAMETRAR = ("avtal", "underlag", "antaganden")  # parametrar som kan vara en fil eller mapp
-
-
-class Rapportpost(FrystModell):
-    namn: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")
-    notebook: str = Field(pattern=r"^[A-Za-z0-9_-]+\.ipynb$", description="en notebook i notebooks/, bara filnamnet")
-    parametrar: dict[str, Any] = Field(default_factory=dict)
-    for_varje_kommun: str | None = Field(default=None, pattern=r"^\d{2}$")
-
-
-class Rapportfil(FrystModell):
-    rapporter: tuple[Rapportpost, ...] = Field(min_length=1, strict=False)
 
 
 @dataclass(frozen=True)
@@ -125,7 +111,7 @@ def _kontrollera_vagar(post: Rapportpost, rot: Path, fil: str) -> None:
 def load_korningar(path: Path | None = None) -> list[Korning]:
     """Körningarna i rapportfilen, med `for_varje_kommun` utvecklat till en körning per kommun."""
     path = Path(path) if path else data_dir() / "rapporter.yaml"
-    fil = validate(read_yaml(path), Rapportfil, visningsvag(path))
+    fil = read_rapportfil(path)
     korningar: list[Korning] = []
     for post in fil.rapporter:
         nb = notebook_dir() / post.notebook

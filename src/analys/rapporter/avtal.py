@@ -385,3 +385,70 @@ def fig_historik(df: pd.DataFrame):
     summor = ", ".join(f"{k}: {format_kr(int(bred[k].sum()))}" for k in kol)
     alt = f"Stapeldiagram: vad {len(bred)} kommuner betalat enligt varje avtal och förslag. Summa per år: {summor}."
     return fig, alt
+
+
+# --- jämförelsen i rapporterna -------------------------------------------------------------------
+
+
+def html_jamfor(j: Avtalsjamforelse) -> str:
+    """Per kommun förra → nya avtalet, förändringen och dess två delar, med summarad. Utan
+    kommunkod och med rubriker som bryts, så att tabellen ryms på en A4-sida (förklaringen av
+    delarna står i texten före, `jamfor_forklaring`)."""
+    rb = _rubriker(j)
+    d = j.df.drop(columns="kommunkod")
+    d.insert(4, "forandring_andel", [_andel(int(a), int(b)) for a, b in zip(d["forandring"], d["fore"], strict=True)])
+    s = _summa(j.df)
+    summa = {"kommun": "Summa", **s, "forandring_andel": _andel(s["forandring"], s["fore"])}
+    tabell = html_tabell(
+        d,
+        kr=JAMFOR_KOLUMNER[2:],
+        procent=["forandring_andel"],
+        summa=summa,
+        rubriker={"kommun": rubrik("kommun"), **rb},
+        rubrik=f"Per kommun: {j.fore.ar} → {j.efter.ar}",
+        slag={"fore": j.fore.slag, "efter": j.efter.slag},
+    )
+    return "<style>div.jamforelse table.analys th {white-space: normal !important;}</style>" + (
+        f'<div class="jamforelse">{tabell}</div>'
+    )
+
+
+def fig_jamfor(j: Avtalsjamforelse):
+    """Förändringen per kommun som två delar efter varandra: beloppseffekten från 0 och
+    befolkningseffekten från dess slut, så att stapeln slutar vid förändringen (svart streck)."""
+    from analys.rapporter.diagram import _kr_axel, _plt
+    from analys.rapporter.tabeller import FARGER
+
+    plt = _plt()
+    d = j.df.sort_values(["forandring", "kommunkod"]).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9, 0.36 * len(d) + 1.8))
+    y = list(range(len(d)))
+    ax.barh(y, d["beloppseffekt"], color=FARGER[0], height=0.6, label="Beloppseffekt")
+    ax.barh(y, d["befolkningseffekt"], left=d["beloppseffekt"], color=FARGER[1], height=0.6, label="Befolkningseffekt")
+    ax.scatter(d["forandring"], y, marker="|", s=260, color="black", zorder=3, label="Förändring")
+    ax.set_yticks(y, d["kommun"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_title(f"Förändring per kommun {j.fore.ar} → {j.efter.ar}")
+    ax.set_xlabel(f"Förändring mot {j.fore.ar} ({KORT_SLAG[j.fore.slag]} → {KORT_SLAG[j.efter.slag]})")
+    _kr_axel(ax, "x")
+    ax.grid(axis="y", visible=False)
+    ax.legend(frameon=False, fontsize=9, loc="lower right")
+    fig.tight_layout()
+    s = _summa(j.df)
+    storst = d.iloc[-1]
+    alt = (
+        f"Stapeldiagram: förändringen per kommun {j.fore.ar} → {j.efter.ar} för {len(d)} kommuner, delad i "
+        f"beloppseffekt och befolkningseffekt. Sammanlagt {'+' if s['forandring'] >= 0 else ''}"
+        f"{format_kr(s['forandring'])}: beloppseffekt {format_kr(s['beloppseffekt'])}, befolkningseffekt "
+        f"{format_kr(s['befolkningseffekt'])}. Störst ökning {storst['kommun']} {format_kr(int(storst['forandring']))}."
+    )
+    return fig, alt
+
+
+def to_rapporttillagg_text(namn: str, vag: str, lagd_till: bool, hinder: str = "") -> str:
+    """Vad `analys avtal forslag` gjorde med rapportfilen."""
+    if hinder:
+        return f"Rapporten {namn} lades inte till i {vag}: {hinder}.\n"
+    if lagd_till:
+        return f"La till rapporten {namn} (förslaget inför beslutet) sist i {vag}: analys rapport --bara {namn}\n"
+    return f"Rapporten {namn} finns redan i {vag} och lämnades som den var: analys rapport --bara {namn}\n"

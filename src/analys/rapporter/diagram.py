@@ -14,7 +14,7 @@ import pandas as pd
 
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.rubriker import POSTNAMN
-from analys.rapporter.tabeller import FARGER, PAHITTAT, figur
+from analys.rapporter.tabeller import FARGER, FORSLAG, PAHITTAT, figur
 from analys.rapporter.text import parameterintervall
 
 
@@ -42,16 +42,18 @@ def _plt():
     return plt
 
 
-def visa(fig_alt, bildtext: str = "", pahittat: bool = False) -> None:
+def visa(fig_alt, bildtext: str = "", pahittat: bool = False, forslag: bool = False) -> None:
     """Visa ett diagram i notebooken som en bild med alt-text, och stäng figuren. Bygger det på
-    påhittade data står det i själva bilden (och alt-texten), så att en kopierad bild aldrig ser
-    verklig ut."""
+    påhittade data, eller på ett förslag till avtal som inte fastställts, står det i själva bilden
+    (och alt-texten), så att en kopierad bild aldrig ser verklig eller beslutad ut."""
     from IPython.display import HTML, display
 
     fig, alt = fig_alt
-    if pahittat:
-        fig.text(0.5, 1.0, PAHITTAT, ha="center", va="bottom", color="#b00020", fontsize=11, fontweight="bold")
-        alt = f"{PAHITTAT}. {alt}"
+    markningar = [m for m, ja in ((FORSLAG, forslag), (PAHITTAT, pahittat)) if ja]
+    if markningar:
+        text = " · ".join(markningar)
+        fig.text(0.5, 1.0, text, ha="center", va="bottom", color="#b00020", fontsize=11, fontweight="bold")
+        alt = "".join(f"{m}. " for m in reversed(markningar)) + alt
     display(HTML(figur(fig, alt, bildtext)))
     _plt().close(fig)
 

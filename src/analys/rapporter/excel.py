@@ -20,7 +20,7 @@ import pandas as pd
 
 from analys.filer import write_atomic
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
-from analys.rapporter.tabeller import PAHITTAT
+from analys.rapporter.tabeller import FORSLAG, PAHITTAT
 
 FORMAT_KR = '#,##0 "kr"'
 FORMAT_HELTAL = "#,##0"
@@ -157,15 +157,15 @@ def _talformat(kolumn: str, blad: Blad) -> str | None:
     return None
 
 
-def _markning(ws, f: _Format, pahittat: bool) -> int:
-    """Påhittat exempel: märkningen överst på bladet. Ger raden där bladets innehåll börjar."""
-    if not pahittat:
+def _markning(ws, f: _Format, markning: str) -> int:
+    """Påhittat exempel eller förslag: märkningen överst på bladet. Ger raden där bladets innehåll börjar."""
+    if not markning:
         return 0
-    ws.write_string(0, 0, PAHITTAT, f(bold=True, font_color="#B00020", font_size=13))
+    ws.write_string(0, 0, markning, f(bold=True, font_color="#B00020", font_size=13))
     return 1
 
 
-def _utskrift(ws, titel: str, hoger: str, pahittat: bool, rubrikrad: int, liggande: bool) -> None:
+def _utskrift(ws, titel: str, hoger: str, markning: str, rubrikrad: int, liggande: bool) -> None:
     """A4 en sida bred, rubrikraden på varje sida, sidhuvud med titel (och märkning) och "Sida x av y"."""
     ws.set_paper(9)  # A4
     if liggande:
@@ -175,7 +175,7 @@ def _utskrift(ws, titel: str, hoger: str, pahittat: bool, rubrikrad: int, liggan
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(rubrikrad)
     ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
-    huvud = f"{PAHITTAT} – {titel}" if pahittat else titel
+    huvud = f"{markning} – {titel}" if markning else titel
     ws.set_header(f"&L{_liten(huvud)}&R{_liten(hoger)}")
     ws.set_footer("&C&8Sida &P av &N")
 
@@ -276,9 +276,9 @@ def _linjediagram(wb, ws, d: Linjediagram, kolumner: list[str], rubrikrad: int, 
     ws.insert_chart(rad, 0, chart)
 
 
-def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat: bool, tagna: set[str]) -> None:
+def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, markning: str, tagna: set[str]) -> None:
     ws = wb.add_worksheet(_bladnamn(blad.namn, tagna))
-    rad = _markning(ws, f, pahittat)
+    rad = _markning(ws, f, markning)
     ws.write_string(rad, 0, blad.titel, f(bold=True, font_size=14))
     if blad.undertitel:
         ws.write_string(rad + 1, 0, blad.undertitel)
@@ -307,14 +307,14 @@ def _skriv_blad(wb, f: _Format, blad: Blad, titel: str, referens: str, pahittat:
         ws.autofilter(rubrikrad, 0, sista, len(kolumner) - 1)
 
     total_bredd = sum(blad.bredder.get(k, min(max(bredd[k] + 3, 9), 70)) for k in kolumner)
-    _utskrift(ws, titel, referens, pahittat, rubrikrad, liggande=total_bredd > 95)
+    _utskrift(ws, titel, referens, markning, rubrikrad, liggande=total_bredd > 95)
     if blad.diagram is not None and len(blad.df):
         _linjediagram(wb, ws, blad.diagram, kolumner, rubrikrad, forsta, sista, (summarad or sista) + 3)
 
 
-def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, pahittat: bool, tagna: set[str]) -> None:
+def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, markning: str, tagna: set[str]) -> None:
     ws = wb.add_worksheet(_bladnamn("Källor", tagna))
-    rad = _markning(ws, f, pahittat)
+    rad = _markning(ws, f, markning)
     ws.write_string(rad, 0, "Källor och antaganden", f(bold=True, font_size=14))
     rad += 2
     ws.write_string(rad, 0, "Uppgift", f(bold=True, bg_color=BLA, bottom=1))
@@ -342,7 +342,7 @@ def _skriv_kallor(wb, f: _Format, kallor: Kallor, titel: str, pahittat: bool, ta
             ws.write_string(rad, 1, str(text), liten)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 95)
-    _utskrift(ws, titel, "Källor", pahittat, rubrik, liggande=False)
+    _utskrift(ws, titel, "Källor", markning, rubrik, liggande=False)
 
 
 def write_workbook(
@@ -352,11 +352,13 @@ def write_workbook(
     titel: str,
     referens: str = "",
     pahittat: bool = False,
+    forslag: bool = False,
 ) -> None:
     """Skriv en arbetsbok atomiskt: bladen i ordning, sist "Källor".
 
     `referens` står till höger i varje sidhuvud (t.ex. "Folkmängd 30 juni 2023"); med `pahittat`
-    står "PÅHITTAT EXEMPEL – inte verkliga siffror" överst på varje blad och i varje sidhuvud.
+    står "PÅHITTAT EXEMPEL – inte verkliga siffror" överst på varje blad och i varje sidhuvud, och
+    med `forslag` (ett förslag till avtal, ännu inte fastställt) "FÖRSLAG – ännu inte fastställt".
     """
     import xlsxwriter
 
@@ -364,6 +366,7 @@ def write_workbook(
 
     if not isinstance(kallor, Kallor):
         kallor = Kallor(tuple(kallor))
+    markning = " · ".join(m for m, ja in ((FORSLAG, forslag), (PAHITTAT, pahittat)) if ja)
 
     def skriv(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(
@@ -372,11 +375,11 @@ def write_workbook(
         f = _Format(wb)
         tagna: set[str] = set()
         for b in blad:
-            _skriv_blad(wb, f, b, titel, referens, pahittat, tagna)
-        _skriv_kallor(wb, f, kallor, titel, pahittat, tagna)
+            _skriv_blad(wb, f, b, titel, referens, markning, tagna)
+        _skriv_kallor(wb, f, kallor, titel, markning, tagna)
         wb.set_properties(
             {
-                "title": f"{PAHITTAT}: {titel}" if pahittat else titel,
+                "title": f"{markning}: {titel}" if markning else titel,
                 "author": f"analys {__version__}",
                 "comments": "Skapad av analys; formlerna har sparade värden.",
             }

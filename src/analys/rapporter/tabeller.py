@@ -16,6 +16,9 @@ import pandas as pd
 from analys.rapporter.format import format_kr, format_procent, format_tal
 
 PAHITTAT = "PÅHITTAT EXEMPEL – inte verkliga siffror"
+# Ett förslag till avtal som ännu inte fastställts märks som det påhittade: i titeln, överst på
+# sidan (och därmed i varje utskriven sidas sidhuvud), på varje blad och i diagrammen.
+FORSLAG = "FÖRSLAG – ännu inte fastställt"
 FARGER = ["#1f5f8b", "#c0571b", "#2e7d4f", "#a3293d", "#6c5b9e", "#7a5c36", "#2f7f9a", "#666666"]
 
 # Fyra slags tal, som alltid sägs i ord och med samma stil i tabeller och diagram.
@@ -44,6 +47,8 @@ table.analys th.avtal {border-bottom: 3px solid #1f5f8b;}
 table.analys th.utfall {border-bottom: 3px solid #2e6b45;}
 div.tabellram {overflow-x: auto; max-width: 100%; margin-bottom: 0.3em;}
 p.fotnot {font-size: 12px; color: #333; margin: 0 0 1.4em 0;}
+div.forslagsmarkering {background: #7a4b00; color: #fff; font-weight: bold; font-size: 18px;
+  padding: 0.5em 0.8em; margin: 0 0 1em 0; border-radius: 3px;}
 div.pahittat {background: #b00020; color: #fff; font-weight: bold; font-size: 18px; padding: 0.5em 0.8em;
   margin: 0 0 1em 0; border-radius: 3px;}
 section.kallor {font-size: 12px; color: #222; border-top: 2px solid #1f5f8b; margin-top: 2em; padding-top: 0.5em;}
@@ -65,7 +70,7 @@ figure.diagram figcaption {font-size: 12px; color: #333;}
 @media print {
   @page {size: A4; margin: 16mm 12mm 16mm 12mm;
     @bottom-center {content: "Sida " counter(page) " av " counter(pages); font-size: 9pt; color: #333;}}
-  tr, figure.diagram, .pahittat {break-inside: avoid;}
+  tr, figure.diagram, .pahittat, .forslagsmarkering {break-inside: avoid;}
   thead {display: table-header-group;}
   div.tabellram {overflow: visible;}
   h1, h2, h3 {break-after: avoid;}
@@ -186,6 +191,16 @@ def varna_pahittat() -> None:
 def banner_pahittat() -> str:
     """Den röda raden överst i allt som bygger på påhittade exempeldata."""
     return f'{STIL}<div class="pahittat" role="note">{PAHITTAT}</div>'
+
+
+def banner_forslag() -> str:
+    """Raden överst i allt som visar ett förslag till avtal som ännu inte fastställts."""
+    return f'{STIL}<div class="forslagsmarkering" role="note">{FORSLAG}</div>'
+
+
+def banner(pahittat: bool = False, forslag: bool = False) -> str:
+    """Märkningen överst på sidan: förslag och påhittat exempel, det som gäller ("" om inget)."""
+    return (banner_forslag() if forslag else "") + (banner_pahittat() if pahittat else "")
 
 
 SMAL_BREDD = 4.2  # tum: diagrammet på en mobil, där texten då blir ungefär dubbelt så stor

@@ -336,6 +336,8 @@ def test_the_year_round_in_the_folders_readme_runs_in_order(mapp, cli):
             rapportfil = mapp / "data" / "rapporter.yaml"
             text = rapportfil.read_text(encoding="utf-8")
             post = text[text.index("  - namn: uppfoljning-2026") :]
+            # bara den posten (analys avtal forslag har lagt till förslagets rapport efter den)
+            post = post[: post.find("\n  - namn:", 1) + 1 or len(post)]
             post = post.replace("uppfoljning-2026", "uppfoljning-2027").replace('"2026"', '"2027"')
             post = re.sub(r"underlag: [^}]+", "underlag: underlag-2027.xlsx", post)
             rapportfil.write_text(text + "\n" + post, encoding="utf-8")

@@ -121,7 +121,6 @@ E2E_TESTER = {
     "test_readme.py::test_the_other_lan_section_runs_in_order_in_its_own_copy",
     "test_installation.py::test_pip_failure_shows_pips_own_last_lines",
     "test_installation.py::test_wheel_carries_population_data_and_report_templates",
-    "test_installation.py::test_a_region_starts_on_its_own_from_the_installed_wheel",
     "test_lan.py::test_halland_report_loses_its_marking_when_the_agreement_is_real",
     "test_rapport.py::test_failing_run_is_reported_by_name_and_the_others_are_produced",
     "test_rapport.py::test_rerun_gives_same_files_and_numbers_and_failure_keeps_the_old_report",
@@ -351,17 +350,21 @@ def installerat(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="session")
-def lanmapp_med_rapporter(tmp_path_factory) -> Path:
+def lanmapp_med_rapporter(installerat, tmp_path_factory) -> Path:
     """En analys-mapp för Västerbotten (`analys ny … --lan 24`) med platshållarna ersatta (se
-    `tests.lanmapp`) där `make reports` har körts, med analys på PATH: en gång per körning. Får
-    inte ändras."""
+    `tests.lanmapp`) där `make reports` har körts, med programmet installerat från hjulet
+    (`installerat`) först på PATH, utanför repot: som en region som bara installerat paketet.
+    En gång per körning. Får inte ändras."""
 
     from tests.lanmapp import ersatt_platshallare
 
+    miljo, _ = installerat
     bas = tmp_path_factory.mktemp("lanmapp")
-    bin_ = str(Path(sys.executable).parent)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANALYS_")}
-    env["PATH"] = f"{bin_}{os.pathsep}{env['PATH']}"
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("ANALYS_", "VIRTUAL_ENV", "CONDA", "PYTHON", "MAKE"))
+    }
+    env.update(PATH=f"{miljo / 'bin'}{os.pathsep}{env['PATH']}", HOME=str(bas / "hem"))
+    assert shutil.which("analys", path=env["PATH"]) == str(miljo / "bin" / "analys")
     r = subprocess.run(["analys", "ny", "rss-vasterbotten", "--lan", "24"], cwd=bas, env=env, capture_output=True)
     assert r.returncode == 0, r.stderr
     mapp = bas / "rss-vasterbotten"

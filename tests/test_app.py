@@ -152,7 +152,7 @@ def test_move_staffing_save_as_min_plan_and_the_cli_gives_the_same_2030_total(va
         sida.locator(".spara-scenario").click()
         sida.wait_for_selector(".spara-status .fel", timeout=20_000)
         assert "finns redan" in sida.inner_text(".spara-status")
-        assert sida.locator(".skriv-over").is_visible()
+        sida.wait_for_selector(".skriv-over", state="visible", timeout=10_000)
         # arbetsboken
         sida.locator(".ladda-ner-excel").click()
         sida.wait_for_selector(".excel-lank", timeout=20_000)

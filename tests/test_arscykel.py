@@ -52,7 +52,7 @@ def test_forslag_writes_a_proposal_whose_total_is_the_scenarios(cli, datakatalog
     assert a.villkor[0] == "Avtalet gäller 2025-01-01–2025-12-31 och upphör utan uppsägning."
     # 30 juni 2024 finns inte bland siffrorna; den senaste före 2025 är 31 december 2024, och filen säger varför.
     assert a.befolkningsdatum.isoformat() == "2024-12-31"
-    assert "2024-06-30" in a.befolkningsdatum_val and "finns inte" in a.befolkningsdatum_val
+    assert "30 juni 2024" in a.befolkningsdatum_val and "finns inte" in a.befolkningsdatum_val
     assert "Befolkningsdatum 2024-12-31" in text
     # Scenariot räknar 2025 som förut: förslaget är beräknat tills det fastställs.
     assert _fast_kostnad(cli, 2025) == fore
@@ -269,7 +269,7 @@ def test_population_date_rule():
     d, varfor = compute_befolkningsdatum(date(2023, 6, 30), 2024, 2025, [date(2024, 6, 30), date(2024, 12, 31)])
     assert d == date(2024, 6, 30) and "samma tidpunkt" in varfor
     d, varfor = compute_befolkningsdatum(date(2023, 6, 30), 2024, 2026, [date(2024, 12, 31), date(2026, 12, 31)])
-    assert d == date(2024, 12, 31) and "2025-06-30" in varfor and "finns inte" in varfor
+    assert d == date(2024, 12, 31) and "30 juni 2025" in varfor and "finns inte" in varfor
     with pytest.raises(AnalysError):
         compute_befolkningsdatum(None, None, 2025, [])
 

@@ -44,6 +44,8 @@ def test_every_help_in_another_lan_folder_is_free_of_dalarna(vasterbotten):
     assert "standard 24, Västerbottens län, ur analys.yaml" in " ".join(text.split())
     ar = sorted(int(p.stem) for p in (vasterbotten / "data" / "avtal").glob("*.yaml"))[-1]
     assert f"--avtal {ar}" in text and "--avtal 2024" not in text
+    # Tal i svensk form: decimalkomma (PxWebApi 2.0 är ett namn, inget tal).
+    assert not re.findall(r"\d\.\d", text.replace("PxWebApi 2.0", "")), "decimalpunkt i hjälpen"
 
 
 def test_mall_without_avtal_takes_the_folders_latest_agreement(vasterbotten, cli):

@@ -287,15 +287,25 @@ def test_dalarnas_written_descriptions_agree_with_their_values(cli):
 # --- rapporterna i en mapp där platshållarna är ersatta (e2e) ------------------------------------
 
 
-def test_make_reports_in_the_folder_renders_everything_unmarked(lanmapp_med_rapporter):
+def test_make_reports_in_the_folder_renders_everything_unmarked(lanmapp_med_rapporter, installerat):
+    """En region som bara installerat hjulet: `analys ny`, platshållarna ersatta och `make reports`
+    i mappen ger en rapport av varje slag, omärkt, med länets egna namn och utan Dalarna; varje
+    rapport har sin arbetsbok och sin PDF."""
     mapp = lanmapp_med_rapporter
     namn = sorted(p.name for p in (mapp / "reports").iterdir() if not p.name.startswith("."))
-    assert {"fordelning-2026", "scenarier-2026-2032", "historik", "uppfoljning-2026", "kommunblad-umea"} <= set(namn)
-    assert len(namn) == 5
+    assert namn == ["fordelning-2026", "historik", "kommunblad-umea", "scenarier-2026-2032", "uppfoljning-2026"]
     for n in namn:
         html = (mapp / "reports" / n / f"{n}.html").read_text(encoding="utf-8")
         assert "PÅHITTAT" not in html, n
-        assert "Dalarnas län" not in html, n
+        assert "Dalarnas län" not in html and "Västerbottens län" in html, n
+        assert (mapp / "reports" / n / f"{n}.xlsx").is_file(), n
+        assert (mapp / "reports" / n / f"{n}.pdf").stat().st_size > 10_000, n
+    # programmet som körde var hjulets, inte repots
+    miljo, _ = installerat
+    kontroll = subprocess.run(
+        [str(miljo / "bin" / "python"), "-c", "import analys; print(analys.__file__)"], capture_output=True, text=True
+    )
+    assert str(miljo) in kontroll.stdout and str(ROT) not in kontroll.stdout
 
 
 def test_make_in_the_folder_finds_the_analys_command_on_path(tmp_path):

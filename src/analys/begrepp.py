@@ -92,6 +92,21 @@ def iso_datum(text: str) -> date | None:
         raise ValueError(f"{text} är inget datum som finns i kalendern") from None
 
 
+MANADER = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def datumtext(d: date) -> str:
+    """Ett datum som det skrivs i svensk löptext.
+
+    >>> datumtext(date(2024, 6, 30))
+    '30 juni 2024'
+    """
+    return f"{d.day} {MANADER[d.month - 1]} {d.year}"
+
+
 def inom_datumgranser(d: date) -> bool:
     """Datum som programmet räknar med ligger mellan 1900 och 2100."""
     return FORSTA_DATUM <= d <= SISTA_DATUM

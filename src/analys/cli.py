@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["befolkning", "lika", "blandad", "egen"],
         help="fördelningsnyckel (standard befolkning)",
     )
-    f.add_argument("--fast-andel", metavar="TAL", help="för nyckeln blandad: andel som delas lika, 0–1 (standard 0.3)")
+    f.add_argument("--fast-andel", metavar="TAL", help="för nyckeln blandad: andel som delas lika, 0–1 (standard 0,3)")
     f.add_argument(
         "--vikter", metavar="FIL", type=Path, help="för nyckeln egen: CSV-fil med rubrikraden kommunkod,vikt"
     )

@@ -451,8 +451,8 @@ class Utforskare:
         try:
             nyckel = self.spara(namn, skriv_over)
         except scenariofil.ScenarietFinns as e:
+            self.skriv_over_knapp.layout.display = ""  # före beskedet, som hänvisar till knappen
             self.spara_status.value = f'<p class="fel">{html.escape(str(e))}</p>'
-            self.skriv_over_knapp.layout.display = ""
             return
         except AnalysError as e:
             self.spara_status.value = f'<p class="fel">{html.escape(str(e))}</p>'

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from analys.begrepp import Antaganden, manadsindex
+from analys.begrepp import Antaganden, datumtext, manadsindex
 from analys.berakning.fordelning import largest_remainder
 from analys.fel import AnalysError
 
@@ -103,7 +103,7 @@ def compute_befolkningsdatum(
     senaste som finns före årets början (eller den senaste alls).
 
     >>> compute_befolkningsdatum(date(2023, 6, 30), 2024, 2025, [date(2023, 12, 31), date(2024, 6, 30)])
-    (datetime.date(2024, 6, 30), 'samma tidpunkt på året som avtalet 2024 (2023-06-30), ett år senare')
+    (datetime.date(2024, 6, 30), 'samma tidpunkt på året som avtalet 2024 (30 juni 2023), ett år senare')
     >>> compute_befolkningsdatum(date(2023, 6, 30), 2024, 2025, [date(2023, 12, 31), date(2024, 12, 31)])[0]
     datetime.date(2024, 12, 31)
     """
@@ -117,9 +117,9 @@ def compute_befolkningsdatum(
             kandidat = forra.replace(year=forra.year + steg, day=28)
         ar_text = "ett år" if steg == 1 else f"{steg} år"
         if kandidat in finns:
-            return kandidat, f"samma tidpunkt på året som avtalet {forra_ar} ({forra.isoformat()}), {ar_text} senare"
+            return kandidat, f"samma tidpunkt på året som avtalet {forra_ar} ({datumtext(forra)}), {ar_text} senare"
         varfor = (
-            f"folkmängden {kandidat.isoformat()} (samma tidpunkt som avtalet {forra_ar}, {ar_text} senare) finns inte"
+            f"folkmängden {datumtext(kandidat)} (samma tidpunkt som avtalet {forra_ar}, {ar_text} senare) finns inte"
         )
     else:
         varfor = "inget tidigare avtal att ta tidpunkten från"
@@ -127,7 +127,7 @@ def compute_befolkningsdatum(
     valt = max(fore or finns)
     return (
         valt,
-        f"{varfor}; den senaste folkmängden som finns{' före ' + str(ar) if fore else ''} är {valt.isoformat()}",
+        f"{varfor}; den senaste folkmängden som finns{' före ' + str(ar) if fore else ''} är {datumtext(valt)}",
     )
 
 

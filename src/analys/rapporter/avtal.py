@@ -37,7 +37,7 @@ def to_forslag_text(f: Forslag) -> str:
         "",
         f"Kommunernas andel: {format_tal(a.kommunernas_andel)} % = {format_kr(a.belopp_kommuner)} (förslag).",
         f"Befolkning per {format_datum(a.befolkningsdatum)}: {a.befolkningsdatum_val}.",
-        f"Period {a.period.fran.isoformat()}–{a.period.till.isoformat()}; nyckel, betalningsvillkor och villkor "
+        f"Period {format_datum(a.period.fran)}–{format_datum(a.period.till)}; nyckel, betalningsvillkor och villkor "
         f"ur avtalet {f.forra.ar}.",
         "",
     ]
@@ -57,7 +57,7 @@ def to_faststall_text(f: Faststallelse) -> str:
     a = f.avtal
     return (
         f"Fastställde {f.vag}: {a.namn}, {format_kr(a.belopp_kommuner)} för kommunerna "
-        f"(enligt avtal), beslutat av {a.beslutat_av} {a.beslutsdatum.isoformat() if a.beslutsdatum else ''}. "
+        f"(enligt avtal), beslutat av {a.beslutat_av} {format_datum(a.beslutsdatum) if a.beslutsdatum else ''}. "
         f"Förslaget finns kvar som {f.backup.name}.\n"
     )
 

@@ -7,20 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-MANADER = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+from analys.begrepp import datumtext
 
 
 def _decimal(varde) -> Decimal:
@@ -86,4 +73,4 @@ def format_datum(d: date) -> str:
     >>> format_datum(date(2023, 6, 30))
     '30 juni 2023'
     """
-    return f"{d.day} {MANADER[d.month - 1]} {d.year}"
+    return datumtext(d)

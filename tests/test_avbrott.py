@@ -250,3 +250,39 @@ def test_report_file_cannot_run_or_write_outside(tmp_path, innehall, meddelande)
     )
     assert r.returncode == 2 and meddelande in r.stderr
     assert not (tmp_path / "ut").exists() or not any((tmp_path / "ut").iterdir())
+
+
+def test_a_reused_kernel_starts_each_report_clean(tmp_path):
+    """Kärnan återanvänds mellan rapporterna i en arbetsprocess (importerna görs en gång), men varje
+    rapport börjar med en tom namnrymd och utan öppna diagram: inget från en rapport når nästa."""
+    config, env = liten_rapportfil(tmp_path, {})
+    forsta = _notebook(
+        _cell("ut_dir = '.'\nrapportnamn = 'x'", parametrar=True),
+        _cell(
+            "import os\nfrom pathlib import Path\nimport matplotlib\nmatplotlib.use('agg')\n"
+            "import matplotlib.pyplot as plt\nkvar = 'från den första'\n_dold = 1\nplt.figure()\n"
+            "Path(ut_dir, 'pid').write_text(str(os.getpid()))\nPath(ut_dir, f'{rapportnamn}.xlsx').write_bytes(b'')"
+        ),
+    )
+    andra = _notebook(
+        _cell("ut_dir = '.'\nrapportnamn = 'x'", parametrar=True),
+        _cell(
+            "import os, sys\nfrom pathlib import Path\n"
+            "assert 'kvar' not in globals() and '_dold' not in globals() and 'plt' not in globals(), sorted(globals())\n"
+            "assert sys.modules['matplotlib.pyplot'].get_fignums() == []\n"
+            "Path(ut_dir, 'pid').write_text(str(os.getpid()))\nPath(ut_dir, f'{rapportnamn}.xlsx').write_bytes(b'')"
+        ),
+    )
+    (tmp_path / "notebooks" / "forsta.ipynb").write_text(forsta, encoding="utf-8")
+    (tmp_path / "notebooks" / "andra.ipynb").write_text(andra, encoding="utf-8")
+    config.write_text(
+        "rapporter:\n  - {namn: forsta, notebook: forsta.ipynb}\n  - {namn: andra, notebook: andra.ipynb}\n",
+        encoding="utf-8",
+    )
+    ut = tmp_path / "reports"
+    p = starta("--config", str(config), "--ut", str(ut), "--jobb", "1", env=env)
+    _, err = p.communicate(timeout=180)
+    assert p.returncode == 0, err
+    assert "2 av 2 rapporter klara" in err
+    # samma kärna körde båda (annars prövar testet inget)
+    assert (ut / "forsta" / "pid").read_text() == (ut / "andra" / "pid").read_text()

@@ -3,6 +3,7 @@ hämtas utifrån, rapportens rubrik som sidans titel och, vid utskrift, överst 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -47,6 +48,14 @@ HALL_IHOP = """<style>
 """
 
 
+@functools.cache
+def _exporter():
+    """En HTML-exporterare per process: dess mallar kompileras en gång, inte för varje rapport."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str:
     """Fristående HTML utan kodceller och prompter; inga skript hämtas utifrån. Sidans titel är
     rapportens rubrik (med "PÅHITTAT EXEMPEL" först om underlaget är påhittat, och "FÖRSLAG" om
@@ -55,7 +64,6 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     import html
 
     import nbformat
-    from nbconvert import HTMLExporter
 
     from analys.rapporter.tabeller import FORSLAG, PAHITTAT, hela_tal
 
@@ -65,8 +73,7 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     for markning in (FORSLAG, PAHITTAT):
         if markning in celler and markning not in titel:
             titel = f"{markning}: {titel}"
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": titel}})
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": titel}})
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = re.sub(r"<html[^>]*>", '<html lang="sv">', body, count=1)
     sidhuvud = titel.replace("\\", "").replace('"', "'")

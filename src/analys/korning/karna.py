@@ -1,7 +1,11 @@
 """Kärnan som kör notebooks: en Python-kärna per arbetsprocess, som återanvänds mellan
 rapporterna, så att importerna (pandas, matplotlib …) görs en gång per process i stället för en
 gång per rapport. Före varje rapport töms kärnans namnrymd och alla diagram stängs, så att
-rapporterna inte påverkar varandra; efter ett fel startas kärnan om."""
+rapporterna inte påverkar varandra; efter ett fel startas kärnan om.
+
+Tömningen går genom en klient som hålls ansluten till kärnans shell-kanal under hela processen
+(bara den: inga sändningar från kärnans iopub att läsa ikapp), så att den inte väntar in en ny
+anslutning före varje rapport."""
 
 from __future__ import annotations
 
@@ -15,6 +19,23 @@ from analys.indata.paths import data_dir
 from analys.korning.rapportfil import analysmapp
 
 _KARNA = None
+_KLIENT = None
+
+# `%reset -f` som i IPython, men utan den fullständiga skräpsamlingen (gc.collect) som IPython gör
+# när utdatacachen töms: den tar mer tid än det mesta i ett kommunblad, och Python samlar ändå
+# själv. Namnrymden, historiken och utdatacachen töms som vanligt; diagrammen stängs.
+TOMNING = """def _tom():
+    import gc, sys
+    samla = gc.collect
+    gc.collect = lambda *a, **k: 0
+    try:
+        get_ipython().run_line_magic("reset", "-f")
+    finally:
+        gc.collect = samla
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+_tom()
+"""
 
 
 @contextlib.contextmanager
@@ -32,13 +53,15 @@ def _tyst_stderr():
 
 def karna():
     """Arbetsprocessens kärna, startad första gången och tömd före varje följande rapport."""
-    global _KARNA
+    global _KARNA, _KLIENT
     import atexit
 
     from jupyter_client.manager import KernelManager
 
     if _KARNA is None or not _KARNA.is_alive():
         from jupyter_client.kernelspec import KernelSpec
+
+        _slapp_klienten()
 
         _KARNA = KernelManager(kernel_name="python3")
         # Samma Python som analys är installerad i, även om användaren har en egen "python3"-kärna.
@@ -60,25 +83,26 @@ def karna():
         atexit.register(stang, _KARNA)
         multiprocessing.util.Finalize(None, stang, args=(_KARNA,), exitpriority=10)
     else:
-        kc = _KARNA.blocking_client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            kc.execute_interactive(
-                "get_ipython().run_line_magic('reset', '-f')\n"
-                "import sys\n"
-                "if 'matplotlib.pyplot' in sys.modules: sys.modules['matplotlib.pyplot'].close('all')",
-                timeout=60,
-                store_history=False,
-                output_hook=lambda msg: None,
-            )
-        finally:
-            kc.stop_channels()
+        if _KLIENT is None:
+            _KLIENT = _KARNA.blocking_client()
+            _KLIENT.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        svar = _KLIENT.execute(TOMNING, reply=True, timeout=60, store_history=False)
+        if svar["content"].get("status") != "ok":  # kunde inte tömmas: börja om med en ny kärna
+            starta_om(_KARNA)
     return _KARNA
+
+
+def _slapp_klienten() -> None:
+    global _KLIENT
+    if _KLIENT is not None:
+        with contextlib.suppress(Exception):
+            _KLIENT.stop_channels()
+        _KLIENT = None
 
 
 def stang(km) -> None:
     """Stäng kärnan och ta bort dess anslutningsfil."""
+    _slapp_klienten()
     with contextlib.suppress(Exception):
         km.shutdown_kernel(now=True)
     with contextlib.suppress(Exception):
@@ -87,6 +111,7 @@ def stang(km) -> None:
 
 def starta_om(km) -> None:
     """Efter ett fel: starta om kärnan så att nästa rapport börjar rent."""
+    _slapp_klienten()
     try:
         with _tyst_stderr():
             km.restart_kernel(now=True)

@@ -138,6 +138,9 @@ def run_one(korning: Korning, ut: Path, pdf_satt: str = EGEN) -> Utfall:
                 progress_bar=False,
                 cwd=str(analysmapp()),
                 km=km,
+                # Notebooken skrivs när den körts klart (eller när en cell fallerat), inte efter
+                # varje cell: den ligger i en tillfällig mapp som ingen läser under körningen.
+                request_save_on_cell_execute=False,
             )
         except BaseException:
             karna.starta_om(km)

@@ -42,7 +42,8 @@ def kravd_projektrot() -> Path:
     if rot is None:
         raise AnalysError(
             f"Ingen analys-mapp här: varken {Path.cwd()} eller någon mapp ovanför har filen {MARKOR}. "
-            "Skapa en med `analys ny MAPP --lan 20` (ange länets kod), eller gå till en analys-mapp."
+            "Skapa en med `analys ny MAPP --lan KOD` (länets kod med två siffror, t.ex. 13 för Halland), "
+            "eller gå till en analys-mapp."
         )
     return rot
 

@@ -62,6 +62,26 @@ def test_a_split_without_amount_names_the_folders_agreement(vasterbotten, cli):
     assert r.rc == 2 and f"t.ex. --avtal {ar})" in r.err and "2024" not in r.err
 
 
+def test_an_agreement_for_another_lan_is_refused_in_the_folder(vasterbotten, cli):
+    """Dalarnas avtal i Västerbottens mapp fördelas inte på Dalarnas kommuner under Västerbottens
+    namn: exit 2 med filen, fältet och båda länen, som fil och som ett år i data/avtal/."""
+    import shutil
+    from pathlib import Path
+
+    rot = Path(__file__).resolve().parents[1]
+    shutil.copy(rot / "data" / "avtal" / "2024.yaml", vasterbotten / "dalarna.yaml")
+    r = cli("fordelning", "--avtal", "dalarna.yaml")
+    assert r.rc == 2 and r.out == "", r.out
+    assert (
+        "dalarna.yaml: lan: avtalet gäller län 20 (Dalarnas län), men analys-mappen gäller län 24 "
+        "(Västerbottens län) enligt analys.yaml." in r.err
+    )
+    shutil.copy(rot / "data" / "avtal" / "2024.yaml", vasterbotten / "data" / "avtal" / "2028.yaml")
+    for kommando in (["avtal", "lista"], ["avtal", "historik"], ["fordelning", "--avtal", "2028"]):
+        r = cli(*kommando)
+        assert r.rc == 2 and "2028.yaml: lan: avtalet gäller län 20 (Dalarnas län)" in r.err, (kommando, r.err)
+
+
 def test_outside_a_folder_the_help_says_why_the_default_is_dalarna(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ANALYS_DATA", raising=False)

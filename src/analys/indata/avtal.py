@@ -9,7 +9,7 @@ from pathlib import Path
 from analys.begrepp import Avtal
 from analys.fel import AnalysError
 from analys.indata import platshallare
-from analys.indata.paths import data_dir, resolve
+from analys.indata.paths import data_dir, resolve, visningsvag
 from analys.indata.yamlfil import load_yaml_model, parse_yaml, validate
 
 
@@ -48,9 +48,33 @@ def load_avtal(namn: str | Path) -> tuple[Avtal, Path]:
     """
     path = find_avtal(str(namn))
     avtal = load_yaml_model(path, Avtal)
+    _kontrollera_lan(avtal, path)
     if not avtal.exempel and platshallare.hitta(path):
         avtal = avtal.model_copy(update={"exempel": True})
     return avtal, path
+
+
+def _kontrollera_lan(avtal: Avtal, path: Path) -> None:
+    """I en analys-mapp gäller avtalen mappens län (analys.yaml): ett avtal för ett annat län skulle
+    annars fördelas på det länets kommuner under den här mappens namn."""
+    from analys.indata.befolkning import lan_namn
+    from analys.indata.projekt import las_projekt
+
+    projekt = las_projekt()
+    if projekt is None or avtal.lan == projekt.lan:
+        return
+
+    def namn(kod: str) -> str:
+        try:
+            return f"län {kod} ({lan_namn(kod)})"
+        except AnalysError:
+            return f"län {kod}"
+
+    raise AnalysError(
+        f"{visningsvag(path)}: lan: avtalet gäller {namn(avtal.lan)}, men analys-mappen gäller "
+        f"{namn(projekt.lan)} enligt analys.yaml. Ett avtal för ett annat län fördelas inte här: rätta lan: "
+        "i avtalsfilen, eller använd avtalet i det länets analys-mapp."
+    )
 
 
 def avtalsfiler_for_lan(lanskod: str) -> dict[int, tuple[Avtal, Path]]:

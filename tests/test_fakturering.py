@@ -116,7 +116,7 @@ def test_february_to_november_never_invoices_twice_and_sums_to_the_follow_up(cli
     assert len(refs) == len(set(refs)) == 29
     # Fakturaarbetsbokens källor säger vilken körning det är och varför potten väntar eller betalas.
     for flaggor, pott in (
-        ((), "betalas ut först när utbildardagarna är ifyllda"),
+        ((), "står redan krediterad på bladet Fakturor"),  # novembers körning krediterade potten
         (("--slutlig",), "året är avslutat"),
     ):
         ut = tmp_path / f"fakturor{len(flaggor)}.xlsx"
@@ -124,6 +124,11 @@ def test_february_to_november_never_invoices_twice_and_sums_to_the_follow_up(cli
         kallor = {r[0]: r[1] for r in load_workbook(ut)["Källor"].iter_rows(values_only=True) if r and r[0]}
         assert kallor["Körning"].startswith("nummer 3 för 2024"), kallor
         assert kallor["Utbildarpotten"].startswith(pott), kallor
+    # Potten står nu krediterad på bladet: en körning till utan --slutlig håller inte inne den igen.
+    ut = tmp_path / "fakturor-igen.xlsx"
+    assert faktura(cli, mall, "2024-12-01", "--bokfor", "--format", "xlsx", "--ut", str(ut)).rc == 0
+    kallor = {r[0]: r[1] for r in load_workbook(ut)["Källor"].iter_rows(values_only=True) if r and r[0]}
+    assert kallor["Utbildarpotten"].startswith("står redan krediterad på bladet Fakturor"), kallor
     # En tredje körning har inget att fakturera.
     r = faktura(cli, mall, "2024-12-01", "--bokfor")
     assert r.rc == 0 and "Inget att bokföra" in r.err
@@ -253,6 +258,35 @@ def test_blank_trainer_days_hold_the_pot_until_filled_or_slutlig(cli, mall):
     assert uppfoljning("2024", mall).resultat.pott_vantar == (2024,)  # de övriga 13 är fortfarande tomma
     fyll_aktivitet(mall, {kod: (0, 0) for kod in DALARNA if kod not in ("2080", "2062")})
     assert uppfoljning("2024", mall).resultat.pott_utbetald == 48_000
+
+
+def test_once_the_pot_is_credited_with_slutlig_the_follow_up_and_later_runs_count_the_year_as_closed(cli, mall):
+    """Som i en mapps "Året runt": februari, november med tomma utbildardagar (potten väntar) och
+    december med --slutlig --bokfor. Därefter räknar uppföljningen utan `slutlig` som året är
+    avslutat (potten står krediterad på bladet Fakturor): inget återstår för någon kommun, och
+    resultatet är detsamma som med `slutlig`. En senare körning utan --slutlig håller inte inne
+    potten igen: den har inget att fakturera."""
+    from analys.rapporter.uppfoljning import describe
+
+    assert faktura(cli, mall, "2024-02-15", "--bokfor").rc == 0
+    fyll_aktivitet(mall, {"2080": (100, 5), "2062": (20, None)})  # Mora: utbildardagar tomma
+    assert faktura(cli, mall, "2024-11-15", "--bokfor").rc == 0
+    fore = uppfoljning("2024", mall)
+    assert fore.resultat.pott_vantar == (2024,) and not fore.potten_krediterad
+    r = faktura(cli, mall, "2024-12-16", "--slutlig", "--bokfor")
+    assert r.rc == 0, r.err
+    assert any("utbildarpotten (kredit)" in f.avser for f in bokforda(mall))
+    f = uppfoljning("2024", mall)
+    slutlig = uppfoljning("2024", mall, slutlig=True)
+    assert f.potten_krediterad and f.slutlig and f.resultat.pott_vantar == ()
+    assert f.resultat == slutlig.resultat and f.resultat.pott_utbetald == 48_000
+    assert (f.position["aterstar"] == 0).all(), f.position
+    assert f.position.equals(slutlig.position)
+    assert "utbildarpotten står redan krediterad på bladet Fakturor" in describe(f)
+    fore_bytes = mall.read_bytes()
+    r = faktura(cli, mall, "2025-01-15", "--tillat-datum", "--bokfor")
+    assert r.rc == 0 and "Inget att bokföra" in r.err, r.out + r.err
+    assert mall.read_bytes() == fore_bytes
 
 
 def test_pasting_the_workbook_rows_onto_the_template_reads_back(cli, mall, tmp_path):

@@ -294,6 +294,8 @@ def faktura_kallor(fk: Fakturering, kommando: str | None = None) -> Kallor:
             "Utbildarpotten",
             "året är avslutat (--slutlig): tomma utbildardagar räknas som 0 och potten betalas ut"
             if fk.slutlig
+            else "står redan krediterad på bladet Fakturor (en tidigare körning); hålls inte inne igen"
+            if fk.potten_krediterad
             else "betalas ut först när utbildardagarna är ifyllda eller året är avslutat (--slutlig)",
         ),
     ]

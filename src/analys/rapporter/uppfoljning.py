@@ -77,6 +77,11 @@ def _aktivitet_ej_rapporterad(f: Uppfoljning) -> str:
             "ifyllda för alla kommuner, eller förrän året är avslutat (parametern `slutlig`, `analys faktura "
             "--slutlig`; tomma dagar räknas då som 0)."
         )
+    elif f.potten_krediterad and f.underlag.aktivitet_ej_rapporterad:
+        ut += (
+            "\n- Året är avslutat: utbildarpotten står redan krediterad på bladet Fakturor (analys faktura "
+            "--slutlig --bokfor), så tomma dagar räknas som 0, som när potten fakturerades."
+        )
     elif f.slutlig and f.underlag.aktivitet_ej_rapporterad:
         ut += "\n- Året är avslutat (slutlig): tomma dagar räknas som 0."
     for varning in f.datumvarningar:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -371,11 +372,26 @@ def test_proposal_report_pieces(cli, datakatalog, tmp_path):
     from analys.flode.avtalsrapporter import forslagsrapport
     from analys.rapporter import avtalsforslag as rf
     from analys.rapporter.kallor import proveniens
-    from analys.rapporter.tabeller import FORSLAG, PAHITTAT
+    from analys.rapporter.tabeller import FORSLAG
 
     assert cli("avtal", "forslag", "2025").rc == 0
     r = forslagsrapport(2025)
-    assert r.forslag and r.pahittat  # uppföljningen av 2024 bygger på det påhittade exemplet
+    # Uppföljningen av 2024 bygger på det påhittade exemplet: förslaget, på riktiga tal, citerar den
+    # inte (det skulle märka hela beslutsunderlaget påhittat) utan säger varför.
+    assert r.forslag and not r.pahittat and r.uppfoljning is None
+    assert rf.describe_uppfoljning(r) == (
+        "Uppföljningen av avtalet 2024 (rapporten uppfoljning-2024-pahittat-exempel) bygger på ett påhittat "
+        "exempelunderlag (data/exempel/uppfoljning-2024), så dess resultat visas inte här. När det riktiga "
+        "underlaget är ifyllt: ange det som underlag för rapporten i data/rapporter.yaml."
+    )
+    # Med ett riktigt underlag (samma siffror, utanför data/exempel/) visas resultatet, omärkt.
+    shutil.copytree(datakatalog / "exempel" / "uppfoljning-2024", datakatalog / "uppfoljning-2024")
+    rapportfil = datakatalog / "rapporter.yaml"
+    text = rapportfil.read_text(encoding="utf-8")
+    assert "underlag: data/exempel/uppfoljning-2024}" in text
+    rapportfil.write_text(text.replace("underlag: data/exempel/uppfoljning-2024}", "underlag: data/uppfoljning-2024}"))
+    r = forslagsrapport(2025)
+    assert r.forslag and not r.pahittat and r.uppfoljning is not None
     s = r.sammansattning
     assert s.stammer and s.modellbelopp == 1_060_900 and s.nya_resor == () and [x.nr for x in s.igang] == [1, 2]
     assert [(p.belopp, p.forklaring) for p in s.poster] == [
@@ -393,7 +409,7 @@ def test_proposal_report_pieces(cli, datakatalog, tmp_path):
     assert effekt["Förskjutning av lanseringar (månader)"] == [43_775, 0]
     assert rf.describe_uppfoljning(r) == (
         "Överskott 2024 (avtal + utfall): 217 000 kr tillföll regionen enligt avtalet (rapporten "
-        "uppfoljning-2024-pahittat-exempel, underlaget data/exempel/uppfoljning-2024). Resultatet är preliminärt "
+        "uppfoljning-2024-pahittat-exempel, underlaget data/uppfoljning-2024). Resultatet är preliminärt "
         "tills året är avslutat."
     )
     ut = tmp_path / "forslag.xlsx"
@@ -401,7 +417,7 @@ def test_proposal_report_pieces(cli, datakatalog, tmp_path):
     wb = load_workbook(ut)
     assert wb.sheetnames == ["Förslag", "Per kommun", "Känslighet", "Källor"]
     for ws in wb.worksheets:
-        assert ws["A1"].value == f"{FORSLAG} · {PAHITTAT}", ws.title
+        assert ws["A1"].value == FORSLAG, ws.title
         assert FORSLAG in ws.oddHeader.left.text, ws.title
     cachat = load_workbook(ut, data_only=True)["Per kommun"]
     assert [c.value for c in cachat[22]][1:] == ["Summa", 1_030_000, 1_060_900, 30_900, 30_900, 0]  # rad 1: märkningen
@@ -414,4 +430,5 @@ def test_proposal_report_pieces(cli, datakatalog, tmp_path):
     assert "förändringen: båda enligt avtal." in rf.describe(r)
     rf.write_forslag_workbook(r, proveniens([("Avtal", "test")]), ut)
     wb = load_workbook(ut)
-    assert wb.sheetnames == ["Avtal", "Per kommun", "Källor"] and wb["Avtal"]["A1"].value == PAHITTAT
+    assert wb.sheetnames == ["Avtal", "Per kommun", "Källor"]
+    assert wb["Avtal"]["A1"].value == "Avtal 2025: Regional samordning Yrkesresan och BBIC 2025 (fastställt)"

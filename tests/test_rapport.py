@@ -516,8 +516,8 @@ def test_agreement_annex_pdf_is_one_a4_page_with_parties_costs_period_and_paymen
 def test_proposal_report_is_marked_forslag_on_every_page_and_sheet_and_renders_after_the_decision(tmp_path):
     """`analys avtal forslag 2025` lägger till avtalsforslag-2025, som renderas märkt FÖRSLAG i
     titeln, överst, på varje PDF-sida, i diagrammen och på varje blad; efter `faststall` renderas
-    samma rapport som fastställd, utan märkningen. Uppföljningen av 2024 är det påhittade exemplet,
-    så rapporten är också märkt påhittad (i mapp- och filnamnet)."""
+    samma rapport som fastställd, utan märkningen. Uppföljningen av 2024 är det påhittade exemplet:
+    förslaget, på riktiga tal, citerar inte dess resultat och är inte märkt påhittat."""
     from analys.rapporter.tabeller import FORSLAG, PAHITTAT
 
     mapp = tmp_path / "rss"
@@ -531,16 +531,18 @@ def test_proposal_report_is_marked_forslag_on_every_page_and_sheet_and_renders_a
     ut = tmp_path / "ut"
     r = kor_rapport("--bara", "avtalsforslag-2025", "--ut", str(ut), cwd=mapp)
     assert r.returncode == 0 and "Obs:" not in r.stderr, r.stderr
-    namn = "avtalsforslag-2025-pahittat-exempel"
+    assert [p.name for p in ut.iterdir() if not p.name.startswith(".")] == ["avtalsforslag-2025"]
+    namn = "avtalsforslag-2025"
     html = (ut / namn / f"{namn}.html").read_text(encoding="utf-8").replace("\xa0", " ")
     titel = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
-    assert titel.startswith(f"{PAHITTAT}: {FORSLAG}: Förslag till avtal 2025")
+    assert titel.startswith(f"{FORSLAG}: Förslag till avtal 2025") and PAHITTAT not in html
     assert f'<div class="forslagsmarkering" role="note">{FORSLAG}</div>' in html
     alts = re.findall(r'<img alt="([^"]*)"', html)
-    assert len(alts) == 2 and all(a.startswith(f"{PAHITTAT}. {FORSLAG}. ") for a in alts)  # förändringen, tornadon
+    assert len(alts) == 2 and all(a.startswith(f"{FORSLAG}. ") for a in alts)  # förändringen, tornadon
     text = " ".join(_synlig_text(html).split())
     assert "Förslaget: kommunerna betalar 1 060 900 kr (förslag) för 2025." in text
-    assert "Överskott 2024 (avtal + utfall): 217 000 kr tillföll regionen enligt avtalet" in text
+    assert "Uppföljningen av avtalet 2024 (rapporten uppfoljning-2024-pahittat-exempel) bygger på ett påhittat" in text
+    assert "217 000" not in text
     assert "30 900 kr" in text and "Gör om med" in text
     sidor = _sidor(ut / namn / f"{namn}.pdf")
     assert len(sidor) >= 3 and all(FORSLAG in s for s in sidor)

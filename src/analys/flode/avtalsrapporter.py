@@ -222,6 +222,16 @@ def forslagsrapport(avtal: str | int | None = None, scenario: str = "bas") -> Fo
     if a.forslag:
         kanslighet = km.sensitivity(antaganden, modellunderlag(antaganden, a.ar, a.ar), a.ar)
     uppf, saknas = senaste_uppfoljning(a.ar, a.lan)
+    annars_pahittat = a.exempel or antaganden.exempel or (j is not None and j.pahittat)
+    if uppf is not None and uppf.pahittat and not annars_pahittat:
+        # Ett förslag på riktiga tal citerar inte ett påhittat resultat: det skulle märka hela
+        # beslutsunderlaget påhittat. Avsnittet säger i stället varför resultatet inte visas.
+        saknas = (
+            f"Uppföljningen av avtalet {uppf.ar} (rapporten {uppf.rapport}) bygger på ett påhittat "
+            f"exempelunderlag ({uppf.underlag}), så dess resultat visas inte här. När det riktiga "
+            "underlaget är ifyllt: ange det som underlag för rapporten i data/rapporter.yaml."
+        )
+        uppf = None
     return Forslagsrapport(
         avtal=a,
         avtalsfil=fil(path),

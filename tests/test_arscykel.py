@@ -208,6 +208,7 @@ def test_lista_and_historik(cli, datakatalog):
     assert falun.loc[2024, "befolkningsdatum"] == "2023-06-30"
     tabell = cli("avtal", "historik").out
     assert "2022 (enligt avtal)" in tabell and "2025 (förslag)" in tabell
+    assert "; folkmängd 30 juni 2023; fördelat efter folkmängd." in tabell  # 2024, i löptext på svenska
     ecsv = cli("avtal", "historik", "--format", "excel-csv").out
     assert ecsv.startswith("\ufeffÅr;Underlag;Kommunkod;Kommun;Belopp (kr);Folkmängd per;Fördelningsnyckel\r\n")
 

@@ -107,6 +107,15 @@ def datumtext(d: date) -> str:
     return f"{d.day} {MANADER[d.month - 1]} {d.year}"
 
 
+def manadstext(manad: str) -> str:
+    """En månad ÅÅÅÅ-MM som i svensk löptext.
+
+    >>> manadstext("2022-09")
+    'september 2022'
+    """
+    return f"{MANADER[int(manad[5:7]) - 1]} {manad[:4]}"
+
+
 def inom_datumgranser(d: date) -> bool:
     """Datum som programmet räknar med ligger mellan 1900 och 2100."""
     return FORSTA_DATUM <= d <= SISTA_DATUM

@@ -106,6 +106,15 @@ def write_atomic(path: Path, skriv: Callable[[Path], None]) -> None:
             tmp_path.unlink()
 
 
+def tidsstampel() -> str:
+    """Nu som ÅÅÅÅMMDD-TTMMSS i svensk tid (Europe/Stockholm), som rapporterna anger tiden: för
+    namnen på säkerhetskopior."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Stockholm")).strftime("%Y%m%d-%H%M%S")
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Text (UTF-8, `\\n` som radslut) skriven atomiskt."""
     write_atomic(path, lambda p: p.write_text(text, encoding="utf-8", newline="\n"))

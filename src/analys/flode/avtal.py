@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import Avtal, Fil, Kostnad, Period, RorligaKostnader
+from analys.begrepp import Avtal, Fil, Kostnad, Period, RorligaKostnader, datumtext
 from analys.berakning.avtal import Kostnadspost, compute_befolkningsdatum, compute_effekter, compute_kostnadsposter
 from analys.fel import AnalysError
-from analys.filer import write_text_atomic
+from analys.filer import tidsstampel, write_text_atomic
 from analys.flode.fordelning import avtalets_fordelning
 from analys.flode.scenarier import berakna_scenario, scenarier_i_fil, standardfiler
 from analys.flode.spar import fil
@@ -170,7 +170,7 @@ def forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None = None,
     index = a.indexering_ar(ar)
     kalla = (
         f"Förslag ur antagandena ({visningsvag(antagandefil)}, scenariot {scenarionamn}), skrivet av "
-        f"analys avtal forslag {date.today().isoformat()}; ännu inte fastställt"
+        f"analys avtal forslag den {datumtext(date.today())}; ännu inte fastställt"
     )
     avtal = Avtal(
         namn=namn,
@@ -239,7 +239,7 @@ def skriv_forslag(f: Forslag) -> None:
 
 def _backup(path: Path) -> Path:
     """En kopia av filen bredvid den (ÅR.yaml.ÅÅÅÅMMDD-TTMMSS.bak), som avtalsläsaren inte läser."""
-    stampel = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stampel = tidsstampel()
     kopia = path.with_name(f"{path.name}.{stampel}.bak")
     write_text_atomic(kopia, path.read_text(encoding="utf-8"))
     return kopia
@@ -275,13 +275,14 @@ def faststall(ar: int, beslutsdatum: date, beslutat_av: str = BESLUTANDE) -> Fas
             "status": "fastställt",
             "beslutat_av": beslutat_av,
             "beslutsdatum": beslutsdatum,
-            "kalla": a.kalla.replace("; ännu inte fastställt", "") + f"; fastställt av {beslutat_av} {beslutsdatum}",
+            "kalla": a.kalla.replace("; ännu inte fastställt", "")
+            + f"; fastställt av {beslutat_av} {datumtext(beslutsdatum)}",
         }
     )
     gammal = path.read_text(encoding="utf-8")
     huvud = [r[2:] if r.startswith("# ") else r[1:] for r in gammal.splitlines() if r.startswith("#")]
     huvud = [r.replace(f"FÖRSLAG till avtal {ar}", f"Avtal {ar} (först ett förslag)") for r in huvud]
-    huvud.append(f"Fastställt av {beslutat_av} {beslutsdatum.isoformat()} (analys avtal faststall).")
+    huvud.append(f"Fastställt av {beslutat_av} {datumtext(beslutsdatum)} (analys avtal faststall).")
     huvud = [r for r in huvud if "Ett förslag räknas som beräknat" not in r and "fastställs med" not in r]
     text = avtal_yaml(nytt, huvud="\n".join(huvud))
     check_avtal_yaml(text, visningsvag(path))

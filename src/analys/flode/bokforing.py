@@ -9,14 +9,13 @@ import io
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from analys.berakning.faktura import compute_referenser
 from analys.fel import AnalysError
-from analys.filer import check_writable, write_atomic
+from analys.filer import check_writable, tidsstampel, write_atomic
 from analys.flode.faktura import Fakturering
 from analys.indata.paths import resolve
 from analys.indata.underlag import BLADNAMN, KOLUMNER, read_underlag
@@ -37,7 +36,7 @@ def _malfil(underlag: Path) -> Path:
 
 def _kopia(fil: Path) -> Path:
     """`underlag.fore-bokforing-20241115-101500.xlsx` bredvid filen; finns den redan, ett löpnummer."""
-    stampel = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stampel = tidsstampel()
     for n in range(1, 1000):
         tillagg = "" if n == 1 else f"-{n}"
         kandidat = fil.with_name(f"{fil.stem}.fore-bokforing-{stampel}{tillagg}{fil.suffix}")

@@ -44,7 +44,7 @@ def fast_andel(text: str) -> Decimal:
     except InvalidOperation:
         varde = Decimal("NaN")
     if not varde.is_finite() or not (0 <= varde <= 1):
-        raise AnalysError(f"Ogiltig fast andel '{text}': ange ett tal från 0 till 1, t.ex. 0.3 för 30 % lika delar.")
+        raise AnalysError(f"Ogiltig fast andel '{text}': ange ett tal från 0 till 1, t.ex. 0,3 för 30 % lika delar.")
     return varde
 
 

@@ -3,6 +3,7 @@ avtalet och historiken. Talen kommer ur `analys.flode.avtal`; här presenteras d
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -250,7 +251,8 @@ def to_historik_tabell(df: pd.DataFrame, pahittat: bool = False) -> str:
     ut.append("")
     for a in ar:
         r = per_ar.loc[a]
-        ut.append(f"{a}: {r['avtal']} ({r['slag']}); folkmängd per {r['befolkningsdatum']}; nyckel {r['nyckel']}.")
+        datum = format_datum(date.fromisoformat(r["befolkningsdatum"]))
+        ut.append(f"{a}: {r['avtal']} ({r['slag']}); folkmängd {datum}; fördelat {NYCKELNAMN[r['nyckel']]}.")
     return "\n".join(ut) + "\n"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analys.begrepp import manadstext
 from analys.flode.avtalsrapporter import Forslagsrapport
 from analys.rapporter.avtal import KORT_SLAG, fig_jamfor, html_jamfor, jamfor_forklaring
 from analys.rapporter.excel import Blad, referens_text, write_workbook
@@ -91,7 +92,7 @@ def html_poster(r: Forslagsrapport) -> str:
 
 
 def _resor(resor) -> str:
-    return ", ".join(f"nr {r.nr} {r.namn} ({r.start})" for r in resor) or "inga"
+    return ", ".join(f"nr {r.nr} {r.namn} (från {manadstext(r.start)})" for r in resor) or "inga"
 
 
 def describe_sammansattning(r: Forslagsrapport) -> str:

@@ -51,51 +51,6 @@ def _tyst_stderr():
             os.close(stderr)
 
 
-def _klientklass():
-    """Klienten som papermill (nbclient) kör notebooken genom: som jupyter_clients, men den väntar
-    inte in 0,2 sekunders tystnad på iopub före varje rapport. Den är redo när kärnan svarat på
-    kernel_info och meddelat att den är klar med frågan (status idle) på iopub, vilket visar att
-    iopub är ansluten; syns det inte inom en halv sekund frågar den igen, som jupyter_client gör."""
-    import queue
-    import time
-
-    from jupyter_client.blocking.client import BlockingKernelClient
-
-    class Klient(BlockingKernelClient):
-        def wait_for_ready(self, timeout: float | None = None) -> None:
-            slut = time.monotonic() + (60.0 if timeout is None else timeout)
-            while True:
-                fraga = self.kernel_info()
-                try:
-                    svar = self.get_shell_msg(timeout=1)
-                except queue.Empty:
-                    svar = None
-                svarat = svar is not None and svar["parent_header"].get("msg_id") == fraga
-                if svarat and _iopub_klar(self, fraga, time.monotonic() + 0.5):
-                    self._handle_kernel_info_reply(svar)
-                    return
-                if not self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > slut:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-
-    def _iopub_klar(klient, fraga: str, slut: float) -> bool:
-        while (kvar := slut - time.monotonic()) > 0:
-            try:
-                m = klient.get_iopub_msg(timeout=kvar)
-            except queue.Empty:
-                return False
-            if (
-                m["msg_type"] == "status"
-                and m["parent_header"].get("msg_id") == fraga
-                and m["content"].get("execution_state") == "idle"
-            ):
-                return True
-        return False
-
-    return Klient
-
-
 def karna():
     """Arbetsprocessens kärna, startad första gången och tömd före varje följande rapport."""
     global _KARNA, _KLIENT
@@ -109,7 +64,6 @@ def karna():
         _slapp_klienten()
 
         _KARNA = KernelManager(kernel_name="python3")
-        _KARNA.client_factory = _klientklass()
         # Samma Python som analys är installerad i, även om användaren har en egen "python3"-kärna.
         _KARNA._kernel_spec = KernelSpec(
             argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],

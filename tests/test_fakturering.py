@@ -278,7 +278,7 @@ def test_once_the_pot_is_credited_with_slutlig_the_follow_up_and_later_runs_coun
     assert any("utbildarpotten (kredit)" in f.avser for f in bokforda(mall))
     f = uppfoljning("2024", mall)
     slutlig = uppfoljning("2024", mall, slutlig=True)
-    assert f.potten_krediterad and f.slutlig and f.resultat.pott_vantar == ()
+    assert f.potten_krediterad and f.avslutat and f.resultat.pott_vantar == ()
     assert f.resultat == slutlig.resultat and f.resultat.pott_utbetald == 48_000
     assert (f.position["aterstar"] == 0).all(), f.position
     assert f.position.equals(slutlig.position)

@@ -87,19 +87,18 @@ def compute_korning(avser: Iterable[str], ar: int) -> int:
     return max(nummer, default=0) + 1
 
 
-def compute_potten_krediterad(avser: Iterable[str], ar: int) -> bool:
-    """Står utbildarpotten för året redan krediterad på bladet Fakturor (en faktura som
-    `analys faktura --bokfor` förde in, med årets referens)? Då är potten utbetald och året avslutat
-    för den: en senare körning får inte hålla inne den igen (och fakturera tillbaka krediten).
+def compute_krediterade_pottar(avser: Iterable[str]) -> frozenset[int]:
+    """Åren vars utbildarpott redan står krediterad på bladet Fakturor (en faktura som
+    `analys faktura --bokfor` förde in, med årets referens). Den potten är utbetald: den väntar inte
+    längre på utbildardagar, och en senare körning får inte hålla inne den (och fakturera tillbaka
+    krediten).
 
-    >>> compute_potten_krediterad(["Kreditfaktura 2024-K2080-03: utbildarpotten (kredit)"], 2024)
-    True
-    >>> compute_potten_krediterad(["Faktura 2024-K2080-02: kursavgifter", "utbildarpotten (kredit)"], 2024)
-    False
+    >>> sorted(compute_krediterade_pottar(["Kreditfaktura 2024-K2080-03: utbildarpotten (kredit)"]))
+    [2024]
+    >>> sorted(compute_krediterade_pottar(["Faktura 2024-K2080-02: kursavgifter", "utbildarpotten (kredit)"]))
+    []
     """
-    return any(
-        _DELAR["pott"] in str(text) and any(int(m[1]) == ar for m in REFERENS.finditer(str(text))) for text in avser
-    )
+    return frozenset(int(m[1]) for text in avser if _DELAR["pott"] in str(text) for m in REFERENS.finditer(str(text)))
 
 
 def compute_referenser(avser: Iterable[str]) -> set[str]:

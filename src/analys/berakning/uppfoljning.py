@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analys.begrepp import KOSTNADSPOSTER, Avtal, RorligaKostnader, Underlag
+from analys.berakning.faktura import compute_krediterade_pottar
 from analys.berakning.fordelning import largest_remainder
 from analys.fel import AnalysError
 
@@ -32,10 +33,12 @@ def rorliga_kostnader(avtal: Avtal) -> RorligaKostnader:
 
 def compute_pott_vantar(underlag: Underlag, slutlig: bool = False) -> tuple[int, ...]:
     """År med aktivitetsrader där utbildardagarna är tomma (ej rapporterat): potten betalas inte ut
-    förrän de är ifyllda, eller förrän året är avslutat (`slutlig`: tomt räknas då som 0)."""
+    förrän de är ifyllda, eller förrän året är avslutat (`slutlig`: tomt räknas då som 0). Ett år
+    vars pott redan står krediterad på bladet Fakturor väntar inte: den är utbetald."""
     if slutlig:
         return ()
-    return tuple(sorted({ar for _, ar, falt in underlag.aktivitet_ej_rapporterad if falt == "utbildardagar"}))
+    tomma = {ar for _, ar, falt in underlag.aktivitet_ej_rapporterad if falt == "utbildardagar"}
+    return tuple(sorted(tomma - compute_krediterade_pottar(underlag.fakturor["avser"])))
 
 
 def compute_rorligt(underlag: Underlag, avtal: Avtal, slutlig: bool = False) -> pd.DataFrame:

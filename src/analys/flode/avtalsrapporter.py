@@ -198,7 +198,7 @@ def senaste_uppfoljning(ar: int, lanskod: str) -> tuple[Uppfoljningsresultat | N
         u = berakna_uppfoljning(_vag(p.parametrar["avtal"]), _vag(p.parametrar["underlag"]), slutlig)
     except AnalysError as e:
         return None, f"Uppföljningen av avtalet {fore_ar} (rapporten {p.namn}) går inte att räkna än: {e}"
-    return Uppfoljningsresultat(fore_ar, p.namn, u.underlag.kalla, u.resultat, u.pahittat, slutlig), ""
+    return Uppfoljningsresultat(fore_ar, p.namn, u.underlag.kalla, u.resultat, u.pahittat, u.avslutat), ""
 
 
 def forslagsrapport(avtal: str | int | None = None, scenario: str = "bas") -> Forslagsrapport:

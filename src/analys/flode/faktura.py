@@ -16,7 +16,7 @@ from analys.berakning.faktura import (
     compute_fakturanetto,
     compute_fakturor,
     compute_korning,
-    compute_potten_krediterad,
+    compute_krediterade_pottar,
 )
 from analys.berakning.uppfoljning import compute_pott_vantar, compute_rorligt
 from analys.fel import AnalysError
@@ -44,9 +44,15 @@ class Fakturering:
     varningar: tuple[str, ...] = ()  # datum utanför avtalets period, godkända med --tillat-datum
     pott_vantar: tuple[int, ...] = ()  # år vars utbildarpott väntar på utbildardagar (ej rapporterat)
     slutlig: bool = False
-    potten_krediterad: bool = False  # potten står redan krediterad på bladet Fakturor
     underlagsfil: Path | None = None
     ingen_faktura: tuple[str, ...] = ()  # kommuner vars rader tar ut varandra: ingen faktura
+
+    @property
+    def potten_krediterad(self) -> bool:
+        """Årets pott står redan krediterad på bladet Fakturor (en tidigare körning)."""
+        return self.underlag is not None and self.avtal.ar in compute_krediterade_pottar(
+            self.underlag.fakturor["avser"]
+        )
 
     @property
     def pahittat(self) -> bool:
@@ -116,12 +122,8 @@ def berakna(
     # Fakturorna lämnar huset: inga exempelvärden (också när flödet anropas från en notebook).
     platshallare.kontrollera(f"Fakturorna enligt avtalet {a.ar} tas inte fram", platshallare.hitta(path))
     u = read_underlag(underlag, a) if underlag else None
-    # Potten som redan står krediterad på bladet Fakturor hålls inte inne igen (det skulle
-    # fakturera tillbaka krediten): för den räknas året som avslutat.
-    krediterad = u is not None and compute_potten_krediterad(u.fakturor["avser"], a.ar)
-    avslutat = slutlig or krediterad
     varningar = datumvarningar(a, fakturadatum, u, tillat_datum)
-    df = fakturor(a, fakturadatum, u, avslutat)
+    df = fakturor(a, fakturadatum, u, slutlig)
     alla = avtalets_fordelning(a)[["kommunkod", "kommun"]]
     if kommun is not None:
         kod = kommunkoder([kommun], alla, "--kommun")[0]
@@ -136,9 +138,8 @@ def berakna(
         fakturor=compute_fakturanetto(df),
         korning=compute_korning(u.fakturor["avser"], a.ar) if u is not None else 1,
         varningar=varningar,
-        pott_vantar=compute_pott_vantar(u, avslutat) if u is not None and u.aktivitet["deltagardagar"].sum() else (),
+        pott_vantar=compute_pott_vantar(u, slutlig) if u is not None and u.aktivitet["deltagardagar"].sum() else (),
         slutlig=slutlig,
-        potten_krediterad=krediterad,
         underlagsfil=Path(underlag) if underlag else None,
         ingen_faktura=tuple(alla.loc[~alla["kommunkod"].isin(df["kommunkod"]), "kommun"]),
     )

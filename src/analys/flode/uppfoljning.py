@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analys.begrepp import Avtal, Fil, Underlag
-from analys.berakning.faktura import compute_potten_krediterad
+from analys.berakning.faktura import compute_krediterade_pottar
 from analys.berakning.uppfoljning import (
     Resultat,
     compute_budget_utfall,
@@ -39,8 +39,17 @@ class Uppfoljning:
     fordelning: pd.DataFrame
     position: pd.DataFrame
     slutlig: bool = False  # året är avslutat: tomma utbildardagar räknas som 0 och potten betalas ut
-    potten_krediterad: bool = False  # potten står redan krediterad på bladet Fakturor (därför slutlig)
     datumvarningar: tuple[str, ...] = ()  # fakturor på bladet Fakturor daterade utanför avtalets period
+
+    @property
+    def potten_krediterad(self) -> bool:
+        """Årets pott står redan krediterad på bladet Fakturor: den är utbetald (som med `slutlig`)."""
+        return self.avtal.ar in compute_krediterade_pottar(self.underlag.fakturor["avser"])
+
+    @property
+    def avslutat(self) -> bool:
+        """Året räknas som avslutat: `slutlig`, eller potten står redan krediterad."""
+        return self.slutlig or self.potten_krediterad
 
     @property
     def pahittat(self) -> bool:
@@ -62,10 +71,6 @@ def berakna(avtal: str | Path, underlag: str | Path, slutlig: bool = False) -> U
             "fyll i det och kör uppföljningen igen. Fakturorna för den fasta kostnaden går att ta fram redan "
             f"nu: analys faktura --avtal {a.ar}."
         )
-    # Står potten redan krediterad på bladet Fakturor är den utbetald: året räknas som avslutat,
-    # annars skulle krediten stå som fakturerad medan potten visades som innehållen.
-    krediterad = compute_potten_krediterad(u.fakturor["avser"], a.ar)
-    slutlig = slutlig or krediterad
     rorligt = compute_rorligt(u, a, slutlig)
     fordelning = avtalets_fordelning(a)
     return Uppfoljning(
@@ -78,7 +83,6 @@ def berakna(avtal: str | Path, underlag: str | Path, slutlig: bool = False) -> U
         fordelning=fordelning,
         position=compute_kommunposition(fordelning, rorligt, u),
         slutlig=slutlig,
-        potten_krediterad=krediterad,
         datumvarningar=tuple(bladets_datum(a, u)),
     )
 

@@ -96,7 +96,7 @@ def rorligt_visning(f: Uppfoljning) -> pd.DataFrame:
     tomma = {(k, x) for k, _, x in f.underlag.aktivitet_ej_rapporterad}
     for i, r in f.rorligt.iterrows():
         for falt in ("deltagardagar", "utbildardagar"):
-            if (r["kommunkod"], falt) in tomma and not f.slutlig:
+            if (r["kommunkod"], falt) in tomma and not f.avslutat:
                 d.at[i, falt] = f"{format_tal(int(r[falt]))} + ej rapporterat" if r[falt] else "ej rapporterat"
     return d
 

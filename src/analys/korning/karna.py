@@ -51,6 +51,48 @@ def _tyst_stderr():
             os.close(stderr)
 
 
+def _klientklass():
+    """Klienten som papermill (nbclient) kör notebooken genom: jupyter_clients egen, med samma
+    väntan på kärnan (svar på kernel_info och ett meddelande på iopub, annars en ny fråga), men
+    utan dess avslutande väntan på 0,2 sekunders tystnad på iopub före varje rapport. Det som
+    redan ligger i kön töms utan att vänta; det som kommer senare tillhör frågan kernel_info, och
+    nbclient läser bara meddelanden som svarar på dess egna celler."""
+    import queue
+    import time
+
+    from jupyter_client.blocking.client import BlockingKernelClient
+
+    class Klient(BlockingKernelClient):
+        def wait_for_ready(self, timeout: float | None = None) -> None:
+            slut = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    svar = self.shell_channel.get_msg(timeout=1)
+                except queue.Empty:
+                    pass
+                else:
+                    if svar["msg_type"] == "kernel_info_reply":
+                        try:  # iopub ansluten? annars en ny fråga, som i jupyter_client
+                            self.iopub_channel.get_msg(timeout=0.2)
+                        except queue.Empty:
+                            pass
+                        else:
+                            self._handle_kernel_info_reply(svar)
+                            break
+                if not self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > slut:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            while True:
+                try:
+                    self.iopub_channel.get_msg(timeout=0)
+                except queue.Empty:
+                    break
+
+    return Klient
+
+
 def karna():
     """Arbetsprocessens kärna, startad första gången och tömd före varje följande rapport."""
     global _KARNA, _KLIENT
@@ -64,6 +106,7 @@ def karna():
         _slapp_klienten()
 
         _KARNA = KernelManager(kernel_name="python3")
+        _KARNA.client_factory = _klientklass()
         # Samma Python som analys är installerad i, även om användaren har en egen "python3"-kärna.
         _KARNA._kernel_spec = KernelSpec(
             argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],

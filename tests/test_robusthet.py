@@ -115,6 +115,46 @@ def test_yaml_file_reader_and_agreement_accept_any_bytes(tmp_path, data):
     _inom_tid(lambda: load_avtal(str(fil)))
 
 
+@FUZZ
+@given(text=nara_yaml)
+def test_a_yaml_text_read_again_gives_the_same_values_and_a_changed_copy_changes_nothing(text):
+    """Tolkade texter sparas i processen: andra läsningen ger samma värden som en ny tolkning, och
+    den som ändrar i sina tabeller och listor ändrar inte nästa läsares."""
+    from analys.indata.yamlfil import _tolka
+
+    try:
+        forsta = parse_yaml(text, "fil.yaml")
+    except AnalysError:
+        return
+    andra = parse_yaml(text, "fil.yaml")
+    assert andra == forsta == _tolka(text, "fil.yaml")
+    if not isinstance(forsta, dict | list):
+        return
+    for lasning in (forsta, andra):
+        if isinstance(lasning, dict):
+            lasning.clear()
+            lasning["ändrad"] = [1]
+        else:
+            lasning.append("ändrad")
+    assert parse_yaml(text, "fil.yaml") == _tolka(text, "fil.yaml") != andra
+
+
+def test_a_file_changed_with_the_same_size_and_time_is_read_anew(tmp_path):
+    """En fil som skrivs om med lika många byte och samma ändringstid läses ändå på nytt: det som
+    sparas är tolkningen av texten, inte av filen."""
+    import os
+
+    fil = tmp_path / "avtal.yaml"
+    fil.write_text("belopp: 1000\nnyckel: [befolkning]\n", encoding="utf-8")
+    tid = fil.stat().st_mtime_ns
+    for _ in range(2):
+        read_yaml(fil)["nyckel"].append("lika")
+    assert read_yaml(fil) == {"belopp": 1000, "nyckel": ["befolkning"]}
+    fil.write_text("belopp: 9000\nnyckel: [befolkning]\n", encoding="utf-8")
+    os.utime(fil, ns=(tid, tid))
+    assert read_yaml(fil) == {"belopp": 9000, "nyckel": ["befolkning"]}
+
+
 json_varden = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
     lambda barn: st.lists(barn, max_size=4) | st.dictionaries(st.text(max_size=5), barn, max_size=4),

@@ -188,8 +188,35 @@ class _Ingen:
 _INGEN = _Ingen()
 
 
+# Tolkade texter: samma text ger samma värden, så en fil som läses flera gånger i samma process
+# (avtalen läses för varje scenario, antagandena för varje kommunblad i en körning) tolkas en gång.
+# Nyckeln är hela texten, inte filens namn eller tid: en ändrad fil tolkas alltid på nytt. Bara
+# lyckade tolkningar sparas, och den som läser får en egen kopia av tabellerna och listorna.
+_TOLKADE: dict[str, Any] = {}
+_TOLKADE_MAX = 64
+
+
+def _kopia(v: Any) -> Any:
+    """Tabellerna och listorna kopierade; värdena (text, tal, Decimal, datum) är oföränderliga."""
+    if isinstance(v, dict):
+        return {k: _kopia(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_kopia(x) for x in v]
+    return v
+
+
 def parse_yaml(text: str, kalla: str) -> Any:
     """Tolka YAML-text strikt (se modulens text); fel nämner `kalla`, rad och kolumn."""
+    if text in _TOLKADE:
+        return _kopia(_TOLKADE[text])
+    varde = _tolka(text, kalla)
+    if len(_TOLKADE) >= _TOLKADE_MAX:
+        _TOLKADE.pop(next(iter(_TOLKADE)))
+    _TOLKADE[text] = varde
+    return _kopia(varde)
+
+
+def _tolka(text: str, kalla: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 

@@ -180,6 +180,39 @@ def test_a_chart_gets_a_narrow_phone_version_only_when_it_fits():
     assert list(bilder) == ["bred"]
 
 
+@pytest.mark.parametrize("markerad", [False, True])
+@pytest.mark.parametrize("bredd", [9, 4.2])
+def test_a_chart_image_is_matplotlibs_tight_crop_drawn_once(markerad, bredd):
+    """Bilden skärs ut ur en enda ritning: samma bild som savefig(bbox_inches="tight") ger, på
+    en bildpunkt när, också när marginalen går utanför figuren (den smala versionen) och när
+    märkningen står ovanför den."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from analys.rapporter import diagram
+    from analys.rapporter.tabeller import _png
+
+    df = berakna_fordelning(avtal="2024").df
+    fig, _ = diagram.fig_fordelning(df, "Belopp per kommun")
+    fig.set_size_inches(bredd, fig.get_size_inches()[1])
+    fig.tight_layout()
+    if markerad:
+        fig.text(0.5, 1.0, "PÅHITTAT EXEMPEL", ha="center", va="bottom", fontsize=11)
+    var = io.BytesIO()
+    fig.savefig(var, format="png", dpi=150, bbox_inches="tight")
+    bild = Image.open(io.BytesIO(base64.b64decode(_png(fig)))).convert("RGB")
+    plt.close(fig)
+    matplotlib = Image.open(var).convert("RGB")
+    assert abs(bild.width - matplotlib.width) <= 1 and abs(bild.height - matplotlib.height) <= 1
+    b = (min(bild.width, matplotlib.width), min(bild.height, matplotlib.height))
+    skillnad = np.abs(np.asarray(bild.crop((0, 0, *b)), int) - np.asarray(matplotlib.crop((0, 0, *b)), int))
+    assert skillnad.mean() < 3  # kanter kan flytta en halv bildpunkt; innehållet är detsamma
+
+
 # --- arbetsböckerna -----------------------------------------------------------------------------------
 
 

@@ -207,9 +207,43 @@ SMAL_BREDD = 4.2  # tum: diagrammet på en mobil, där texten då blir ungefär 
 MINSTA_AXEL = 2.3  # tum: smalare än så blir ritytan i mobilversionen, och då visas den breda
 
 
+BILD_DPI = 150
+MARGINAL = 0.1  # tum runt det som ritats, som matplotlibs bbox_inches="tight"
+
+
 def _png(fig) -> str:
+    """Diagrammet som PNG, beskuret till det som ritats med en marginal (som matplotlibs
+    `savefig(bbox_inches="tight")`).
+
+    Figuren ritas en gång, i bildens upplösning, och bilden skärs ut ur den (med vit marginal där
+    figuren tar slut). matplotlibs egen beskärning mäter först texten i en ritning utan bild och
+    ritar sedan igen; den används bara när något står utanför figuren (märkningen ovanför ett
+    diagram), så att inget skärs bort."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight")
+    canvas, dpi = fig.canvas, fig.dpi
+    try:
+        agg = FigureCanvasAgg(fig)
+        fig.dpi = BILD_DPI
+        agg.draw()
+        innehall = fig.get_tightbbox(agg.get_renderer())
+        bredd, hojd = agg.get_width_height()
+        if innehall.x0 >= 0 and innehall.y0 >= 0 and innehall.x1 * BILD_DPI <= bredd and innehall.y1 * BILD_DPI <= hojd:
+            x0, y0, x1, y1 = (round(v * BILD_DPI) for v in innehall.padded(MARGINAL).extents)
+            topp, botten = hojd - y1, hojd - y0  # bildens rader räknas uppifrån
+            bild = np.asarray(agg.buffer_rgba())[max(topp, 0) : min(botten, hojd), max(x0, 0) : min(x1, bredd), :3]
+            bakgrund = [round(255 * f) for f in fig.get_facecolor()[:3]]
+            kant = ((max(-topp, 0), max(botten - hojd, 0)), (max(-x0, 0), max(x1 - bredd, 0)))
+            bild = np.stack([np.pad(bild[..., i], kant, constant_values=bakgrund[i]) for i in range(3)], axis=-1)
+            Image.fromarray(bild).save(buf, format="png", compress_level=3)
+        else:
+            fig.savefig(buf, format="png", dpi=BILD_DPI, bbox_inches="tight", pad_inches=MARGINAL)
+    finally:
+        fig.dpi = dpi
+        fig.set_canvas(canvas)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 

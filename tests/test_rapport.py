@@ -324,6 +324,28 @@ def test_parameters_of_the_notebooks():
     assert slug("Rättvik") == "rattvik"
 
 
+def test_notebooks_are_still_checked_against_their_schema_without_the_slow_iri_parser():
+    """Körningens processer importerar nbformat utan rfc3987_syntax (1,4 s per process; se
+    `export.utan_iri_tolkare`): notebookens schema kontrolleras ändå, och en trasig notebook avvisas."""
+    program = """
+import sys
+from analys.korning.export import utan_iri_tolkare
+utan_iri_tolkare()
+import nbformat, papermill
+nb = nbformat.read(sys.argv[1], as_version=4)
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "okand"
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    print("avvisad", "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is not None)
+"""
+    notebook = ROT / "notebooks" / "kommunblad.ipynb"
+    r = subprocess.run([sys.executable, "-c", program, str(notebook)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["avvisad", "False"]
+
+
 def test_pdf_is_written_even_with_a_long_tmpdir(tmp_path, monkeypatch):
     """Chromiums uttag i profilmappen tål inte långa sökvägar; en lång TMPDIR fick PDF:en att
     falla (slutkod -6) tills profilen lades i en kort mapp."""

@@ -48,6 +48,18 @@ HALL_IHOP = """<style>
 """
 
 
+def utan_iri_tolkare() -> None:
+    """nbformat kontrollerar notebooks med jsonschema, som vid import laddar rfc3987_syntax om det
+    finns (ett beroende till jupyter-events): det bygger ett trettiotal Lark-tolkar och tar
+    ungefär 1,4 s processortid i varje arbetsprocess (jsonschema, fråga #1428). Ingen notebooks
+    schema använder formaten iri och iri-reference, som är det enda den kontrollerar; i körningens
+    processer får jsonschema vara utan den. Görs före första importen av nbformat eller papermill;
+    redan importerad lämnas den som den är."""
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 @functools.cache
 def _exporter():
     """En HTML-exporterare per process: dess mallar kompileras en gång, inte för varje rapport."""
@@ -63,6 +75,7 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     titeln överst och sidnumret nederst på varje sida. Returnerar titeln."""
     import html
 
+    utan_iri_tolkare()
     import nbformat
 
     from analys.rapporter.tabeller import FORSLAG, PAHITTAT, hela_tal

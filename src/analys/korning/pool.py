@@ -27,7 +27,7 @@ from pathlib import Path
 from analys.fel import AnalysError, ExterntFel
 from analys.indata.paths import reports_dir
 from analys.korning import karna, pdf
-from analys.korning.export import export_html
+from analys.korning.export import export_html, utan_iri_tolkare
 from analys.korning.inbyte import byt_in, stada
 from analys.korning.rapportfil import Korning, analysmapp, notebook_parameters
 
@@ -114,6 +114,7 @@ def _skriv_pdf(satt: str, html_fil: Path, pdf_fil: Path) -> str:
 def run_one(korning: Korning, ut: Path, pdf_satt: str = EGEN) -> Utfall:
     """Kör en rapport i en tillfällig mapp bredvid målet. Körs i en arbetsprocess; fel blir ett
     `Utfall` med orsaken. Huvudprocessen byter in mappen (`byt_in`)."""
+    utan_iri_tolkare()
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 

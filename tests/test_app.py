@@ -103,6 +103,7 @@ def test_app_in_a_vasterbotten_folder_shows_its_kommuner_and_no_dalarna_name(vas
     assert len(vasterbottens) == 15 and len(dalarnas) == 15
     assert {"Umeå", "Skellefteå", "Lycksele"} <= vasterbottens
     assert [n for n in sorted(vasterbottens) if n not in text] == []
+    assert "kommunerna i Västerbottens län betalar" in text.replace("\xa0", " ")
     assert [n for n in dalarnas | {"Dalarna", "Dalarnas"} if re.search(rf"\b{n}\b", text)] == []
     assert "Loading" not in text and "Laddar" not in text  # färdigladdad
     # medan sidan laddas: "Laddar …" på svenska, aldrig Voilàs eller ipywidgets engelska texter

@@ -31,6 +31,7 @@ from analys.fel import AnalysError
 from analys.flode.scenarier import modellunderlag
 from analys.indata.antaganden import load_antaganden, read_scenarier, standardfiler
 from analys.indata.avtal import avtal_for_lan
+from analys.indata.befolkning import lan_namn
 from analys.indata.paths import visningsvag
 from analys.indata.yamlfil import read_yaml
 from analys.rapporter.excel import Blad, Kallor, Linjediagram, write_workbook
@@ -86,6 +87,7 @@ class Utforskare:
         self.scenario, self.fran, self.till = scenario, fran, till
         # Jämförelsen är scenariot som det står i antagandena, med dess egen nyckel (också en egen
         # nyckel eller en som byts ett visst år); reglaget för nyckeln utgår från den.
+        self.lan = lan_namn(self.bas.lan)  # "Hallands län": står i sammanfattningen och diagrammet
         self.basunderlag = modellunderlag(self.bas, fran, till)
         self.basresultat = compute(self.bas, self.basunderlag)
         self._underlag: dict[str, Modellunderlag] = {self._nyckelkod(self.bas): self.basunderlag}
@@ -382,7 +384,7 @@ class Utforskare:
             mot_avtal = f", {'+' if d >= 0 else ''}{format_kr(d)} mot avtalet {self.avtalsar}"
         banner = banner_pahittat() if a.exempel else ""
         self.sammanfattning.value = hela_tal(
-            f"{banner}<p><b>{self.ar.value}</b> ({slag}{avtal}): kommunerna betalar "
+            f"{banner}<p><b>{self.ar.value}</b> ({slag}{avtal}): kommunerna i {self.lan} betalar "
             f'<b class="fast-total">{format_kr(tot)}</b> i fast kostnad, '
             f"{'+' if skillnad >= 0 else ''}{format_kr(skillnad)} mot scenariot {self.scenarionamn} "
             f"({format_procent(skillnad / bas_tot, 1) if bas_tot else '–'}){mot_avtal}. "
@@ -405,7 +407,7 @@ class Utforskare:
         return s
 
     def _rita(self, u: Modellunderlag) -> None:
-        titel = "Kommunernas fasta kostnad per år"
+        titel = f"Kommunernas fasta kostnad per år, {self.lan}"
         if self.aktuella.exempel:
             titel += f" ({PAHITTAT})"
         self.diagram.value = svg_linjer(u.ar, self.serier(), titel, streckad=[self.scenarionamn])

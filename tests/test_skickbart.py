@@ -181,11 +181,11 @@ def test_a_chart_gets_a_narrow_phone_version_only_when_it_fits():
 
 
 @pytest.mark.parametrize("markerad", [False, True])
-@pytest.mark.parametrize("bredd", [9, 4.2])
+@pytest.mark.parametrize("bredd", [9, 4.2, "kant"])
 def test_a_chart_image_is_matplotlibs_tight_crop_drawn_once(markerad, bredd):
     """Bilden skärs ut ur en enda ritning: samma bild som savefig(bbox_inches="tight") ger, på
-    en bildpunkt när, också när marginalen går utanför figuren (den smala versionen) och när
-    märkningen står ovanför den."""
+    en bildpunkt när, också när marginalen går utanför figuren (text vid kanten, i figurens grå
+    bakgrund) och när märkningen står ovanför den. Figurens upplösning och rityta är orörda efteråt."""
     import base64
     import io
 
@@ -198,19 +198,46 @@ def test_a_chart_image_is_matplotlibs_tight_crop_drawn_once(markerad, bredd):
 
     df = berakna_fordelning(avtal="2024").df
     fig, _ = diagram.fig_fordelning(df, "Belopp per kommun")
-    fig.set_size_inches(bredd, fig.get_size_inches()[1])
-    fig.tight_layout()
+    if bredd == "kant":  # text ända ut i högra kanten: marginalen går utanför figuren
+        fig.set_facecolor("#d0d0d0")
+        fig.text(0.999, 0.5, "kant", ha="right", va="center")
+    else:
+        fig.set_size_inches(bredd, fig.get_size_inches()[1])
+        fig.tight_layout()
     if markerad:
         fig.text(0.5, 1.0, "PÅHITTAT EXEMPEL", ha="center", va="bottom", fontsize=11)
     var = io.BytesIO()
     fig.savefig(var, format="png", dpi=150, bbox_inches="tight")
+    canvas, dpi = fig.canvas, fig.dpi
     bild = Image.open(io.BytesIO(base64.b64decode(_png(fig)))).convert("RGB")
+    assert fig.canvas is canvas and fig.dpi == dpi
     plt.close(fig)
     matplotlib = Image.open(var).convert("RGB")
     assert abs(bild.width - matplotlib.width) <= 1 and abs(bild.height - matplotlib.height) <= 1
     b = (min(bild.width, matplotlib.width), min(bild.height, matplotlib.height))
     skillnad = np.abs(np.asarray(bild.crop((0, 0, *b)), int) - np.asarray(matplotlib.crop((0, 0, *b)), int))
     assert skillnad.mean() < 3  # kanter kan flytta en halv bildpunkt; innehållet är detsamma
+    if bredd == "kant":  # marginalen till höger om figuren har figurens bakgrundsfärg, som hos matplotlib
+        assert np.abs(np.asarray(bild, int)[:, -3:] - 0xD0).max() <= 2
+
+
+def test_a_chart_with_a_transparent_background_stays_transparent():
+    """En stil med genomskinlig bakgrund ger en genomskinlig bild, som med savefig (bilden skärs
+    då inte ut ur en ritning, där marginalen bara kan få en ogenomskinlig färg)."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from analys.rapporter.tabeller import _png
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot([2024, 2025, 2026], [1, 3, 2])
+    fig.set_facecolor((1, 1, 1, 0))
+    bild = Image.open(io.BytesIO(base64.b64decode(_png(fig))))
+    plt.close(fig)
+    assert bild.mode == "RGBA" and bild.getextrema()[3][0] == 0
 
 
 # --- arbetsböckerna -----------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ class Utforskare:
         self.scenario, self.fran, self.till = scenario, fran, till
         # Jämförelsen är scenariot som det står i antagandena, med dess egen nyckel (också en egen
         # nyckel eller en som byts ett visst år); reglaget för nyckeln utgår från den.
-        self.lan = lan_namn(self.bas.lan)  # "Hallands län": står i sammanfattningen och diagrammet
+        self.lan = lan_namn(self.bas.lan)  # "Hallands län", i sammanfattningen
         self.basunderlag = modellunderlag(self.bas, fran, till)
         self.basresultat = compute(self.bas, self.basunderlag)
         self._underlag: dict[str, Modellunderlag] = {self._nyckelkod(self.bas): self.basunderlag}
@@ -407,7 +407,7 @@ class Utforskare:
         return s
 
     def _rita(self, u: Modellunderlag) -> None:
-        titel = f"Kommunernas fasta kostnad per år, {self.lan}"
+        titel = "Kommunernas fasta kostnad per år"
         if self.aktuella.exempel:
             titel += f" ({PAHITTAT})"
         self.diagram.value = svg_linjer(u.ar, self.serier(), titel, streckad=[self.scenarionamn])

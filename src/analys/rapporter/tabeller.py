@@ -215,10 +215,12 @@ def _png(fig) -> str:
     """Diagrammet som PNG, beskuret till det som ritats med en marginal (som matplotlibs
     `savefig(bbox_inches="tight")`).
 
-    Figuren ritas en gång, i bildens upplösning, och bilden skärs ut ur den (med vit marginal där
-    figuren tar slut). matplotlibs egen beskärning mäter först texten i en ritning utan bild och
-    ritar sedan igen; den används bara när något står utanför figuren (märkningen ovanför ett
-    diagram), så att inget skärs bort."""
+    Figuren ritas en gång, i bildens upplösning, och bilden skärs ut ur den (med figurens
+    bakgrundsfärg i marginalen där figuren tar slut). matplotlibs egen beskärning mäter först
+    texten i en ritning utan bild och ritar sedan igen; den används bara när något står utanför
+    figuren (märkningen ovanför ett diagram), så att inget skärs bort, och när bakgrunden inte är
+    ogenomskinlig."""
+    import matplotlib as mpl
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
@@ -231,7 +233,13 @@ def _png(fig) -> str:
         agg.draw()
         innehall = fig.get_tightbbox(agg.get_renderer())
         bredd, hojd = agg.get_width_height()
-        if innehall.x0 >= 0 and innehall.y0 >= 0 and innehall.x1 * BILD_DPI <= bredd and innehall.y1 * BILD_DPI <= hojd:
+        ryms = innehall.x0 >= 0 and innehall.y0 >= 0
+        ryms = ryms and innehall.x1 * BILD_DPI <= bredd and innehall.y1 * BILD_DPI <= hojd
+        # Bara en ogenomskinlig bakgrund, figurens egen, kan fyllas i marginalen (en stil kan ändra den).
+        rc = mpl.rcParams
+        ogenomskinlig = fig.get_facecolor()[3] == 1 and not rc["savefig.transparent"]
+        ogenomskinlig = ogenomskinlig and rc["savefig.facecolor"] == "auto"
+        if ryms and ogenomskinlig:
             x0, y0, x1, y1 = (round(v * BILD_DPI) for v in innehall.padded(MARGINAL).extents)
             topp, botten = hojd - y1, hojd - y0  # bildens rader räknas uppifrån
             bild = np.asarray(agg.buffer_rgba())[max(topp, 0) : min(botten, hojd), max(x0, 0) : min(x1, bredd), :3]

@@ -286,3 +286,28 @@ def test_a_reused_kernel_starts_each_report_clean(tmp_path):
     assert "2 av 2 rapporter klara" in err
     # samma kärna körde båda (annars prövar testet inget)
     assert (ut / "forsta" / "pid").read_text() == (ut / "andra" / "pid").read_text()
+
+
+def test_a_kernel_that_died_before_answering_gives_a_swedish_error():
+    """Dör kärnan innan den svarat på sin första fråga blir det ett svenskt fel i sammanfattningen
+    (ett ExterntFel, slutkod 1), inte jupyter_clients engelska RuntimeError."""
+    from jupyter_client.manager import KernelManager
+
+    from analys.fel import ExterntFel
+    from analys.korning.karna import _klientklass
+
+    km = KernelManager(kernel_name="python3")
+    km.client_factory = _klientklass()
+    km.start_kernel()
+    try:
+        km.signal_kernel(signal.SIGKILL)
+        km.provisioner.process.wait(10)
+        kc = km.client()
+        kc.start_channels()
+        start = time.monotonic()
+        with pytest.raises(ExterntFel, match="Python-kärnan avslutades innan den svarade; rapporten kördes inte"):
+            kc.wait_for_ready(timeout=30)
+        assert time.monotonic() - start < 10  # ingen väntan på tidsgränsen
+        kc.stop_channels()
+    finally:
+        km.shutdown_kernel(now=True)

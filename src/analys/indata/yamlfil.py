@@ -19,6 +19,7 @@ så att inget blir något annat än det ser ut som:
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -188,14 +189,6 @@ class _Ingen:
 _INGEN = _Ingen()
 
 
-# Tolkade texter: samma text ger samma värden, så en fil som läses flera gånger i samma process
-# (avtalen läses för varje scenario, antagandena för varje kommunblad i en körning) tolkas en gång.
-# Nyckeln är hela texten, inte filens namn eller tid: en ändrad fil tolkas alltid på nytt. Bara
-# lyckade tolkningar sparas, och den som läser får en egen kopia av tabellerna och listorna.
-_TOLKADE: dict[str, Any] = {}
-_TOLKADE_MAX = 64
-
-
 def _kopia(v: Any) -> Any:
     """Tabellerna och listorna kopierade; värdena (text, tal, Decimal, datum) är oföränderliga."""
     if isinstance(v, dict):
@@ -206,14 +199,13 @@ def _kopia(v: Any) -> Any:
 
 
 def parse_yaml(text: str, kalla: str) -> Any:
-    """Tolka YAML-text strikt (se modulens text); fel nämner `kalla`, rad och kolumn."""
-    if text in _TOLKADE:
-        return _kopia(_TOLKADE[text])
-    varde = _tolka(text, kalla)
-    if len(_TOLKADE) >= _TOLKADE_MAX:
-        _TOLKADE.pop(next(iter(_TOLKADE)))
-    _TOLKADE[text] = varde
-    return _kopia(varde)
+    """Tolka YAML-text strikt (se modulens text); fel nämner `kalla`, rad och kolumn.
+
+    Samma text ger samma värden, så en fil som läses flera gånger i samma process (avtalen för
+    varje scenario, antagandena för varje kommunblad i en körning) tolkas en gång (`_tolkad`).
+    Nyckeln är hela texten, inte filens namn eller tid: en ändrad fil tolkas alltid på nytt. Bara
+    lyckade tolkningar sparas, och den som läser får en egen kopia av tabellerna och listorna."""
+    return _kopia(_tolkad(text, kalla))
 
 
 def _tolka(text: str, kalla: str) -> Any:
@@ -233,6 +225,9 @@ def _tolka(text: str, kalla: str) -> Any:
         raise AnalysError(f"{kalla}: filen är inte giltig YAML.") from None
     except RecursionError:  # pragma: no cover - djupet begränsas ovan
         raise AnalysError(f"{kalla}: filen är nästlad för djupt.") from None
+
+
+_tolkad = functools.lru_cache(maxsize=64)(_tolka)
 
 
 def _problem(e) -> str:

@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from analys.fel import ExterntFel
 from analys.indata.paths import data_dir
 from analys.korning.rapportfil import analysmapp
 
@@ -80,10 +81,13 @@ def _klientklass():
                         else:
                             self._handle_kernel_info_reply(svar)
                             break
+                # Svenska fel som körningens sammanfattning visar (nbclient stänger kärnan först).
                 if not self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
+                    raise ExterntFel("Python-kärnan avslutades innan den svarade; rapporten kördes inte.")
                 if time.monotonic() > slut:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+                    raise ExterntFel(
+                        f"Python-kärnan svarade inte på {round(timeout or 0)} sekunder; rapporten kördes inte."
+                    )
             while True:
                 try:
                     self.iopub_channel.get_msg(timeout=0)

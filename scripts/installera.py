@@ -8,7 +8,9 @@
   den, inget tas bort.
 
 Paketen installeras med uv (mycket snabbare än pip) och kompileras till bytekod direkt, så att
-den första rapportkörningen inte blir långsammare. uv tas från PATH eller från miljön; finns det
+den första rapportkörningen inte blir långsammare; det gör också analys egen källkod (`src/`, som
+installeras redigerbar), så att varje kommando, kärna och server läser färdig bytekod också där
+Python inte får skriva den själv (PYTHONDONTWRITEBYTECODE). uv tas från PATH eller från miljön; finns det
 inte där hämtar pip först uv till projektets egen miljö (ett litet paket från samma register).
 Går det inte installerar pip allt, med ett besked per paket som hämtas, så att en första
 installation aldrig står tyst.
@@ -150,6 +152,20 @@ def installera(python: str, mal: str, uv: str | None, env: dict) -> int:
     return kor_med_rakning([python, "-m", "pip", "install", "--progress-bar", "off", "-e", mal], env)
 
 
+def kompilera_kallkoden(python: str, env: dict) -> None:
+    """analys egen källkod till bytekod (i `src/analys/**/__pycache__`), med miljöns Python. Ett
+    fel här stoppar ingenting: Python kompilerar då själv vid import, som annars."""
+    if not (ROT / "src" / "analys").is_dir():
+        return
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "-j", "0", "src/analys"],
+        cwd=ROT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--miljo", required=True)
@@ -188,6 +204,7 @@ def main() -> int:
     if kod != 0:
         sag("installationen misslyckades; se raderna ovan. Nätverket, eller en för gammal pip?")
         return kod
+    kompilera_kallkoden(python, env)
     sag(f"steg {steg}/{steg}: klart på {time.perf_counter() - start:.0f} s.")
     return 0
 

@@ -135,6 +135,9 @@ def test_installer_uses_uv_when_on_path_and_rebuilds_a_venv_older_than_pyproject
     assert "steg 2/3: installerar analys och 19 beroenden" in r.stderr
     anrop = logg.read_text().splitlines()
     assert anrop[0].startswith("venv ") and anrop[1] == "pip install --python .venv/bin/python -e . --compile-bytecode"
+    # analys egen källkod (redigerbart installerad) är också bytekod, som paketen uv kompilerar
+    assert {p.name.split(".")[0] for p in (projekt / "src" / "analys" / "__pycache__").glob("*.pyc")} >= {"cli", "app"}
+    assert list((projekt / "src" / "analys" / "berakning" / "__pycache__").glob("kostnadsmodell.*.pyc"))
     # Make sätter stämpeln efter en lyckad installation; pyproject.toml ändras efteråt
     stampel = projekt / ".venv" / ".installerad"
     stampel.touch()
@@ -184,6 +187,8 @@ def _fake_python_utan_uv(
             (pathlib.Path(args[-1]) / "bin" / "python").symlink_to({str(skript)!r})
             if "--without-pip" not in args:
                 (pathlib.Path(args[-1]) / "bin" / "pip").write_text("pip")
+        elif args[:2] == ["-m", "compileall"]:
+            pass
         elif args[:2] == ["-m", "ensurepip"]:
             (pathlib.Path(sys.argv[0]).parent / "pip").write_text("pip")
         elif args[:2] == ["-m", "pip"] and not pip_finns:
@@ -244,13 +249,17 @@ def test_installer_without_uv_fetches_uv_with_pip_and_installs_with_it_compiling
         "python -m venv --without-pip .venv",
         "python -m pip --python .venv/bin/python install --quiet --progress-bar off uv",
         "uv pip install --python .venv/bin/python -e . --compile-bytecode",
+        "venv -m compileall -q -j 0 src/analys",
     ]
     # Testverktygen (make test) installeras med samma uv, utan att hämta det igen.
     logg.unlink()
     r = _installera_utan_uv(projekt, python, tmp_path, "--extra", "dev")
     assert r.returncode == 0, r.stderr
     assert "analys: steg 1/2: installerar analys med testverktyg och " in r.stderr and "med uv i .venv" in r.stderr
-    assert logg.read_text().splitlines() == ["uv pip install --python .venv/bin/python -e .[dev] --compile-bytecode"]
+    assert logg.read_text().splitlines() == [
+        "uv pip install --python .venv/bin/python -e .[dev] --compile-bytecode",
+        "venv -m compileall -q -j 0 src/analys",
+    ]
 
 
 def test_installer_without_uv_or_pip_in_the_base_python_uses_the_venvs_pip_to_fetch_uv(tmp_path):
@@ -262,6 +271,7 @@ def test_installer_without_uv_or_pip_in_the_base_python_uses_the_venvs_pip_to_fe
         "python -m venv .venv",
         "venv -m pip install --quiet --progress-bar off uv",
         "uv pip install --python .venv/bin/python -e . --compile-bytecode",
+        "venv -m compileall -q -j 0 src/analys",
     ]
     assert "analys: steg 4/4: klart på " in r.stderr
 
@@ -276,10 +286,11 @@ def test_installer_falls_back_to_pip_with_progress_when_uv_fails(tmp_path):
     assert "analys: lägger in pip i miljön (ensurepip) …" in r.stderr
     assert "[1] hämtar pandas<4,>=3" in r.stderr and "[2] hämtar numpy<3,>=2" in r.stderr
     assert "installerade 2 paket" in r.stderr and "analys: steg 4/4: klart på " in r.stderr
-    assert logg.read_text().splitlines()[-3:] == [
+    assert logg.read_text().splitlines()[-4:] == [
         "uv pip install --python .venv/bin/python -e . --compile-bytecode",
         "venv -m ensurepip --default-pip",
         "venv -m pip install --progress-bar off -e .",
+        "venv -m compileall -q -j 0 src/analys",
     ]
 
 
@@ -296,9 +307,10 @@ def test_installer_falls_back_to_pip_with_progress_when_pip_cannot_fetch_uv(tmp_
     assert "[1] hämtar pandas<4,>=3" in r.stderr and "installerade 2 paket" in r.stderr
     assert not (projekt / ".venv" / "bin" / "uv").exists()
     assert not [rad for rad in logg.read_text().splitlines() if rad.startswith("uv ")]
-    assert logg.read_text().splitlines()[-2:] == [
+    assert logg.read_text().splitlines()[-3:] == [
         "venv -m ensurepip --default-pip",
         "venv -m pip install --progress-bar off -e .",
+        "venv -m compileall -q -j 0 src/analys",
     ]
 
 

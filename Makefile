@@ -51,13 +51,13 @@ $(STAMPEL)-dev: $(STAMPEL)
 reports: $(STAMPEL)
 	$(BIN)/analys rapport
 
-# Alla tester, på två processer (pytest-xdist), med de 20 långsammaste sist. Testerna som kör
-# notebooks, webbläsare, LibreOffice, nya miljöer eller hela rapportkörningen är markerade e2e
-# (tests/conftest.py), som också lägger de längsta först; `make test-snabb` hoppar över dem.
+# Alla tester, på två processer (pytest-xdist), med de 20 långsammaste sist; import-linter och mypy
+# är två av testerna (tests/test_arkitektur.py), så att de går medan den andra processen kör annat.
+# Testerna som kör notebooks, webbläsare, LibreOffice, nya miljöer, verktygen eller hela
+# rapportkörningen är markerade e2e (tests/conftest.py), som också lägger de längsta först;
+# `make test-snabb` hoppar över dem.
 PYTEST_JOBB ?= 2
 test: $(STAMPEL)-dev
-	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(PYTEST_JOBB) --maxschedchunk 1 --durations=20
 
 test-snabb: $(STAMPEL)-dev

@@ -117,6 +117,7 @@ E2E_FIXTURER = {"rapporter", "projekt_med_rapporter", "lanmapp_med_rapporter", "
 E2E_MODULER = {"test_avbrott.py", "test_planerare.py", "test_provsviten.py", "test_app.py"}
 # Enstaka tester (modul::namn, utan parametrar).
 E2E_TESTER = {
+    "test_arkitektur.py::test_import_linter_and_mypy_pass",
     "test_readme.py::test_every_readme_command_runs_in_order_in_a_copy",
     "test_readme.py::test_the_other_lan_section_runs_in_order_in_its_own_copy",
     "test_installation.py::test_pip_failure_shows_pips_own_last_lines",

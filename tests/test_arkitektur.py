@@ -3,13 +3,17 @@ rapporterna läser inga filer, och notebooks använder bara den publika ytan (`a
 talen, `analys.rapporter` för att visa dem, `analys.filer.utmapp` och utforskaren).
 
 Kontrollen läser källkoden med `ast` (även importer inuti funktioner) och är oberoende av
-import-linter, som `make lint` och `make test` också kör med kontrakten i pyproject.toml.
+import-linter, som `make lint` också kör med kontrakten i pyproject.toml. I `make test` körs
+import-linter och mypy här, som två tester: de går då på en av arbetsprocesserna medan den andra
+kör annat, i stället för före hela sviten.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -236,3 +240,12 @@ def test_reports_read_no_files():
                 if kallad in LASANDE:
                     fel.append(f"{namn}:{nod.lineno} {kallad}()")
     assert fel == []
+
+
+@pytest.mark.parametrize("kommando", [("lint-imports", "--no-cache"), ("mypy",)], ids=["import-linter", "mypy"])
+def test_import_linter_and_mypy_pass(kommando):
+    """Kontrakten i pyproject.toml ([tool.importlinter]) och typerna i `berakning/` och
+    `begrepp.py` ([tool.mypy]), med verktygen i testernas miljö, som `make lint` kör dem."""
+    program = Path(sys.executable).parent / kommando[0]
+    r = subprocess.run([str(program), *kommando[1:]], cwd=ROT, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, f"{' '.join(kommando)}:\n{r.stdout[-6000:]}\n{r.stderr[-3000:]}"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from analys.flode import scenarier
 from analys.flode.fordelning import berakna as berakna_fordelning
 from analys.indata.antaganden import read_scenarier
 from analys.korning.rapportfil import load_korningar
@@ -219,6 +220,37 @@ def test_a_chart_image_is_matplotlibs_tight_crop_drawn_once(markerad, bredd):
     assert skillnad.mean() < 3  # kanter kan flytta en halv bildpunkt; innehållet är detsamma
     if bredd == "kant":  # marginalen till höger om figuren har figurens bakgrundsfärg, som hos matplotlib
         assert np.abs(np.asarray(bild, int)[:, -3:] - 0xD0).max() <= 2
+
+
+def test_a_chart_is_drawn_once_and_twice_only_when_something_stands_outside_it(monkeypatch):
+    """Ryms diagrammet i figuren ritas det en gång (och skärs ut). Står något utanför (märkningen
+    ovanför, eller i mobilversionen en rubrik bredare än den smala figuren) ritas det direkt som
+    matplotlib beskär det: en mätning och en ritning, inte först en ritning som inte kan användas."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from analys.rapporter import diagram
+    from analys.rapporter.tabeller import _png, _smal_png
+
+    ritningar = []
+    rita = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: ritningar.append(1) or rita(self, renderer))
+
+    def antal(gor) -> int:
+        ritningar.clear()
+        assert gor()
+        return len(ritningar)
+
+    per_kommun = scenarier.berakna(["bas"], 2024, 2030).per_kommun
+    fig, _ = diagram.fig_kommun_scenarier(per_kommun, "2080", {"bas": "Bas"})
+    assert antal(lambda: _png(fig)) == 1
+    # Anteckningen om åren med avtal är bredare än den smala figuren: mätningen och en ritning.
+    assert antal(lambda: _smal_png(fig)) == 2
+    plt.close(fig)
+    fig, _ = diagram.fig_kommun_scenarier(per_kommun, "2080", {"bas": "Bas"})
+    fig.text(0.5, 1.0, "PÅHITTAT EXEMPEL", ha="center", va="bottom", fontsize=11)
+    assert antal(lambda: _png(fig)) == 2
+    plt.close(fig)
 
 
 def test_a_chart_with_a_transparent_background_stays_transparent():

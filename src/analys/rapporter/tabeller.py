@@ -211,21 +211,25 @@ BILD_DPI = 150
 MARGINAL = 0.1  # tum runt det som ritats, som matplotlibs bbox_inches="tight"
 
 
-def _png(fig) -> str:
+def _png(fig, utanfor: bool = False) -> str:
     """Diagrammet som PNG, beskuret till det som ritats med en marginal (som matplotlibs
     `savefig(bbox_inches="tight")`).
 
     Figuren ritas en gång, i bildens upplösning, och bilden skärs ut ur den (med figurens
     bakgrundsfärg i marginalen där figuren tar slut). matplotlibs egen beskärning mäter först
     texten i en ritning utan bild och ritar sedan igen; den används bara när något står utanför
-    figuren (märkningen ovanför ett diagram), så att inget skärs bort, och när bakgrunden inte är
-    ogenomskinlig."""
+    figuren, så att inget skärs bort, och när bakgrunden inte är ogenomskinlig. Vet den som ritar
+    redan att något står utanför (`utanfor`, eller märkningen ovanför diagrammet), används den
+    direkt, utan en första ritning som ändå inte kan användas."""
     import matplotlib as mpl
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
     buf = io.BytesIO()
+    if utanfor or _text_ovanfor(fig):
+        fig.savefig(buf, format="png", dpi=BILD_DPI, bbox_inches="tight", pad_inches=MARGINAL)
+        return base64.b64encode(buf.getvalue()).decode("ascii")
     canvas, dpi = fig.canvas, fig.dpi
     try:
         agg = FigureCanvasAgg(fig)
@@ -255,6 +259,11 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _text_ovanfor(fig) -> bool:
+    """Står en text i figuren ovanför dess övre kant (som märkningen PÅHITTAT/FÖRSLAG)?"""
+    return any(t.get_visible() and t.get_position()[1] >= 1 and t.get_va() in ("bottom", "baseline") for t in fig.texts)
+
+
 def _smal_png(fig) -> str | None:
     """Samma diagram ritat om i `SMAL_BREDD` tum med färre värden på den liggande axeln, eller None
     om det inte får plats (långa etiketter, förklaring vid sidan, flera diagram bredvid varandra)."""
@@ -274,8 +283,15 @@ def _smal_png(fig) -> str | None:
         fig.tight_layout()
     renderare = fig.canvas.get_renderer()
     ryms = all(ax.get_position().width * SMAL_BREDD >= MINSTA_AXEL for ax in fig.axes if ax.get_visible())
-    ryms = ryms and fig.get_tightbbox(renderare).width <= SMAL_BREDD * 1.15
-    return _png(fig) if ryms else None
+    innehall = fig.get_tightbbox(renderare)  # i tum
+    if not (ryms and innehall.width <= SMAL_BREDD * 1.15):
+        return None
+    # En rubrik eller en anteckning som är bredare än den smala figuren står utanför den. Mätt i
+    # skärmens upplösning (figure.dpi) kan texten bli någon bildpunkt smalare än i bildens; det som
+    # når närmare kanten än tight_layouts marginal har inte fått plats och räknas som utanför.
+    kant = 0.05  # tum
+    utanfor = min(innehall.x0, innehall.y0) < kant or innehall.x1 > SMAL_BREDD - kant or innehall.y1 > hojd - kant
+    return _png(fig, utanfor=utanfor)
 
 
 def figur(fig, alt: str, bildtext: str = "") -> str:

@@ -244,16 +244,33 @@ def test_app_outside_an_analysis_folder_says_how_to_make_one(tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def test_the_server_program_runs_in_this_process_without_the_slow_iri_parser(tmp_path):
+    """`python -m analys.app PROGRAM …` kör programmet med dess argument, och jsonschema (som
+    jupyter_server och Voilà importerar) laddas utan rfc3987_syntax."""
+    program = tmp_path / "program"
+    program.write_text("import sys, jsonschema\nprint(sys.argv[1:], sys.modules['rfc3987_syntax'])\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "analys.app", str(program), "--port=1"], capture_output=True, text=True)
+    assert (r.returncode, r.stdout) == (0, "['--port=1'] None\n"), r.stderr
+
+
 def test_commands_carry_the_project_settings(tmp_path, monkeypatch):
     from analys import app
 
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "utforska.ipynb").write_text("{}", encoding="utf-8")
     voila = app.kommando("app", tmp_path, 9001, ["--x"], root=False)
-    assert voila[1] == str(tmp_path / "notebooks" / "utforska.ipynb")
+    bin_ = Path(sys.executable).parent
+    # Programmet körs av `python -m analys.app`, i miljöns Python (utan jsonschemas IRI-tolkare).
+    assert voila[:5] == [
+        sys.executable,
+        "-m",
+        "analys.app",
+        str(bin_ / "voila"),
+        str(tmp_path / "notebooks" / "utforska.ipynb"),
+    ]
     assert {"--port=9001", "--template=analys", "--VoilaExporter.language_code=sv", "--x"} <= set(voila)
     lab = app.kommando("lab", tmp_path, 9002, [], root=True)
-    assert lab[1:3] == ["lab", "notebooks/utforska.ipynb"]
+    assert lab[3:5] == [str(bin_ / "jupyter-lab"), "notebooks/utforska.ipynb"]
     assert {
         f"--ServerApp.root_dir={tmp_path}",
         "--FileContentsManager.pre_save_hook=analys.app.rensa_utdata",

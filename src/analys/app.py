@@ -4,6 +4,10 @@ analys-mapp man står i och med den mappens data.
 Inställningarna följer med programmet (också i hjulet, utanför repot): sparkroken som tar bort
 utdata ur notebooks, inga nyheter i JupyterLab, Voilàs sida på svenska (mallen i
 `analys/_jupyter/voila/templates/analys/`) och inga varningar i loggen.
+
+Servern startas genom `python -m analys.app PROGRAM …`, som kör Jupyter-programmet i samma
+process utan jsonschemas IRI-tolkare (se `analys.korning.export.utan_iri_tolkare`): jupyter_server
+och Voilà importerar jsonschema, och tolkaren kostar annars omkring 1,4 s vid varje start.
 """
 
 from __future__ import annotations
@@ -70,8 +74,10 @@ def miljo(rot: Path) -> dict[str, str]:
 def kommando(vad: str, rot: Path, port: int, flaggor: list[str], root: bool) -> list[str]:
     """Kommandoraden för Voilà (`app`) eller JupyterLab (`lab`) i analys-mappen `rot`."""
     nb = notebook(rot)
+    start = [sys.executable, "-m", "analys.app"]
     if vad == "app":
         return [
+            *start,
             _program("voila"),
             str(nb),
             f"--port={port}",
@@ -86,8 +92,8 @@ def kommando(vad: str, rot: Path, port: int, flaggor: list[str], root: bool) -> 
         ]
     sokvag = nb.relative_to(rot).as_posix() if nb.is_relative_to(rot) else ""
     return [
-        _program("jupyter"),
-        "lab",
+        *start,
+        _program("jupyter-lab"),  # `jupyter lab` startar det i en ny process
         *([sokvag] if sokvag else []),
         f"--ServerApp.root_dir={rot}",
         f"--port={port}",
@@ -122,3 +128,19 @@ def starta(vad: str, port: int | None = None, flaggor: list[str] | None = None) 
     sys.stdout.flush()
     os.execve(cmd[0], cmd, miljo(rot))
     return 0  # pragma: no cover - execve återvänder inte
+
+
+def _kor_program(argv: list[str]) -> None:
+    """`python -m analys.app PROGRAM ARG …`: Jupyter-programmet PROGRAM (sökvägen till voila eller
+    jupyter-lab) i den här processen, med argumenten, utan jsonschemas IRI-tolkare."""
+    import runpy
+
+    from analys.korning.export import utan_iri_tolkare
+
+    utan_iri_tolkare()
+    sys.argv = argv
+    runpy.run_path(argv[0], run_name="__main__")
+
+
+if __name__ == "__main__":
+    _kor_program(sys.argv[1:])

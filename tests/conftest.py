@@ -27,6 +27,11 @@ import pytest
 from hypothesis import settings
 
 from analys.cli import main
+from analys.korning.export import utan_iri_tolkare
+
+# Som i rapportkörningens processer: nbformat (som några tester importerar) laddar jsonschema utan
+# rfc3987_syntax, vars tolkare annars tar 1,4 s processortid i varje testprocess.
+utan_iri_tolkare()
 
 # Egenskapstesterna kontrollerar värden, inte tid: på en delad maskin med två processer tar ett
 # enstaka fall ibland över hypothesis standardgräns på 200 ms, utan att något är fel.

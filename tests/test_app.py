@@ -128,11 +128,17 @@ def test_move_staffing_save_as_min_plan_and_the_cli_gives_the_same_2030_total(va
         # året i tabellen: 2030
         ar = sida.locator(".reglage-ar [role=slider]")
         ar.focus()
+        # Ett steg i taget: nästa tangent först när sammanfattningen visar det nya året (en
+        # tangent som trycks innan kärnan svarat flyttar reglaget förbi 2030 på en långsam maskin).
         for _ in range(40):
-            if "<b>2030</b>" in sida.inner_html(".sammanfattning"):
+            sammanfattning = sida.inner_html(".sammanfattning")
+            if "<b>2030</b>" in sammanfattning:
                 break
             sida.keyboard.press("ArrowLeft")
-            sida.wait_for_timeout(150)
+            sida.wait_for_function(
+                "h => document.querySelector('.sammanfattning').innerHTML !== h", arg=sammanfattning, timeout=20_000
+            )
+        sida.wait_for_timeout(300)
         assert "<b>2030</b>" in sida.inner_html(".sammanfattning")
         fore = _total(sida)
         sida.locator(".reglage-per-resa [role=slider]").focus()

@@ -251,11 +251,18 @@ def test_app_outside_an_analysis_folder_says_how_to_make_one(tmp_path):
 
 
 def test_the_server_program_runs_in_this_process_without_the_slow_iri_parser(tmp_path):
-    """`python -m analys.app PROGRAM …` kör programmet med dess argument, och jsonschema (som
-    jupyter_server och Voilà importerar) laddas utan rfc3987_syntax."""
+    """Serverns kommandorad (`python -P -m analys.app PROGRAM …`) kör programmet med dess argument,
+    jsonschema (som jupyter_server och Voilà importerar) laddas utan rfc3987_syntax, och en fil i
+    mappen man står i med samma namn som en modul (här jsonschema.py) används inte i stället."""
+    from analys import app
+
     program = tmp_path / "program"
     program.write_text("import sys, jsonschema\nprint(sys.argv[1:], sys.modules['rfc3987_syntax'])\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "analys.app", str(program), "--port=1"], capture_output=True, text=True)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "utforska.ipynb").write_text("{}", encoding="utf-8")
+    (tmp_path / "jsonschema.py").write_text("raise SystemExit('mappens egen jsonschema.py')\n", encoding="utf-8")
+    start = app.kommando("app", tmp_path, 9001, [], root=False)[:4]
+    r = subprocess.run([*start, str(program), "--port=1"], capture_output=True, text=True, cwd=tmp_path)
     assert (r.returncode, r.stdout) == (0, "['--port=1'] None\n"), r.stderr
 
 
@@ -266,9 +273,10 @@ def test_commands_carry_the_project_settings(tmp_path, monkeypatch):
     (tmp_path / "notebooks" / "utforska.ipynb").write_text("{}", encoding="utf-8")
     voila = app.kommando("app", tmp_path, 9001, ["--x"], root=False)
     bin_ = Path(sys.executable).parent
-    # Programmet körs av `python -m analys.app`, i miljöns Python (utan jsonschemas IRI-tolkare).
-    assert voila[:5] == [
+    # Programmet körs av `python -P -m analys.app`, i miljöns Python (utan jsonschemas IRI-tolkare).
+    assert voila[:6] == [
         sys.executable,
+        "-P",
         "-m",
         "analys.app",
         str(bin_ / "voila"),
@@ -276,7 +284,7 @@ def test_commands_carry_the_project_settings(tmp_path, monkeypatch):
     ]
     assert {"--port=9001", "--template=analys", "--VoilaExporter.language_code=sv", "--x"} <= set(voila)
     lab = app.kommando("lab", tmp_path, 9002, [], root=True)
-    assert lab[3:5] == [str(bin_ / "jupyter-lab"), "notebooks/utforska.ipynb"]
+    assert lab[4:6] == [str(bin_ / "jupyter-lab"), "notebooks/utforska.ipynb"]
     assert {
         f"--ServerApp.root_dir={tmp_path}",
         "--FileContentsManager.pre_save_hook=analys.app.rensa_utdata",

@@ -5,7 +5,7 @@ Inställningarna följer med programmet (också i hjulet, utanför repot): spark
 utdata ur notebooks, inga nyheter i JupyterLab, Voilàs sida på svenska (mallen i
 `analys/_jupyter/voila/templates/analys/`) och inga varningar i loggen.
 
-Servern startas genom `python -m analys.app PROGRAM …`, som kör Jupyter-programmet i samma
+Servern startas genom `python -P -m analys.app PROGRAM …`, som kör Jupyter-programmet i samma
 process utan jsonschemas IRI-tolkare (se `analys.korning.export.utan_iri_tolkare`): jupyter_server
 och Voilà importerar jsonschema, och tolkaren kostar annars omkring 1,4 s vid varje start.
 """
@@ -74,7 +74,8 @@ def miljo(rot: Path) -> dict[str, str]:
 def kommando(vad: str, rot: Path, port: int, flaggor: list[str], root: bool) -> list[str]:
     """Kommandoraden för Voilà (`app`) eller JupyterLab (`lab`) i analys-mappen `rot`."""
     nb = notebook(rot)
-    start = [sys.executable, "-m", "analys.app"]
+    # -P: mappen man står i läggs inte först i sys.path (en egen random.py där ska inte ersätta Pythons).
+    start = [sys.executable, "-P", "-m", "analys.app"]
     if vad == "app":
         return [
             *start,
@@ -93,7 +94,7 @@ def kommando(vad: str, rot: Path, port: int, flaggor: list[str], root: bool) -> 
     sokvag = nb.relative_to(rot).as_posix() if nb.is_relative_to(rot) else ""
     return [
         *start,
-        _program("jupyter-lab"),  # `jupyter lab` startar det i en ny process
+        _program("jupyter-lab"),  # `jupyter lab` kör det med exec, utan inställningen i sys.modules
         *([sokvag] if sokvag else []),
         f"--ServerApp.root_dir={rot}",
         f"--port={port}",
@@ -131,7 +132,7 @@ def starta(vad: str, port: int | None = None, flaggor: list[str] | None = None) 
 
 
 def _kor_program(argv: list[str]) -> None:
-    """`python -m analys.app PROGRAM ARG …`: Jupyter-programmet PROGRAM (sökvägen till voila eller
+    """`python -P -m analys.app PROGRAM ARG …`: Jupyter-programmet PROGRAM (sökvägen till voila eller
     jupyter-lab) i den här processen, med argumenten, utan jsonschemas IRI-tolkare."""
     import runpy
 

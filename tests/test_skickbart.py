@@ -225,31 +225,44 @@ def test_a_chart_image_is_matplotlibs_tight_crop_drawn_once(markerad, bredd):
 def test_a_chart_is_drawn_once_and_twice_only_when_something_stands_outside_it(monkeypatch):
     """Ryms diagrammet i figuren ritas det en gång (och skärs ut). Står något utanför (märkningen
     ovanför, eller i mobilversionen en rubrik bredare än den smala figuren) ritas det direkt som
-    matplotlib beskär det: en mätning och en ritning, inte först en ritning som inte kan användas."""
+    matplotlib beskär det: en mätning och en ritning, inte först en ritning som inte kan användas.
+    Anteckningen om åren med avtal bryts på två rader i mobilversionen och får då plats."""
+    import base64
+    import io
+
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
+    from PIL import Image
 
     from analys.rapporter import diagram
-    from analys.rapporter.tabeller import _png, _smal_png
+    from analys.rapporter.tabeller import BILD_DPI, SMAL_BREDD, _png, _smal_png
 
     ritningar = []
     rita = Figure.draw
     monkeypatch.setattr(Figure, "draw", lambda self, renderer: ritningar.append(1) or rita(self, renderer))
 
-    def antal(gor) -> int:
+    def antal(gor) -> tuple[int, str]:
         ritningar.clear()
-        assert gor()
-        return len(ritningar)
+        bild = gor()
+        assert bild
+        return len(ritningar), bild
 
     per_kommun = scenarier.berakna(["bas"], 2024, 2030).per_kommun
     fig, _ = diagram.fig_kommun_scenarier(per_kommun, "2080", {"bas": "Bas"})
-    assert antal(lambda: _png(fig)) == 1
-    # Anteckningen om åren med avtal är bredare än den smala figuren: mätningen och en ritning.
-    assert antal(lambda: _smal_png(fig)) == 2
+    anteckning = next(t for t in fig.axes[0].texts if t.get_text().startswith("Skuggat: år med avtal"))
+    assert antal(lambda: _png(fig))[0] == 1
+    n, smal = antal(lambda: _smal_png(fig))
+    assert n == 1 and anteckning.get_text().endswith(";\növriga år är beräknade.")
+    # bilden är den smala figuren med marginalen, inte bredare
+    assert Image.open(io.BytesIO(base64.b64decode(smal))).width <= round((SMAL_BREDD + 0.2) * BILD_DPI)
+    plt.close(fig)
+    # en rubrik som är bredare än den smala figuren: mätningen och en ritning
+    fig, _ = diagram.fig_fordelning(berakna_fordelning(avtal="2024").df, "Belopp per kommun, sammanlagt 1 030 000 kr")
+    assert antal(lambda: _smal_png(fig))[0] == 2
     plt.close(fig)
     fig, _ = diagram.fig_kommun_scenarier(per_kommun, "2080", {"bas": "Bas"})
     fig.text(0.5, 1.0, "PÅHITTAT EXEMPEL", ha="center", va="bottom", fontsize=11)
-    assert antal(lambda: _png(fig)) == 2
+    assert antal(lambda: _png(fig))[0] == 2
     plt.close(fig)
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.rubriker import POSTNAMN
-from analys.rapporter.tabeller import FARGER, FORSLAG, PAHITTAT, figur
+from analys.rapporter.tabeller import FARGER, FORSLAG, PAHITTAT, RADBRYTS, figur
 from analys.rapporter.text import parameterintervall
 
 
@@ -132,6 +132,7 @@ def _markera_avtal(ax, ar: list[int], slag: Mapping[int, str]) -> None:
             transform=ax.transAxes,
             fontsize=8.5,
             color="#333",
+            gid=RADBRYTS,  # två rader i mobilversionen (tabeller._smal_png)
         )
 
 

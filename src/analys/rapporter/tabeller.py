@@ -204,6 +204,7 @@ def banner(pahittat: bool = False, forslag: bool = False) -> str:
 
 
 SMAL_BREDD = 4.2  # tum: diagrammet på en mobil, där texten då blir ungefär dubbelt så stor
+RADBRYTS = "radbryts-i-smal"  # gid på en anteckning vars "; " blir en radbrytning i mobilversionen
 MINSTA_AXEL = 2.3  # tum: smalare än så blir ritytan i mobilversionen, och då visas den breda
 
 
@@ -275,6 +276,10 @@ def _smal_png(fig) -> str | None:
     if bredd <= SMAL_BREDD + 0.5:
         return None
     fig.set_size_inches(SMAL_BREDD, hojd)
+    for text in fig.findobj(lambda a: getattr(a, "get_gid", lambda: None)() == RADBRYTS):
+        # Den första raden står kvar under axeln; den andra läggs under den.
+        text.set_text(text.get_text().replace("; ", ";\n", 1))
+        text.set_verticalalignment("top")
     for ax in fig.axes:
         if isinstance(ax.xaxis.get_major_locator(), AutoLocator):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))

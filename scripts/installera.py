@@ -10,8 +10,9 @@
 Paketen installeras med uv (mycket snabbare än pip) och kompileras till bytekod direkt, så att
 den första rapportkörningen inte blir långsammare; det gör också analys egen källkod (`src/`, som
 installeras redigerbar), så att varje kommando, kärna och server läser färdig bytekod också där
-Python inte får skriva den själv (PYTHONDONTWRITEBYTECODE). uv tas från PATH eller från miljön; finns det
-inte där hämtar pip först uv till projektets egen miljö (ett litet paket från samma register).
+Python inte får skriva den själv (PYTHONDONTWRITEBYTECODE). uv tas från PATH eller från miljön;
+finns det inte där hämtar pip först uv till projektets egen miljö (ett litet paket från samma
+register).
 Går det inte installerar pip allt, med ett besked per paket som hämtas, så att en första
 installation aldrig står tyst.
 """

@@ -266,6 +266,14 @@ def test_the_server_program_runs_in_this_process_without_the_slow_iri_parser(tmp
     assert (r.returncode, r.stdout) == (0, "['--port=1'] None\n"), r.stderr
 
 
+@pytest.mark.parametrize("argv", [[], ["finns-inte"]], ids=["inget-program", "okant-program"])
+def test_the_server_start_without_a_program_says_so_in_swedish(tmp_path, argv):
+    r = subprocess.run([sys.executable, "-P", "-m", "analys.app", *argv], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("analys: python -m analys.app startar ett Jupyter-program")
+    assert r.stderr.rstrip().endswith("Starta utforskaren med: analys app")
+
+
 def test_commands_carry_the_project_settings(tmp_path, monkeypatch):
     from analys import app
 

@@ -138,6 +138,14 @@ def _kor_program(argv: list[str]) -> None:
 
     from analys.korning.export import utan_iri_tolkare
 
+    if not argv or not Path(argv[0]).is_file():
+        vad = f"programmet {argv[0]} finns inte" if argv else "inget program angavs"
+        print(
+            "analys: python -m analys.app startar ett Jupyter-program (voila eller jupyter-lab) åt "
+            f"analys app och analys lab; {vad}. Starta utforskaren med: analys app",
+            file=sys.stderr,
+        )
+        sys.exit(2)
     utan_iri_tolkare()
     sys.argv = argv
     runpy.run_path(argv[0], run_name="__main__")

@@ -229,8 +229,7 @@ def _png(fig, utanfor: bool = False) -> str:
 
     buf = io.BytesIO()
     if utanfor or _text_ovanfor(fig):
-        fig.savefig(buf, format="png", dpi=BILD_DPI, bbox_inches="tight", pad_inches=MARGINAL)
-        return base64.b64encode(buf.getvalue()).decode("ascii")
+        return _matplotlibs_beskarning(fig, buf)
     canvas, dpi = fig.canvas, fig.dpi
     try:
         agg = FigureCanvasAgg(fig)
@@ -253,10 +252,16 @@ def _png(fig, utanfor: bool = False) -> str:
             bild = np.stack([np.pad(bild[..., i], kant, constant_values=bakgrund[i]) for i in range(3)], axis=-1)
             Image.fromarray(bild).save(buf, format="png", compress_level=3)
         else:
-            fig.savefig(buf, format="png", dpi=BILD_DPI, bbox_inches="tight", pad_inches=MARGINAL)
+            return _matplotlibs_beskarning(fig, buf)
     finally:
         fig.dpi = dpi
         fig.set_canvas(canvas)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _matplotlibs_beskarning(fig, buf: io.BytesIO) -> str:
+    """Diagrammet som PNG genom matplotlibs `savefig(bbox_inches="tight")`, med samma marginal."""
+    fig.savefig(buf, format="png", dpi=BILD_DPI, bbox_inches="tight", pad_inches=MARGINAL)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -311,3 +312,49 @@ def test_a_kernel_that_died_before_answering_gives_a_swedish_error():
         kc.stop_channels()
     finally:
         km.shutdown_kernel(now=True)
+
+
+def test_a_kernel_that_dies_before_answering_is_started_once_more(tmp_path, monkeypatch, capfd):
+    """Dör kärnan innan den svarat (t.ex. för att en annan process tog en av dess socklar) körs
+    rapporten i en ny kärna, en gång; sammanfattningen får inga engelska loggrader. Kärnan nås
+    över Unix-socklar i en egen mapp, som tas bort med kärnan."""
+    import tempfile
+
+    from analys.korning import karna, pool
+    from analys.korning.rapportfil import Korning
+
+    liten_rapportfil(tmp_path, {"liten": 0.0})
+    # en mapp efter en dödad process (pid över pid_max finns aldrig), och en efter en levande
+    dod = Path(tempfile.mkdtemp(prefix="analys-karna-999999999-"))
+    (dod / "k000000-1").write_bytes(b"")
+    levande = Path(tempfile.mkdtemp(prefix=f"analys-karna-{os.getppid()}-"))
+    monkeypatch.setattr(karna, "_SOCKELMAPP", None)
+    verklig = karna.karna
+    startade = []
+
+    def forsta_dor():
+        km = verklig()
+        startade.append(km)
+        if len(startade) == 1:
+            km.provisioner.process.kill()
+            km.provisioner.process.wait(10)
+        return km
+
+    monkeypatch.setattr(karna, "karna", forsta_dor)
+    ut = tmp_path / "ut"
+    ut.mkdir()
+    try:
+        utfall = pool.run_one(Korning("liten", tmp_path / "notebooks" / "liten.ipynb", {}), ut, pool.INGEN)
+        assert utfall.ok, utfall.fel
+        assert len(startade) == 2 and startade[0] is not startade[1]
+        assert levande.exists()  # en levande process mapp rörs inte
+        assert startade[1].transport == "ipc" and Path(startade[1].ip).parent == Path(karna._SOCKELMAPP)
+        assert not list(Path(karna._SOCKELMAPP).glob(Path(startade[0].ip).name + "-*"))  # den döda städad
+        assert sorted(p.suffix for p in Path(utfall.mapp).iterdir()) == [".html", ".ipynb", ".xlsx"]
+    finally:
+        karna.kasta()
+        shutil.rmtree(levande, ignore_errors=True)
+    assert not list(Path(karna._SOCKELMAPP).iterdir())
+    assert not dod.exists() and Path(karna._SOCKELMAPP).name.startswith(f"analys-karna-{os.getpid()}-")
+    fangat = capfd.readouterr()
+    assert "Error" not in fangat.err and "kernel" not in fangat.err.lower(), fangat.err

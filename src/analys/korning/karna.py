@@ -5,14 +5,22 @@ rapporterna inte påverkar varandra; efter ett fel startas kärnan om.
 
 Tömningen går genom en klient som hålls ansluten till kärnans shell-kanal under hela processen
 (bara den: inga sändningar från kärnans iopub att läsa ikapp), så att den inte väntar in en ny
-anslutning före varje rapport."""
+anslutning före varje rapport.
+
+Kärnan nås över Unix-socklar i en egen mapp (ZeroMQ:s ipc), inte över TCP: med TCP väljer
+jupyter_client lediga portar som kärnan sedan binder, och en annan process (en annan körning, en
+webbläsare) hinner ibland ta en av dem emellan, så att kärnan dör innan den svarat. Dör den ändå
+innan den svarat startas den en gång till (`KarnanDog`)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing.util
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from analys.fel import ExterntFel
@@ -21,6 +29,12 @@ from analys.korning.rapportfil import analysmapp
 
 _KARNA = None
 _KLIENT = None
+_SOCKELMAPP: str | None = None
+
+
+class KarnanDog(ExterntFel):
+    """Kärnan avslutades innan den svarat: ingen cell har körts, så rapporten kan köras igen."""
+
 
 # `%reset -f` som i IPython, men utan den fullständiga skräpsamlingen (gc.collect) som IPython gör
 # när utdatacachen töms: den tar mer tid än det mesta i ett kommunblad, och Python samlar ändå
@@ -83,7 +97,7 @@ def _klientklass():
                             break
                 # Svenska fel som körningens sammanfattning visar (nbclient stänger kärnan först).
                 if not self.is_alive():
-                    raise ExterntFel("Python-kärnan avslutades innan den svarade; rapporten kördes inte.")
+                    raise KarnanDog("Python-kärnan avslutades innan den svarade; rapporten kördes inte.")
                 if time.monotonic() > slut:
                     raise ExterntFel(
                         f"Python-kärnan svarade inte på {round(timeout or 0)} sekunder; rapporten kördes inte."
@@ -100,8 +114,6 @@ def _klientklass():
 def karna():
     """Arbetsprocessens kärna, startad första gången och tömd före varje följande rapport."""
     global _KARNA, _KLIENT
-    import atexit
-
     from jupyter_client.manager import KernelManager
 
     if _KARNA is None or not _KARNA.is_alive():
@@ -109,7 +121,7 @@ def karna():
 
         _slapp_klienten()
 
-        _KARNA = KernelManager(kernel_name="python3")
+        _KARNA = KernelManager(kernel_name="python3", **_transport())
         _KARNA.client_factory = _klientklass()
         # Samma Python som analys är installerad i, även om användaren har en egen "python3"-kärna.
         _KARNA._kernel_spec = KernelSpec(
@@ -139,6 +151,47 @@ def karna():
     return _KARNA
 
 
+def _transport() -> dict:
+    """Unix-socklar i en mapp som bara den här processen använder (en kärnas socklar heter
+    `<mapp>/k<6 tecken>-1` … `-5`; en sockels sökväg får vara högst 107 byte); TCP där det inte går."""
+    global _SOCKELMAPP
+    if os.name != "posix":
+        return {}
+    if _SOCKELMAPP is None or not os.path.isdir(_SOCKELMAPP):
+        _stada_socklar()
+        try:
+            _SOCKELMAPP = tempfile.mkdtemp(prefix=f"analys-karna-{os.getpid()}-")
+        except OSError:
+            return {}
+        # Som kärnan: atexit i huvudprocessen, multiprocessings avslutare i en arbetsprocess.
+        atexit.register(shutil.rmtree, _SOCKELMAPP, True)
+        multiprocessing.util.Finalize(None, shutil.rmtree, args=(_SOCKELMAPP, True), exitpriority=5)
+    prefix = os.path.join(_SOCKELMAPP, f"k{os.urandom(3).hex()}")
+    if len(prefix.encode()) + 8 > 107:
+        return {}
+    return {"transport": "ipc", "ip": prefix}
+
+
+def _stada_socklar() -> None:
+    """Socklarnas mappar efter processer som dödats (SIGKILL hinner inte städa) tas bort: de
+    bär processens nummer i namnet, och bara den här användarens mappar rörs."""
+    import psutil
+
+    with contextlib.suppress(OSError):
+        for mapp in Path(tempfile.gettempdir()).glob("analys-karna-*-*"):
+            pid = mapp.name.split("-")[2]
+            if pid.isdigit() and mapp.stat().st_uid == os.getuid() and not psutil.pid_exists(int(pid)):
+                shutil.rmtree(mapp, ignore_errors=True)
+
+
+def kasta() -> None:
+    """Glöm kärnan (den har dött eller städats bort): nästa `karna()` startar en ny."""
+    global _KARNA
+    km, _KARNA = _KARNA, None
+    if km is not None:
+        stang(km)
+
+
 def _slapp_klienten() -> None:
     global _KLIENT
     if _KLIENT is not None:
@@ -154,6 +207,8 @@ def stang(km) -> None:
         km.shutdown_kernel(now=True)
     with contextlib.suppress(Exception):
         os.unlink(km.connection_file)
+    with contextlib.suppress(Exception):
+        km.cleanup_ipc_files()
 
 
 def starta_om(km) -> None:
@@ -178,3 +233,5 @@ def doda() -> None:
             os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(Exception):
         os.unlink(km.connection_file)
+    if _SOCKELMAPP:
+        shutil.rmtree(_SOCKELMAPP, ignore_errors=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -111,24 +112,11 @@ def _skriv_pdf(satt: str, html_fil: Path, pdf_fil: Path) -> str:
     return "" if skrev else pdf.SAKNAS
 
 
-def run_one(korning: Korning, ut: Path, pdf_satt: str = EGEN) -> Utfall:
-    """Kör en rapport i en tillfällig mapp bredvid målet. Körs i en arbetsprocess; fel blir ett
-    `Utfall` med orsaken. Huvudprocessen byter in mappen (`byt_in`)."""
-    utan_iri_tolkare()
+def _kor_notebook(korning: Korning, tillfallig: Path) -> None:
+    """Notebooken körd med papermill i arbetsprocessens kärna, in i den tillfälliga mappen."""
     import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
 
-    start = time.perf_counter()
-    tillfallig = ut / f".{korning.namn}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tillfallig.mkdir(parents=True)
-    klar = False
-    try:
-        kanda = notebook_parameters(korning.notebook)
-        okanda = sorted(set(korning.parametrar) - set(kanda))
-        if okanda:
-            raise AnalysError(
-                f"okänd parameter {', '.join(okanda)} för {korning.notebook.name} (parametrar: {', '.join(kanda)})"
-            )
+    for forsok in (1, 2):
         km = karna.karna()
         try:
             pm.execute_notebook(
@@ -143,9 +131,40 @@ def run_one(korning: Korning, ut: Path, pdf_satt: str = EGEN) -> Utfall:
                 # varje cell: den ligger i en tillfällig mapp som ingen läser under körningen.
                 request_save_on_cell_execute=False,
             )
+            break
+        except karna.KarnanDog:  # ingen cell kördes: en ny kärna, en gång till
+            karna.kasta()
+            if forsok == 2:
+                raise
         except BaseException:
             karna.starta_om(km)
             raise
+
+
+def run_one(korning: Korning, ut: Path, pdf_satt: str = EGEN) -> Utfall:
+    """Kör en rapport i en tillfällig mapp bredvid målet. Körs i en arbetsprocess; fel blir ett
+    `Utfall` med orsaken. Huvudprocessen byter in mappen (`byt_in`)."""
+    utan_iri_tolkare()
+    # papermills (och nbclients) loggrader är engelska och upprepar bara felet som `Utfall` ger på
+    # svenska i sammanfattningen; utan en egen hanterare skriver Python dem på stderr.
+    logg = logging.getLogger("papermill")
+    logg.propagate = False
+    if not logg.handlers:
+        logg.addHandler(logging.NullHandler())
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    tillfallig = ut / f".{korning.namn}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tillfallig.mkdir(parents=True)
+    klar = False
+    try:
+        kanda = notebook_parameters(korning.notebook)
+        okanda = sorted(set(korning.parametrar) - set(kanda))
+        if okanda:
+            raise AnalysError(
+                f"okänd parameter {', '.join(okanda)} för {korning.notebook.name} (parametrar: {', '.join(kanda)})"
+            )
+        _kor_notebook(korning, tillfallig)
         _numrera(tillfallig / f"{korning.namn}.ipynb")
         html_fil = tillfallig / f"{korning.namn}.html"
         export_html(tillfallig / f"{korning.namn}.ipynb", html_fil)

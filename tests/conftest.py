@@ -142,6 +142,7 @@ E2E_TESTER = {
 PROGRAM = {
     "chromium": (("chromium", "chromium-browser"), "Chromium", "chromium"),
     "soffice": (("soffice", "libreoffice"), "LibreOffice", "libreoffice-calc-nogui"),
+    "pdftoppm": (("pdftoppm",), "Poppler", "poppler-utils"),
 }
 # Vilka tester som behöver vilket program (utöver alla som använder rapportuppsättningen, vars
 # PDF:er skrivs med Chromium).
@@ -161,6 +162,7 @@ KRAVER = {
         "test_rapport.py::test_printed_workbook_header_keeps_the_years",
         "test_uppfoljning.py::test_template_recalculates_in_libreoffice",
     },
+    "pdftoppm": {"test_skickbart.py::test_first_pdf_page_of_each_report_type_is_drawn"},
 }
 KRAVER_FIXTURER = {"chromium": {"rapporter", "projekt_med_rapporter", "lanmapp_med_rapporter", "webblasare"}}
 SKAL_PREFIX = "saknar "  # början på skälet när ett program saknas; sammanfattningen letar efter det

@@ -386,17 +386,23 @@ DIAGRAM_I_SIDAN = """() => [...document.querySelectorAll('figure.diagram img')].
 })"""
 
 
-def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory):
-    """Skärmbilder i mobilbredd (390 px) och skrivbordsbredd (1280 px) och PDF-sidan 1, för varje
-    slags rapport. De sparas i en mapp att titta på; testet ser att de inte är tomma och att
-    sidan i mobilbredd inte rullar i sidled (tabellerna rullar för sig)."""
-    import subprocess
+RAPPORTSLAG = ("fordelning-2024", "scenarier-2024-2030", "kommunblad-rattvik", "uppfoljning-2024-pahittat-exempel")
 
-    from PIL import Image, ImageStat
 
+def _skarmbildsmapp(tmp_path_factory) -> Path:
     ut = Path(os.environ.get("ANALYS_SKARMBILDER") or tmp_path_factory.mktemp("skarmbilder"))
     ut.mkdir(parents=True, exist_ok=True)
-    for namn in ("fordelning-2024", "scenarier-2024-2030", "kommunblad-rattvik", "uppfoljning-2024-pahittat-exempel"):
+    return ut
+
+
+def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory):
+    """Skärmbilder i mobilbredd (390 px) och skrivbordsbredd (1280 px), för varje slags rapport.
+    De sparas i en mapp att titta på; testet ser att de inte är tomma och att sidan i mobilbredd
+    inte rullar i sidled (tabellerna rullar för sig)."""
+    from PIL import Image, ImageStat
+
+    ut = _skarmbildsmapp(tmp_path_factory)
+    for namn in RAPPORTSLAG:
         for bredd in (390, 1280):
             sida = webblasare.new_page(viewport={"width": bredd, "height": 900})
             sida.goto((rapporter / namn / f"{namn}.html").as_uri())
@@ -415,13 +421,24 @@ def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory
                 assert {d["visad"] for d in diagram} == {"bred"}, (namn, diagram)
             sida.close()
             assert ImageStat.Stat(Image.open(png).convert("L")).stddev[0] > 20
-        r = subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(rapporter / namn / f"{namn}.pdf"),
-             str(ut / f"{namn}-pdf")],
+
+
+def test_first_pdf_page_of_each_report_type_is_drawn(rapporter, tmp_path_factory):
+    """PDF-sidan 1 för varje slags rapport, ritad med Popplers pdftoppm (som en PDF-läsare), sparad
+    bredvid skärmbilderna: inte tom."""
+    import subprocess
+
+    from PIL import Image, ImageStat
+
+    ut = _skarmbildsmapp(tmp_path_factory)
+    for namn in RAPPORTSLAG:
+        pdf = rapporter / namn / f"{namn}.pdf"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(ut / f"{namn}-pdf")],
+            check=True,
             capture_output=True,
-        )  # fmt: skip
-        if r.returncode == 0:
-            assert ImageStat.Stat(Image.open(ut / f"{namn}-pdf.png").convert("L")).stddev[0] > 20
+        )
+        assert ImageStat.Stat(Image.open(ut / f"{namn}-pdf.png").convert("L")).stddev[0] > 20, namn
 
 
 def test_every_pdf_opens_and_states_the_headline(rapporter):

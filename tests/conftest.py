@@ -221,15 +221,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Före fixturerna: saknas ett program hoppas testet över (i CI: ett fel)."""
-    for markering in item.iter_markers("kraver"):
-        (program,) = markering.args
-        if program_finns(program):
-            continue
-        kommandon, namn, paket = PROGRAM[program]
-        if i_ci():
-            pytest.fail(f"{namn} saknas i CI ({kommandon[0]} finns inte på PATH); .ci/run ska installera {paket}")
-        pytest.skip(f"{SKAL_PREFIX}{namn}: {kommandon[0]} finns inte på PATH (apt-get install {paket})")
+    """Före fixturerna: saknas ett program hoppas testet över (i CI: ett fel). Skälet nämner
+    alla program som testet behöver och som saknas, så att slutraden ger hela apt-get install."""
+    saknas = [PROGRAM[m.args[0]] for m in item.iter_markers("kraver") if not program_finns(m.args[0])]
+    saknas = list(dict.fromkeys(saknas))  # en markering kan komma två gånger (test och fixtur)
+    if not saknas:
+        return
+    if i_ci():
+        pytest.fail(
+            "; ".join(
+                f"{namn} saknas i CI ({kommandon[0]} finns inte på PATH); .ci/run ska installera {paket}"
+                for kommandon, namn, paket in saknas
+            )
+        )
+    pytest.skip(
+        "; ".join(
+            f"{SKAL_PREFIX}{namn}: {kommandon[0]} finns inte på PATH (apt-get install {paket})"
+            for kommandon, namn, paket in saknas
+        )
+    )
 
 
 # (program, Debianpaket) → testerna som hoppades över för att programmet saknas. Fylls också av
@@ -237,22 +247,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 SAKNADE: dict[tuple[str, str], set[str]] = {}
 
 
-def _saknat_program(report: pytest.TestReport) -> tuple[str, str] | None:
-    """Programmet (namn, paket) som ett överhoppat test saknade, också med en testfils egna skäl
+def _saknade_program(report: pytest.TestReport) -> list[tuple[str, str]]:
+    """Programmen (namn, paket) som ett överhoppat test saknade, också med en testfils egna skäl
     ("chromium är inte installerat")."""
     skal = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else ""
     skal = skal.removeprefix("Skipped: ")
-    for _kommandon, namn, paket in PROGRAM.values():
-        if skal.startswith(f"{SKAL_PREFIX}{namn}:"):
-            return namn, paket
-        if namn.lower() in skal.lower() and any(o in skal for o in ("install", "behövs", "saknas")):
-            return namn, paket
-    return None
+    saknade = []
+    for del_ in skal.split("; "):
+        for _kommandon, namn, paket in PROGRAM.values():
+            if del_.startswith(f"{SKAL_PREFIX}{namn}:") or (
+                namn.lower() in del_.lower() and any(o in del_ for o in ("install", "behövs", "saknas"))
+            ):
+                saknade.append((namn, paket))
+                break
+    return saknade
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.skipped and (program := _saknat_program(report)):
-        SAKNADE.setdefault(program, set()).add(report.nodeid)
+    if report.skipped:
+        for program in _saknade_program(report):
+            SAKNADE.setdefault(program, set()).add(report.nodeid)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

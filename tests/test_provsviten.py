@@ -1,7 +1,7 @@
 """Provsviten själv (tests/conftest.py): ett program som saknas hoppas över med ett svenskt skäl och
 nämns sist med sitt `apt-get install`; i CI (CI=true) är det ett fel, och ett test som ändå hoppats
 över för ett saknat program gör körningen röd. Kontrollen kör pytest i en egen process med ett
-PATH där Chromium och LibreOffice inte finns."""
+PATH där Chromium, LibreOffice och Poppler inte finns."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ TESTER = [
 
 
 def path_utan_program(mapp: Path) -> str:
-    """Ett PATH med samma program som nu, utom Chromium och LibreOffice (länkar i `mapp`)."""
+    """Ett PATH med samma program som nu, utom Chromium, LibreOffice och Poppler (länkar i `mapp`)."""
     borta = {k for kommandon, _, _ in PROGRAM.values() for k in kommandon} | {"google-chrome", "localc"}
     mapp.mkdir(parents=True, exist_ok=True)
     for katalog in os.environ.get("PATH", "").split(os.pathsep):
@@ -90,3 +90,26 @@ def test_under_ci_a_test_that_skips_itself_for_a_missing_program_fails_the_run(t
         assert "FEL: i CI hoppades tester över för ett saknat program (1 test som behöver Chromium)." in r.stdout
     else:
         assert r.returncode == 0
+
+
+@pytest.mark.parametrize("ci", [False, True])
+def test_a_test_missing_two_programs_names_both_so_one_install_tests_it(tmp_path, ci):
+    """PDF-sidans bild behöver Chromium (rapportuppsättningen) och Popplers pdftoppm: båda nämns,
+    i skälet och i slutradens apt-get install (inte bara det första, så att nästa körning hoppar
+    över testet igen för det andra)."""
+    fil = "tests/test_skickbart.py::test_first_pdf_page_of_each_report_type_is_drawn"
+    r = _pytest(tmp_path, "--basetemp", str(tmp_path / "bt"), fil, ci=ci)
+    if ci:
+        assert r.returncode == 1, r.stdout[-3000:]
+        assert "Chromium saknas i CI" in r.stdout and "Poppler saknas i CI" in r.stdout
+        return
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert (
+        "saknar Chromium: chromium finns inte på PATH (apt-get install chromium); "
+        "saknar Poppler: pdftoppm finns inte på PATH (apt-get install poppler-utils)"
+    ) in r.stdout
+    rader = [rad for rad in r.stdout.splitlines() if rad.strip()]
+    assert rader[-1] == (
+        "Inte testat: 1 test som behöver Chromium, 1 test som behöver Poppler. "
+        "Testa dem med: apt-get install chromium poppler-utils"
+    )

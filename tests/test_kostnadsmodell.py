@@ -317,29 +317,32 @@ def skriv_antaganden(tmp_path, ersatt: tuple[str, str] | None = None, scenarier:
 @pytest.mark.parametrize(
     ("ersatt", "meddelande"),
     [
-        (("basar: 2024", "basar: 2024\nokand: 1"), "bas.yaml: okand: okänd nyckel"),
+        (("basar: 2024", "basar: 2024\nokand: 1"), "bas.yaml rad 8: okand: okänd nyckel"),
         (
             ("kostnad_per_tjanst: 720000", "kostnad_per_tjanst: -720000"),
-            "bas.yaml: roller → post 2 → kostnad_per_tjanst: ska vara minst 0",
+            "bas.yaml rad 18: roller → post 2 → kostnad_per_tjanst: ska vara minst 0",
         ),
         (
             ("2022: {region: 50, kommuner: 50}", "2022: {region: 50, kommuner: 40}"),
-            "bas.yaml: finansiering → 2022: region (50 %) och kommuner (40 %) ska tillsammans vara 100 %",
+            "bas.yaml rad 37: finansiering → 2022: region (50 %) och kommuner (40 %) ska tillsammans vara 100 %",
         ),
         (
             ("start: 2028-01", "start: 2038-01"),
-            "bas.yaml: yrkesresor → post 5 → start: lanseringsåret ska ligga mellan 2021 och 2035 (fick 2038)",
+            "bas.yaml rad 46: yrkesresor → post 5 → start: lanseringsåret ska ligga mellan 2021 och 2035 (fick 2038)",
         ),
         (
             ("start: 2026-09", "start: hösten 2026"),
-            "bas.yaml: yrkesresor → post 4 → start: ska vara en månad ÅÅÅÅ-MM",
+            "bas.yaml rad 45: yrkesresor → post 4 → start: ska vara en månad ÅÅÅÅ-MM",
         ),
         (("  roll: samordnare", "  roll: chef"), "bemanning → roll: 'chef' är ingen av rollerna"),
         (
             ("metod: senaste", "metod: gissning"),
-            "bas.yaml: befolkning → metod: ska vara ett av: 'senaste', 'trend' eller 'prognos'",
+            "bas.yaml rad 64: befolkning → metod: ska vara ett av: 'senaste', 'trend' eller 'prognos'",
         ),
-        (("indexering: 0.03 ", "indexering: tre procent "), "bas.yaml: indexering"),
+        (
+            ("indexering: 0.03 ", "indexering: tre procent "),
+            "bas.yaml rad 32: indexering: ska vara ett tal (fick 'tre procent')",
+        ),
     ],
 )
 def test_bad_assumptions_give_swedish_errors_and_exit_2(cli, tmp_path, ersatt, meddelande):
@@ -362,7 +365,7 @@ def test_bad_scenario_override_names_the_scenario(cli, tmp_path):
 def test_unknown_scenario_key_in_scenario_file(cli, tmp_path):
     fil = skriv_antaganden(tmp_path, scenarier="dyr:\n  namn: Dyr\n  beskrivning: x\n  andringer: {}\n")
     r = cli("scenario", "--antaganden", str(fil), "--scenario", "dyr")
-    assert r.rc == 2 and "scenarier.yaml: dyr: andringer: okänd nyckel" in r.err
+    assert r.rc == 2 and "scenarier.yaml rad 4: dyr → andringer: okänd nyckel" in r.err
 
 
 def test_new_scenario_in_a_few_lines(cli, tmp_path):

@@ -5,6 +5,7 @@ CSV på svenska, UTF-8 med BOM, UTF-16) ger samma resultat som en ren CSV."""
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import time
 from pathlib import Path
@@ -389,3 +390,39 @@ def test_the_follow_up_csv_folder_and_template_refuse_other_digits(tmp_path, ins
     wb["Aktivitet"]["E5"] = _med("12", c, plats)
     wb.save(tmp_path / "ifylld.xlsx")
     _vagras(lambda: read_underlag(tmp_path / "ifylld.xlsx", avtal), "blad Aktivitet, rad 5, kolumn deltagardagar:", c)
+
+
+AVTALSRADER = [
+    (i, m.group(1))
+    for i, rad in enumerate((ROT / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8").splitlines(), start=1)
+    if (m := re.match(r"\s*(?:- )?(\w+): [0-9][0-9.]*\s*(#.*)?$", rad))
+]
+
+
+@pytest.mark.parametrize(("rad", "nyckel"), AVTALSRADER, ids=[f"rad-{r}-{n}" for r, n in AVTALSRADER])
+def test_a_bad_value_in_the_agreement_is_named_with_its_line(rad, nyckel):
+    """Varje tal i avtalet 2024, utbytt mot text: felet nämner raden där nyckeln står (som
+    redigeraren visar den), och nyckeln."""
+    from analys.indata.avtal import check_avtal_yaml
+
+    rader = (ROT / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8").splitlines()
+    rader[rad - 1] = re.sub(rf"({nyckel}): [0-9][0-9.]*", r"\1: ett tal", rader[rad - 1])
+    with pytest.raises(AnalysError) as fel:
+        check_avtal_yaml("\n".join(rader) + "\n", "avtal.yaml")
+    assert str(fel.value).startswith(f"avtal.yaml rad {rad}: "), str(fel.value)
+    assert f"{nyckel}: " in str(fel.value) and "(fick 'ett tal')" in str(fel.value)
+
+
+def test_a_missing_key_is_named_with_the_line_of_its_table_and_merged_files_name_no_line(tmp_path):
+    from analys.begrepp import Avtal
+    from analys.indata.yamlfil import validate
+
+    text = (ROT / "data" / "avtal" / "2024.yaml").read_text(encoding="utf-8").replace("    belopp: 180000\n", "")
+    with pytest.raises(AnalysError, match=r"^avtal\.yaml rad 16: kostnader → post 2 → belopp: saknas"):
+        validate(parse_yaml(text, "avtal.yaml"), Avtal, "avtal.yaml")
+    with pytest.raises(AnalysError, match=r"^avtal\.yaml med annat: kostnader → post 2 → belopp: saknas"):
+        validate(parse_yaml(text, "avtal.yaml"), Avtal, "avtal.yaml med annat", med_rader=False)
+    # en kopia av en tolkad text (som cachas) har egna rader
+    forsta = parse_yaml(text, "avtal.yaml")
+    forsta.rader["namn"] = 99
+    assert parse_yaml(text, "avtal.yaml").rader["namn"] == 4

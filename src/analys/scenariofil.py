@@ -64,7 +64,9 @@ def antaganden_med(andringar: dict[str, Any], bas: Path, data: dict | None = Non
     data = read_yaml(bas) if data is None else data
     if not isinstance(data, dict):
         raise AnalysError(f"{visningsvag(bas)}: filen ska innehålla nycklar och värden.")
-    a = validate(_sla_ihop(data, andringar), Antaganden, f"{visningsvag(bas)} med utforskarens reglage")
+    a = validate(
+        _sla_ihop(data, andringar), Antaganden, f"{visningsvag(bas)} med utforskarens reglage", med_rader=False
+    )
     return som_exempel_om_platshallare(a, antagandenas_platshallare(bas))
 
 

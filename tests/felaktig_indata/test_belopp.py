@@ -80,7 +80,7 @@ def test_a_bad_amount_is_refused_the_same_way_on_the_command_line_and_in_yaml(mi
     rc, out, err = _kor(capsys, "fordelning", "--avtal", "avtal.yaml", "--format", "csv")
     assert (rc, out) == (2, "")
     assert err.strip() == YAML_FEL.get(
-        text, f"analys: fel: avtal.yaml: kostnader → post 2 → belopp: ska vara ett heltal (fick '{text}')"
+        text, f"analys: fel: avtal.yaml rad 18: kostnader → post 2 → belopp: ska vara ett heltal (fick '{text}')"
     )
     assert "Traceback" not in err
     assert ogonblick(miljo.data) == fore

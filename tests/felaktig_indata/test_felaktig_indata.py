@@ -270,7 +270,7 @@ YAML_ANTAGANDEN = [
      "\nvikter-neg:\n  namn: X\n  beskrivning: x\n  andringar:\n    nyckel: {nyckel: egen, vikter: {'2080': -1}}\n",
      "nyckel → vikter → 2080: ska vara minst 0"),
     ("scenario-namn", None, None, "\nÖkning:\n  namn: Ökning\n  beskrivning: x\n", "scenarionamnet 'Ökning' får bara innehålla"),
-    ("scenario-utan-namn", None, None, "\nx:\n  beskrivning: x\n", "scenarier.yaml: x: namn: saknas"),
+    ("scenario-utan-namn", None, None, "\nx:\n  beskrivning: x\n", "scenarier.yaml rad 39: x → namn: saknas"),
     ("osakerhet-baklanges", ("indexering: {lag: 0.015, hog: 0.045}", "indexering: {lag: 0.045, hog: 0.015}"), None, "",
      "hog (0.015) är mindre än lag (0.045)"),
 ]  # fmt: skip

@@ -52,35 +52,24 @@ def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
     for namn, post in data.items():
         if not re.fullmatch(r"[a-z0-9_-]+", str(namn)):
             raise AnalysError(f"{visningsvag(path)}: scenarionamnet '{namn}' får bara innehålla a–z, 0–9, - och _.")
-        ut[str(namn)] = _med_beskrivning(validate(post, Scenario, f"{visningsvag(path)}: {namn}"), str(namn), path)
+        sc = validate(post, Scenario, visningsvag(path), under=str(namn), under_rad=_rad(data, namn))
+        ut[str(namn)] = _med_beskrivning(sc, str(namn), path, _rad(post, "beskrivning"))
     return ut
 
 
-def _rad_for_beskrivning(path: Path, namn: str) -> str:
-    """ " rad N" för scenariots beskrivning i filen (för felmeddelandet), eller "" om den inte hittas."""
-    try:
-        rader = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    i_scenariot = False
-    for i, rad in enumerate(rader, start=1):
-        if re.match(rf"['\"]?{re.escape(namn)}['\"]?\s*:", rad):
-            i_scenariot = True
-        elif i_scenariot and rad[:1] not in ("", " ", "#"):
-            i_scenariot = False
-        elif i_scenariot and re.match(r"\s+beskrivning\s*:", rad):
-            return f" rad {i}"
-    return ""
+def _rad(tabell: dict, nyckel: Any) -> int | None:
+    """Raden där nyckeln står i YAML-filen, om tabellen minns den (`yamlfil.Tabell`)."""
+    return getattr(tabell, "rader", {}).get(nyckel)
 
 
-def _med_beskrivning(sc: Scenario, namn: str, path: Path) -> Scenario:
+def _med_beskrivning(sc: Scenario, namn: str, path: Path, rad: int | None = None) -> Scenario:
     """Scenariot med en beskrivning: byggd ur ändringarna om filen inte har någon; en skriven
     beskrivning vars tal motsäger ändringarna är ett fel."""
     if sc.beskrivning is None:
         return sc.model_copy(update={"beskrivning": beskriv(sc.andringar)})
     if fel := motsagelser(sc.beskrivning, sc.andringar):
         raise AnalysError(
-            f"{visningsvag(path)}{_rad_for_beskrivning(path, namn)}: {namn} → beskrivning: {'; '.join(fel)}. "
+            f"{visningsvag(path)}{f' rad {rad}' if rad else ''}: {namn} → beskrivning: {'; '.join(fel)}. "
             f"Rätta beskrivningen, eller ta bort den så byggs den ur ändringarna ({beskriv(sc.andringar)})."
         )
     return sc
@@ -126,5 +115,5 @@ def load_antaganden(scenario: str = "bas", antaganden: Path | None = None, scena
     kalla = visningsvag(bas_path)
     if alla[scenario].andringar:
         kalla += f" med scenariot {scenario} ur {visningsvag(scen_path)}"
-    a = validate(data, Antaganden, kalla)
+    a = validate(data, Antaganden, kalla, med_rader=not alla[scenario].andringar)
     return som_exempel_om_platshallare(a, antagandenas_platshallare(bas_path, scen_path, scenario))

@@ -1,7 +1,8 @@
 """YAML-filer (avtal, antaganden, scenarier, rapportfilen) in i frysta, kontrollerade objekt.
 
-Ett fel nämner alltid filen och nyckeln, t.ex.
-``data/avtal/2024.yaml: kostnader → post 2 → belopp: ska vara ett heltal (fick '180 tkr')``.
+Ett fel nämner alltid filen och nyckeln, och raden där nyckeln står, t.ex.
+``data/avtal/2024.yaml rad 18: kostnader → post 2 → belopp: ska vara ett heltal (fick '180 tkr')``
+(tabellerna och listorna som läsaren bygger, `Tabell` och `Lista`, minns sina rader).
 
 Läsaren bygger på ruamel.yaml (YAML 1.2, bara händelseströmmen) och tolkar själv varje värde,
 så att inget blir något annat än det ser ut som:
@@ -44,6 +45,13 @@ _NOLLA_FORST = re.compile(r"[-+]?0[0-9]+")
 # Bara det som verkligen är ett tal i en annan bas: "0b44e8f9…" (t.ex. en SHA-256) är text.
 _ANNAN_BAS = re.compile(r"[-+]?0([oO][0-7_]+|[xX][0-9a-fA-F_]+|[bB][01_]+)")
 _UNDERSTRECK = re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?")
+
+
+class _Start:
+    """En markering med bara en rad (för en tabell eller lista som stängs: raden där den började)."""
+
+    def __init__(self, rad: int) -> None:
+        self.line, self.column = rad - 1, 0
 
 
 class _YamlFel(Exception):
@@ -107,6 +115,27 @@ def _datum(t: str, mark) -> date | None:
     return d
 
 
+class Tabell(dict):
+    """En YAML-tabell som minns på vilken rad varje nyckel stod (`rader`) och var den själv
+    började (`rad`), så att ett valideringsfel kan peka ut raden."""
+
+    rad: int | None = None
+    rader: dict
+
+
+class Lista(list):
+    """En YAML-lista som minns raden för varje post (`rader`) och var den själv började (`rad`)."""
+
+    rad: int | None = None
+    rader: list
+
+
+def _ny_behallare(sort: type, rad: int | None) -> Any:
+    b = sort()
+    b.rad, b.rader = rad, ({} if sort is Tabell else [])
+    return b
+
+
 class _Byggare:
     """Bygger värdet ur händelserna: en stack av öppna tabeller och listor."""
 
@@ -122,6 +151,7 @@ class _Byggare:
         topp = self.stack[-1]
         if isinstance(topp[0], list):
             topp[0].append(varde)
+            topp[0].rader.append(_plats_i_fil(mark)[0])
             return
         if topp[1] is _INGEN:
             if isinstance(varde, dict | list):
@@ -131,6 +161,7 @@ class _Byggare:
             topp[1], topp[2] = varde, mark
         else:
             topp[0][topp[1]] = varde
+            topp[0].rader[topp[1]] = _plats_i_fil(topp[2])[0]
             topp[1] = _INGEN
 
     def oppna(self, behallare: dict | list, mark) -> None:
@@ -139,7 +170,8 @@ class _Byggare:
         self.stack.append([behallare, _INGEN, None])
 
     def stang(self, mark) -> None:
-        self.lagg_till(self.stack.pop()[0], mark)
+        behallare = self.stack.pop()[0]
+        self.lagg_till(behallare, _Start(behallare.rad) if behallare.rad else None)
 
 
 def _kontrollera(h, mark) -> str | None:
@@ -174,9 +206,9 @@ def _bygg(handelser) -> Any:
         if isinstance(h, ev.ScalarEvent):
             b.lagg_till(_skalar(h.value, stil, mark), mark)
         elif isinstance(h, ev.MappingStartEvent):
-            b.oppna({}, mark)
+            b.oppna(_ny_behallare(Tabell, _plats_i_fil(mark)[0]), mark)
         elif isinstance(h, ev.SequenceStartEvent):
-            b.oppna([], mark)
+            b.oppna(_ny_behallare(Lista, _plats_i_fil(mark)[0]), mark)
         elif isinstance(h, ev.MappingEndEvent | ev.SequenceEndEvent):
             b.stang(mark)
     return b.resultat if b.klar else None
@@ -190,11 +222,18 @@ _INGEN = _Ingen()
 
 
 def _kopia(v: Any) -> Any:
-    """Tabellerna och listorna kopierade; värdena (text, tal, Decimal, datum) är oföränderliga."""
-    if isinstance(v, dict):
-        return {k: _kopia(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_kopia(x) for x in v]
+    """Tabellerna och listorna kopierade, med sina rader; värdena (text, tal, Decimal, datum) är
+    oföränderliga."""
+    if isinstance(v, Tabell):
+        ny = _ny_behallare(Tabell, v.rad)
+        ny.update({k: _kopia(x) for k, x in v.items()})
+        ny.rader = dict(v.rader)
+        return ny
+    if isinstance(v, Lista):
+        ny = _ny_behallare(Lista, v.rad)
+        ny.extend(_kopia(x) for x in v)
+        ny.rader = list(v.rader)
+        return ny
     return v
 
 
@@ -278,15 +317,28 @@ def _visa(v: Any) -> str:
 
 def _plats(loc: tuple[int | str, ...], data: Any = None) -> str:
     """Nyckelvägen som text: listposter räknas från 1 ('post 2'), tabellnycklar skrivs som de är."""
-    delar = []
+    return _plats_och_rad(loc, data)[0]
+
+
+def _plats_och_rad(loc: tuple[int | str, ...], data: Any = None, rad: int | None = None) -> tuple[str, int | None]:
+    """Nyckelvägen som text, och raden i filen där den slutar (där YAML-texten minns den): för en
+    nyckel som saknas raden med tabellens egen nyckel (`rad` för data själv, annars där den börjar)."""
+    delar: list[str] = []
+    rad = rad or getattr(data, "rad", None)
     for p in loc:
         if isinstance(p, int) and isinstance(data, list | tuple):
             delar.append(f"post {p + 1}")
+            rader = getattr(data, "rader", [])
+            rad = rader[p] if 0 <= p < len(rader) else rad
             data = data[p] if 0 <= p < len(data) else None
         else:
             delar.append(str(p))
-            data = data.get(p, data.get(str(p))) if isinstance(data, dict) else None
-    return " → ".join(delar) if delar else "(hela filen)"
+            if isinstance(data, dict):
+                rad = getattr(data, "rader", {}).get(p, getattr(data, "rader", {}).get(str(p), rad))
+                data = data.get(p, data.get(str(p)))
+            else:
+                data = None
+    return (" → ".join(delar) if delar else "(hela filen)"), rad
 
 
 # Pydantics feltyper → svensk text; "fick …" läggs till efter texten.
@@ -336,8 +388,18 @@ def _beskriv(fel: dict[str, Any]) -> str:
     return f"ogiltigt värde{fick_text}"
 
 
-def validation_error_text(e: ValidationError, kalla: str, data: Any = None) -> str:
-    """Pydantic-fel som svensk text: ett fel per rad och nyckel, med filen och nyckeln.
+def validation_error_text(
+    e: ValidationError,
+    kalla: str,
+    data: Any = None,
+    med_rader: bool = True,
+    under: str | None = None,
+    under_rad: int | None = None,
+) -> str:
+    """Pydantic-fel som svensk text: ett fel per rad och nyckel, med filen, raden i filen (om
+    `data` kommer ur en YAML-text och `med_rader`) och nyckelvägen, som börjar med `under` där
+    data är en del av filen (ett scenario i scenariofilen, vars namn står på raden `under_rad`):
+    ``scenarier.yaml rad 4: dyr → andringer: okänd nyckel (stavfel?)``.
 
     Där ett värde får ha flera former (t.ex. ett tal eller en tabell per år) säger pydantic ett
     fel per form; här visas bara det första, och formernas namn hålls borta från nyckelvägen.
@@ -348,18 +410,31 @@ def validation_error_text(e: ValidationError, kalla: str, data: Any = None) -> s
         if loc in sedda:
             continue
         sedda.add(loc)
-        rader.append(f"{kalla}: {_plats(loc, data)}: {_beskriv(f)}")
+        plats, rad = _plats_och_rad(loc, data, under_rad)
+        rad = rad if med_rader else None
+        if under is not None:
+            plats = f"{under} → {plats}" if loc else under
+        rader.append(f"{kalla}{f' rad {rad}' if rad else ''}: {plats}: {_beskriv(f)}")
     return "\n".join(rader)
 
 
-def validate(data: Any, model: type[M], kalla: str) -> M:
-    """Validera data mot en modell; fel blir `AnalysError` med `kalla` (filnamn) i texten."""
+def validate(
+    data: Any,
+    model: type[M],
+    kalla: str,
+    med_rader: bool = True,
+    under: str | None = None,
+    under_rad: int | None = None,
+) -> M:
+    """Validera data mot en modell; fel blir `AnalysError` med `kalla` (filnamn) i texten, och
+    raden i filen där felet står (se `validation_error_text`). `med_rader=False` där data har
+    satts ihop ur flera filer (bas och scenario): en rad skulle då kunna peka i fel fil."""
     if not isinstance(data, dict):
         raise AnalysError(f"{kalla}: filen ska innehålla nycklar och värden (en YAML-tabell).")
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise AnalysError(validation_error_text(e, kalla, data)) from None
+        raise AnalysError(validation_error_text(e, kalla, data, med_rader, under, under_rad)) from None
 
 
 def load_yaml_model(path: Path, model: type[M]) -> M:

@@ -20,6 +20,18 @@ from analys.rapporter.tabeller import excel_csv, html_tabell, textmarkning, text
 KORT_SLAG = {"enligt avtal": "avtal", "förslag": "förslag", "beräknat": "beräknat", "utfall": "utfall"}
 
 
+def kostnadsposter(a: Avtal, belopp: str) -> pd.DataFrame:
+    """Avtalets kostnadsposter som arbetsbokens tabell: kostnadspost, tjänst och belopp (kolumnen
+    `belopp`, med avtalets slag i rubriken)."""
+    return pd.DataFrame(
+        {
+            "Kostnadspost": [k.roll for k in a.kostnader],
+            "Tjänst": [float(k.tjanst) for k in a.kostnader],
+            belopp: [k.belopp for k in a.kostnader],
+        }
+    )
+
+
 def _slagtext(a: Avtal) -> str:
     return "förslag, ej fastställt" if a.forslag else "fastställt"
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analys.begrepp import Avtal
 from analys.flode.avtalsrapporter import Avtalsbilaga
+from analys.rapporter.avtal import kostnadsposter
 from analys.rapporter.excel import Blad, Kallor, referens_text, write_workbook
 from analys.rapporter.format import format_datum, format_kr, format_tal
 from analys.rapporter.kallor import AVRUNDNING, andel_text, befolkning_text, describe_fil, kallor_html, proveniens
@@ -170,13 +171,7 @@ def write_bilaga_workbook(b: Avtalsbilaga, kallor: Kallor, path: Path) -> None:
     a, info = b.avtal, b.fordelning.info
     belopp = med_slag("Belopp", a.slag)
     parter = pd.DataFrame({"Kommun": b.fordelning.df["kommun"], belopp: b.fordelning.df["belopp"]})
-    poster = pd.DataFrame(
-        {
-            "Kostnadspost": [k.roll for k in a.kostnader],
-            "Tjänst": [float(k.tjanst) for k in a.kostnader],
-            belopp: [k.belopp for k in a.kostnader],
-        }
-    )
+    poster = kostnadsposter(a, belopp)
     blad = [
         Blad(
             namn="Belopp per kommun",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analys.begrepp import manadstext
 from analys.flode.avtalsrapporter import Forslagsrapport
-from analys.rapporter.avtal import KORT_SLAG, fig_jamfor, html_jamfor, jamfor_forklaring
+from analys.rapporter.avtal import KORT_SLAG, fig_jamfor, html_jamfor, jamfor_forklaring, kostnadsposter
 from analys.rapporter.excel import Blad, referens_text, write_workbook
 from analys.rapporter.format import format_datum, format_kr, format_procent, format_tal
 from analys.rapporter.kallor import AVRUNDNING, andel_text, befolkning_text, describe_fil, proveniens
@@ -256,13 +256,7 @@ def write_forslag_workbook(r: Forslagsrapport, kallor, path: Path) -> None:
     förslag) och "Källor"; märkt FÖRSLAG på varje blad tills avtalet fastställts."""
     a = r.avtal
     belopp = med_slag("Belopp", a.slag)
-    poster = pd.DataFrame(
-        {
-            "Kostnadspost": [k.roll for k in a.kostnader],
-            "Tjänst": [float(k.tjanst) for k in a.kostnader],
-            belopp: [k.belopp for k in a.kostnader],
-        }
-    )
+    poster = kostnadsposter(a, belopp)
     blad = [
         Blad(
             namn="Förslag" if r.forslag else "Avtal",

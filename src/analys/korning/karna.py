@@ -9,7 +9,7 @@ anslutning före varje rapport.
 
 Kärnan nås över Unix-socklar i en egen mapp (ZeroMQ:s ipc), inte över TCP: med TCP väljer
 jupyter_client lediga portar som kärnan sedan binder, och en annan process (en annan körning, en
-webbläsare) hinner ibland ta en av dem emellan, så att kärnan dör innan den svarat. Dör den ändå
+webbläsare) kan hinna ta en av dem emellan, så att kärnan dör innan den svarat. Dör den ändå
 innan den svarat startas den en gång till (`KarnanDog`)."""
 
 from __future__ import annotations

@@ -423,6 +423,26 @@ def test_screenshots_of_each_report_type(rapporter, webblasare, tmp_path_factory
             assert ImageStat.Stat(Image.open(png).convert("L")).stddev[0] > 20
 
 
+# Tabeller som är bredare än sin plats på sidan (i utskrift klipps det som sticker ut).
+FOR_BREDA = """() => [...document.querySelectorAll('table.analys')].map(t => {
+  const ram = t.closest('div.tabellram') || t.parentElement;
+  return {rubrik: t.caption ? t.caption.textContent : '', bredd: Math.ceil(t.getBoundingClientRect().width),
+          plats: Math.floor(ram.getBoundingClientRect().width)};
+}).filter(x => x.bredd > x.plats)"""
+
+
+def test_every_table_fits_the_printed_page(rapporter, webblasare):
+    """I utskrift (PDF:en, mötespappren) rullar ingen tabell: varje tabell i varje rapport ryms i
+    A4-sidans bredd innanför marginalerna (210 − 2 × 12 mm = 703 px). Uppföljningens "Varje kommuns
+    ställning" var bredare, och PDF:en klippte kolumnen Återstår."""
+    sida = webblasare.new_page(viewport={"width": 703, "height": 1000})
+    sida.emulate_media(media="print")
+    for k in load_korningar():
+        sida.goto((rapporter / k.namn / f"{k.namn}.html").as_uri())
+        assert sida.evaluate(FOR_BREDA) == [], k.namn
+    sida.close()
+
+
 def test_first_pdf_page_of_each_report_type_is_drawn(rapporter, tmp_path_factory):
     """PDF-sidan 1 för varje slags rapport, ritad med Popplers pdftoppm (som en PDF-läsare), sparad
     bredvid skärmbilderna: inte tom."""

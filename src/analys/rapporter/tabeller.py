@@ -82,6 +82,7 @@ figure.diagram figcaption {font-size: 12px; color: #333;}
   table.analys th, table.analys td, .jp-RenderedHTMLCommon table.analys th,
   .jp-RenderedHTMLCommon table.analys td {padding: 2px 5px; white-space: normal;}
   table.analys td.tal {white-space: nowrap;}
+  table.analys th.tal, .jp-RenderedHTMLCommon table.analys th.tal {white-space: normal;}
   figure.diagram img {max-height: 120mm; width: auto; max-width: 100%;}
 }
 </style>"""

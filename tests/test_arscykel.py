@@ -107,6 +107,13 @@ def test_jamfor_without_a_kommun_that_does_not_sign(cli, datakatalog):
     assert sum(int(rad["befolkningseffekt"]) for rad in rader) == 0
     tabell = cli("avtal", "jamfor", "2025", "--exkludera", "2039").out
     assert "om 2039 Älvdalen inte skriver under" in tabell
+    # Beloppen utan Älvdalen står inte i något avtal eller förslag: de är beräknade, i varje format.
+    assert "2025 (beräknat)" in tabell and "Förändring (avtal → beräknat)" in tabell
+    assert "2025 (förslag)" not in tabell
+    utan = cli("avtal", "jamfor", "2025", "--format", "excel-csv").out
+    assert "2025 (förslag) (kr)" in utan
+    excel = cli("avtal", "jamfor", "2025", "--exkludera", "2039", "--format", "excel-csv").out
+    assert "2025 (beräknat) (kr);Förändring (avtal → beräknat) (kr)" in excel and "förslag" not in excel
     r = cli("avtal", "jamfor", "2025", "--exkludera", "Stockholm")
     assert r.rc == 2 and "Stockholm" in r.err
 

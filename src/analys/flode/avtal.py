@@ -317,6 +317,12 @@ class Avtalsjamforelse:
     def pahittat(self) -> bool:
         return self.fore.exempel or self.efter.exempel
 
+    @property
+    def slag_efter(self) -> str:
+        """Slaget för det nya avtalets belopp: avtalets eget ("enligt avtal", "förslag"), men
+        "beräknat" när några kommuner undantas: de beloppen står inte i något avtal."""
+        return "beräknat" if self.undantagna else self.efter.slag
+
 
 def jamfor(ar: int, mot: int | None = None, exkludera: tuple[str, ...] = ()) -> Avtalsjamforelse:
     """Avtalet (eller förslaget) för `ar` mot avtalet `mot` (standard: det senaste före `ar`, av

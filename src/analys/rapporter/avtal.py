@@ -100,7 +100,7 @@ def to_lista(rader: tuple[Avtalsrad, ...]) -> str:
 
 
 def _rubriker(j: Avtalsjamforelse) -> dict[str, str]:
-    fs, es = j.fore.slag, j.efter.slag
+    fs, es = j.fore.slag, j.slag_efter
     blandning = f"{KORT_SLAG[fs]} → {KORT_SLAG[es]}" if fs != es else fs
     return {
         "fore": med_slag(f"{j.fore.ar}", fs),
@@ -420,7 +420,7 @@ def html_jamfor(j: Avtalsjamforelse) -> str:
         summa=summa,
         rubriker={"kommun": rubrik("kommun"), **rb},
         rubrik=f"Per kommun: {j.fore.ar} → {j.efter.ar}",
-        slag={"fore": j.fore.slag, "efter": j.efter.slag},
+        slag={"fore": j.fore.slag, "efter": j.slag_efter},
     )
     return "<style>div.jamforelse table.analys th {white-space: normal !important;}</style>" + (
         f'<div class="jamforelse">{tabell}</div>'
@@ -443,7 +443,7 @@ def fig_jamfor(j: Avtalsjamforelse):
     ax.set_yticks(y, d["kommun"])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_title(f"Förändring per kommun {j.fore.ar} → {j.efter.ar}")
-    ax.set_xlabel(f"Förändring mot {j.fore.ar} ({KORT_SLAG[j.fore.slag]} → {KORT_SLAG[j.efter.slag]})")
+    ax.set_xlabel(f"Förändring mot {j.fore.ar} ({KORT_SLAG[j.fore.slag]} → {KORT_SLAG[j.slag_efter]})")
     _kr_axel(ax, "x")
     ax.grid(axis="y", visible=False)
     ax.legend(frameon=False, fontsize=9, loc="lower right")

@@ -229,12 +229,12 @@ def _jamforblad(r: Forslagsrapport) -> Blad:
         belopp = med_slag("Belopp", r.avtal.slag)
         df = f.rename(columns={"kommunkod": "Kommunkod", "kommun": "Kommun", "belopp": belopp})
         return Blad(namn="Per kommun", titel=titel(r), df=df, kr=[belopp], summera=[belopp])
-    fs, es = KORT_SLAG[j.fore.slag], KORT_SLAG[j.efter.slag]
+    fs, es = KORT_SLAG[j.fore.slag], KORT_SLAG[j.slag_efter]
     namn = {
         "kommunkod": "Kommunkod",
         "kommun": "Kommun",
         "fore": med_slag(str(j.fore.ar), j.fore.slag),
-        "efter": med_slag(str(j.efter.ar), j.efter.slag),
+        "efter": med_slag(str(j.efter.ar), j.slag_efter),
         "forandring": med_slag("Förändring", f"{fs} → {es}"),
         "beloppseffekt": med_slag("Beloppseffekt", f"{fs} → {es}"),
         "befolkningseffekt": med_slag("Befolkningseffekt", f"{fs} → {es}"),

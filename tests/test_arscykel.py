@@ -158,6 +158,44 @@ def test_faststall_makes_the_same_figures_enligt_avtal(cli, datakatalog):
     assert cli("avtal", "faststall", "2025", "--beslutsdatum", "20 november").rc == 2
 
 
+def test_faststall_names_the_decision_body_and_checks_the_date(cli, datakatalog, tmp_path, monkeypatch):
+    """Vem som beslutat: `beslutande` i analys.yaml (standard Socialchefsnätverket) eller
+    --beslutat-av. Ett beslut i framtiden är ett fel (inget ändras); ett beslut före dagen förslaget
+    skrevs ger en varning."""
+    from datetime import date, timedelta
+
+    ar = str(date.today().year + 1)  # nästa år: idag och imorgon ligger före periodens slut
+    assert cli("avtal", "forslag", ar).rc == 0
+    forslaget = (datakatalog / "avtal" / f"{ar}.yaml").read_text(encoding="utf-8")
+    imorgon = (date.today() + timedelta(days=1)).isoformat()
+    r = cli("avtal", "faststall", ar, "--beslutsdatum", imorgon)
+    assert r.rc == 2 and f"--beslutsdatum {imorgon} ligger i framtiden" in r.err
+    assert (datakatalog / "avtal" / f"{ar}.yaml").read_text(encoding="utf-8") == forslaget
+    r = cli("avtal", "faststall", ar, "--beslutsdatum", "2024-11-20")
+    assert r.rc == 0, r.err
+    assert f"Obs: beslutsdatumet 2024-11-20 ligger före dagen förslaget skrevs ({date.today().isoformat()}" in r.out
+    assert "beslutat av Socialchefsnätverket 20 november 2024" in r.out
+    assert load_avtal(ar)[0].beslutat_av == "Socialchefsnätverket"
+    # En egen beslutande, i analys.yaml eller med --beslutat-av; förslaget samma dag: ingen varning.
+    mapp = tmp_path / "mapp"
+    mapp.mkdir()
+    (mapp / "analys.yaml").write_text('namn: RSS X\nlan: "20"\nbeslutande: Välfärdsrådet\n', encoding="utf-8")
+    (datakatalog / "avtal" / f"{ar}.yaml").write_text(forslaget, encoding="utf-8")
+    import shutil
+
+    shutil.copytree(datakatalog, mapp / "data")
+    monkeypatch.chdir(mapp)
+    monkeypatch.delenv("ANALYS_DATA")
+    idag = date.today().isoformat()
+    r = cli("avtal", "faststall", ar, "--beslutsdatum", idag)
+    assert r.rc == 0, r.err
+    assert "beslutat av Välfärdsrådet" in r.out and "Obs" not in r.out
+    assert load_avtal(ar)[0].beslutat_av == "Välfärdsrådet"
+    (mapp / "data" / "avtal" / f"{ar}.yaml").write_text(forslaget, encoding="utf-8")
+    r = cli("avtal", "faststall", ar, "--beslutsdatum", idag, "--beslutat-av", "Styrgruppen")
+    assert r.rc == 0 and load_avtal(ar)[0].beslutat_av == "Styrgruppen"
+
+
 def test_a_proposal_is_computed_until_it_is_decided(cli, datakatalog):
     """Ett förslag med andra belopp än modellens ändrar inte scenariot; fastställt gäller det."""
     assert cli("avtal", "forslag", "2025").rc == 0

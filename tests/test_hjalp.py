@@ -99,3 +99,17 @@ def test_a_folder_whose_lan_has_no_kommuner_gets_no_dalarna_help_either(vasterbo
     assert "Dalarna" not in text
     assert not [k for k in set(kommuner.loc[kommuner["lanskod"] == "20", "kommun"]) if k in text]
     assert "standard 99, län 99, ur analys.yaml" in " ".join(text.split())
+
+
+def test_a_new_folder_names_who_decides_the_agreement_and_it_can_be_changed(vasterbotten):
+    """`analys ny` skriver vem som fastställer avtalen i analys.yaml, med en rad om att ändra det;
+    hjälpen för faststall nämner den som står där."""
+    from analys.indata.projekt import las_projekt
+
+    text = (vasterbotten / "analys.yaml").read_text(encoding="utf-8")
+    assert 'beslutande: "Socialchefsnätverket"' in text and "ändra om det" in text
+    assert las_projekt().beslutande == "Socialchefsnätverket"
+    (vasterbotten / "analys.yaml").write_text(text.replace("Socialchefsnätverket", "Välfärdsrådet"), encoding="utf-8")
+    hjalp = " ".join("\n".join(_alla_hjalptexter(cli.build_parser())).split())
+    assert "beslutat av Välfärdsrådet (beslutande i analys.yaml, eller --beslutat-av)" in hjalp
+    assert "Socialchefsnätverket" not in hjalp

@@ -67,6 +67,7 @@ class _Mappen:
     avtal: int
     kommun: str
     kod: str
+    beslutande: str = "Socialchefsnätverket"
 
     @property
     def lantext(self) -> str:
@@ -95,7 +96,10 @@ def _mappen() -> _Mappen:
         rad = kommuner[kommuner["lanskod"] == lan].sort_values("kommun").iloc[0]
         ar = senaste_avtal()
         senaste = int(ar) if ar else date.today().year
-        return _Mappen(lan, lan_namn(lan), projekt is not None, senaste, str(rad["kommun"]), str(rad["kommunkod"]))
+        beslutande = projekt.beslutande if projekt else _Mappen.beslutande
+        return _Mappen(
+            lan, lan_namn(lan), projekt is not None, senaste, str(rad["kommun"]), str(rad["kommunkod"]), beslutande
+        )
     except fel:
         if projekt is None:
             return exemplet
@@ -365,7 +369,7 @@ def _avtal_parser(sub, m_: _Mappen) -> None:
         help="årets avtal: förslag, jämförelse, beslut, lista och historik",
         description=(
             "Årets avtal i data/avtal/: skriv nästa års förslag ur antagandena, jämför det med förra avtalet, "
-            "fastställ det när Socialchefsnätverket beslutat, och lista avtalen och vad kommunerna betalat."
+            f"fastställ det när {m_.beslutande} beslutat, och lista avtalen och vad kommunerna betalat."
         ),
         epilog=(
             f"Exempel: analys avtal forslag {m_.avtal + 1}\n"
@@ -406,13 +410,19 @@ def _avtal_parser(sub, m_: _Mappen) -> None:
         help="gör förslaget för ett år till ett fastställt avtal",
         description=(
             "Gör förslaget i data/avtal/ÅR.yaml till ett fastställt avtal med samma belopp: status fastställt, "
-            "beslutat av Socialchefsnätverket och beslutsdatumet. Förslaget sparas som en kopia bredvid (.bak)."
+            f"beslutat av {m_.beslutande} (beslutande i analys.yaml, eller --beslutat-av) och beslutsdatumet. "
+            "Förslaget sparas som en kopia bredvid (.bak)."
         ),
         epilog=f"Exempel: analys avtal faststall {m_.avtal + 1} --beslutsdatum {m_.avtal}-11-20",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fs.add_argument("ar", metavar="ÅR", type=int, help=f"avtalsåret, t.ex. {m_.avtal + 1}")
     fs.add_argument("--beslutsdatum", metavar="DATUM", required=True, help="dagen beslutet fattades, ÅÅÅÅ-MM-DD")
+    fs.add_argument(
+        "--beslutat-av",
+        metavar="NAMN",
+        help=f"vem som fattade beslutet (standard: {m_.beslutande}, beslutande i analys.yaml)",
+    )
     fs.set_defaults(run=run_avtal_faststall)
 
     li = avsub.add_parser(
@@ -486,7 +496,7 @@ def run_avtal_faststall(args: argparse.Namespace) -> int:
     from analys.indata import varden
 
     beslutsdatum = varden.datum(args.beslutsdatum, "--beslutsdatum")
-    sys.stdout.write(kommandon.avtal_faststall(args.ar, beslutsdatum))
+    sys.stdout.write(kommandon.avtal_faststall(args.ar, beslutsdatum, args.beslutat_av))
     return 0
 
 

@@ -155,9 +155,9 @@ def avtal_forslag(ar: int, scenario: str = "bas", befolkningsdatum: str | None =
     return avtal.to_forslag_text(f) + avtal.to_rapporttillagg_text(t.namn, t.vag, t.lagd_till, t.hinder)
 
 
-def avtal_faststall(ar: int, beslutsdatum: date) -> str:
+def avtal_faststall(ar: int, beslutsdatum: date, beslutat_av: str | None = None) -> str:
     """`analys avtal faststall`."""
-    return avtal.to_faststall_text(flode_avtal.faststall(ar, beslutsdatum))
+    return avtal.to_faststall_text(flode_avtal.faststall(ar, beslutsdatum, beslutat_av))
 
 
 def avtal_lista() -> str:

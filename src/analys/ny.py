@@ -354,7 +354,10 @@ def skapa(mapp: Path, lanskod: str, namn: str | None = None) -> Path:
     try:
         (tmp / MARKOR).write_text(
             f"# Den här mappen är en analys-mapp (skapad {date.today().isoformat()} av analys {__version__}).\n"
-            f'namn: "{varden["namn"]}"\nlan: "{lanskod}"\n',
+            f'namn: "{varden["namn"]}"\nlan: "{lanskod}"\n'
+            "# Vem som fastställer avtalen (analys avtal faststall skriver det i avtalet); ändra om det\n"
+            "# heter något annat hos er.\n"
+            'beslutande: "Socialchefsnätverket"\n',
             encoding="utf-8",
         )
         (tmp / "data" / "avtal").mkdir(parents=True)

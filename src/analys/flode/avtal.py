@@ -3,6 +3,7 @@ förra avtalet och historiken över vad varje kommun betalat enligt varje avtal 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analys.begrepp import Avtal, Fil, Kostnad, Period, RorligaKostnader, datumtext
+from analys.begrepp import MANADER, Avtal, Fil, Kostnad, Period, RorligaKostnader, datumtext
 from analys.berakning.avtal import Kostnadspost, compute_befolkningsdatum, compute_effekter, compute_kostnadsposter
 from analys.fel import AnalysError
 from analys.filer import tidsstampel, write_text_atomic
@@ -22,10 +23,8 @@ from analys.indata.antaganden import antagandenas_platshallare, load_antaganden
 from analys.indata.avtal import avtal_dir, avtal_yaml, avtalsfiler_for_lan, check_avtal_yaml, load_avtal
 from analys.indata.befolkning import datum_for_lan, load_befolkning, parse_datum
 from analys.indata.paths import visningsvag
-from analys.indata.projekt import standardlan
+from analys.indata.projekt import standard_beslutande, standardlan
 from analys.indata.varden import kommunkoder
-
-BESLUTANDE = "Socialchefsnätverket"
 
 
 @dataclass(frozen=True)
@@ -250,17 +249,50 @@ class Faststallelse:
     avtal: Avtal
     path: Path
     backup: Path
+    varning: str = ""  # t.ex. ett beslutsdatum före dagen förslaget skrevs
 
     @property
     def vag(self) -> str:
         return visningsvag(self.path)
 
 
-def faststall(ar: int, beslutsdatum: date, beslutat_av: str = BESLUTANDE) -> Faststallelse:
+def skrivet_den(a: Avtal) -> date | None:
+    """Dagen `analys avtal forslag` skrev förslaget, ur källtexten den skrev ("… skrivet av analys
+    avtal forslag den 4 december 2026 …"); None för ett förslag som skrivits för hand."""
+    m = re.search(r"skrivet av analys avtal forslag den (\d{1,2}) (\w+) (\d{4})", a.kalla)
+    if m is None or m.group(2) not in MANADER:
+        return None
+    with contextlib.suppress(ValueError):
+        return date(int(m.group(3)), MANADER.index(m.group(2)) + 1, int(m.group(1)))
+    return None
+
+
+def _kontrollera_beslutsdatum(beslutsdatum: date, a: Avtal, path: Path) -> str:
+    """Ett beslut fattas inte i framtiden (ett fel). Ett beslut som ligger före dagen förslaget
+    skrevs ger en varning: det kan vara ett skrivfel, men också ett förslag som skrivits om i
+    efterhand (som README:ns exempel med avtalen 2022–2025)."""
+    if beslutsdatum > date.today():
+        raise AnalysError(
+            f"--beslutsdatum {beslutsdatum.isoformat()} ligger i framtiden; ange dagen beslutet fattades "
+            "(fastställ avtalet när beslutet är fattat)."
+        )
+    skrivet = skrivet_den(a)
+    if skrivet is not None and beslutsdatum < skrivet:
+        return (
+            f"Obs: beslutsdatumet {beslutsdatum.isoformat()} ligger före dagen förslaget skrevs "
+            f"({skrivet.isoformat()}, enligt kalla i {visningsvag(path)}). Stämmer datumet? Annars: "
+            "lägg tillbaka förslaget från kopian (.bak) och fastställ igen med rätt datum."
+        )
+    return ""
+
+
+def faststall(ar: int, beslutsdatum: date, beslutat_av: str | None = None) -> Faststallelse:
     """Gör förslaget för `ar` till ett fastställt avtal: samma belopp, status fastställt, vem som
-    beslutat och när. Den tidigare filen sparas som en kopia bredvid (.bak). Ett förslag med
-    platshållare kvar (egna, eller ur antagandena och förra avtalet, se `forslag`) fastställs inte."""
+    beslutat (standard `beslutande` i analys.yaml, se `indata.projekt`) och när. Den tidigare
+    filen sparas som en kopia bredvid (.bak). Ett förslag med platshållare kvar (egna, eller ur
+    antagandena och förra avtalet, se `forslag`) fastställs inte."""
     _ar(ar)
+    beslutat_av = (beslutat_av or "").strip() or standard_beslutande()
     a, path = load_avtal(str(ar))
     platshallare.kontrollera(f"Avtalet {ar} fastställs inte", platshallare.hitta(path))
     if not a.forslag:
@@ -269,6 +301,7 @@ def faststall(ar: int, beslutsdatum: date, beslutat_av: str = BESLUTANDE) -> Fas
         raise AnalysError(
             f"--beslutsdatum {beslutsdatum.isoformat()} ligger efter avtalets period ({a.period.till.isoformat()})."
         )
+    varning = _kontrollera_beslutsdatum(beslutsdatum, a, path)
     nytt = Avtal.model_validate(
         {
             **a.model_dump(),
@@ -288,7 +321,7 @@ def faststall(ar: int, beslutsdatum: date, beslutat_av: str = BESLUTANDE) -> Fas
     check_avtal_yaml(text, visningsvag(path))
     backup = _backup(path)
     write_text_atomic(path, text)
-    return Faststallelse(nytt, path, backup)
+    return Faststallelse(nytt, path, backup, varning)
 
 
 @dataclass(frozen=True)

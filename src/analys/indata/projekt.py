@@ -1,4 +1,5 @@
-"""Analys-mappens egen fil `analys.yaml`: mappens namn och länet den gäller."""
+"""Analys-mappens egen fil `analys.yaml`: mappens namn, länet den gäller och vem som fastställer
+avtalen."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from analys.begrepp import FrystModell
 from analys.indata.paths import MARKOR, projektrot
 from analys.indata.yamlfil import load_yaml_model
 
+BESLUTANDE = "Socialchefsnätverket"  # vem som fastställer avtalen, om analys.yaml inte säger annat
+
 
 class Projekt(FrystModell):
-    """Vad analys-mappen gäller: ett namn (t.ex. RSS Dalarna) och länets kod."""
+    """Vad analys-mappen gäller: ett namn (t.ex. RSS Dalarna), länets kod och vem som fastställer
+    avtalen (`beslutande`, standard Socialchefsnätverket)."""
 
     namn: str = Field(min_length=1, max_length=200)
     lan: str = Field(pattern=r"^\d{2}$")
+    beslutande: str = Field(default=BESLUTANDE, min_length=1, max_length=200)
 
 
 def las_projekt() -> Projekt | None:
@@ -23,6 +28,13 @@ def las_projekt() -> Projekt | None:
     if rot is None or not (rot / MARKOR).is_file():
         return None
     return load_yaml_model(rot / MARKOR, Projekt)
+
+
+def standard_beslutande() -> str:
+    """Vem som fastställer avtalen: `beslutande` i analys-mappens `analys.yaml`, annars
+    Socialchefsnätverket."""
+    p = las_projekt()
+    return p.beslutande if p else BESLUTANDE
 
 
 def standardlan() -> str:

@@ -71,7 +71,7 @@ def to_faststall_text(f: Faststallelse) -> str:
     return (
         f"Fastställde {f.vag}: {a.namn}, {format_kr(a.belopp_kommuner)} för kommunerna "
         f"(enligt avtal), beslutat av {a.beslutat_av} {format_datum(a.beslutsdatum) if a.beslutsdatum else ''}. "
-        f"Förslaget finns kvar som {f.backup.name}.\n"
+        f"Förslaget finns kvar som {f.backup.name}.\n" + (f"{f.varning}\n" if f.varning else "")
     )
 
 

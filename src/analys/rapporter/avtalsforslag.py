@@ -37,7 +37,7 @@ def describe(r: Forslagsrapport) -> str:
     if r.forslag:
         delar = [
             f"Förslaget: kommunerna betalar **{format_kr(a.belopp_kommuner)}** ({a.slag}) för {a.ar}. "
-            f"{a.fakturering.fakturerar} fakturerar varje kommun dess belopp först när Socialchefsnätverket "
+            f"{a.fakturering.fakturerar} fakturerar varje kommun dess belopp först när {r.beslutande} "
             "beslutat och avtalet fastställts; tills dess är beloppen ett förslag och räknas som beräknade i "
             "scenarierna."
         ]

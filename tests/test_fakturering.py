@@ -64,6 +64,11 @@ def test_february_to_november_never_invoices_twice_and_sums_to_the_follow_up(cli
     r = faktura(cli, mall, "2024-02-15", "--bokfor")
     assert r.rc == 0, r.err
     assert "Summa (enligt avtal)" in r.out and "(avtal + utfall)" not in r.out  # bara fast kostnad
+    # Med ett underlag (här ännu tomt) säger huvudet vad det räknar med; utan ett säger det att det saknas.
+    assert "kursavgifter och pott efter utfallet i underlaget; det som redan fakturerats" in r.out
+    utan = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15").out
+    assert "Inget uppföljningsunderlag (--underlag): inga kursavgifter eller pott" in utan
+    assert "efter utfallet i underlaget" not in utan
     assert "Bokförde 15 fakturor i " in r.err and "fore-bokforing-" in r.err
     feb = bokforda(mall)
     assert len(feb) == 15 and sum(f.belopp for f in feb) == 1_030_000

@@ -99,13 +99,17 @@ def faktura_utdata(
         varna_pahittat()
     text = None
     if format == "xlsx":
-        faktura.write_xlsx(df, fk.avtal, kallor.faktura_kallor(fk), ut, fk.pahittat, summa, fk.fakturor)
+        faktura.write_xlsx(
+            df, fk.avtal, kallor.faktura_kallor(fk), ut, fk.pahittat, summa, fk.fakturor, fk.underlag is not None
+        )
     elif format == "excel-csv":
         text = faktura.to_excel_csv(df, fk.pahittat)
     elif format == "csv":
         text = faktura.to_csv(df)
     else:
-        text = faktura.to_tabell(df, fk.avtal, fk.pahittat, summa, fk.fakturor, fk.ingen_faktura, fk.pott_vantar)
+        text = faktura.to_tabell(
+            df, fk.avtal, fk.pahittat, summa, fk.fakturor, fk.ingen_faktura, fk.pott_vantar, fk.underlag is not None
+        )
     if not bokfor:
         return text
     # Utdata först (fakturorna som skickas), sedan bokföringen; en vägran lämnar underlaget orört.

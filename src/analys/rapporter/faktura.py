@@ -64,6 +64,21 @@ def _nettorad(f) -> str:
     return f"Netto ({f.blandning}), faktura {f.referens}"
 
 
+def grund(med_underlag: bool, kredit: bool = False) -> str:
+    """Vad fakturaraderna bygger på: med ett uppföljningsunderlag även kursavgifter, pott och det som
+    redan fakturerats; utan ett bara den fasta kostnaden."""
+    if not med_underlag:
+        return (
+            "Fast kostnad enligt avtal. Inget uppföljningsunderlag (--underlag): inga kursavgifter eller pott, "
+            "och inget avdrag för det som redan fakturerats."
+        )
+    pott = "pott (kredit)" if kredit else "pott"
+    return (
+        f"Fast kostnad enligt avtal; kursavgifter och {pott} efter utfallet i underlaget; det som redan "
+        "fakturerats enligt underlaget dras av."
+    )
+
+
 def to_tabell(
     df: pd.DataFrame,
     avtal: Avtal,
@@ -72,6 +87,7 @@ def to_tabell(
     fakturor: pd.DataFrame | None = None,
     ingen_faktura: tuple[str, ...] = (),
     pott_vantar: tuple[int, ...] = (),
+    med_underlag: bool = True,
 ) -> str:
     """Raderna per kommun; med `fakturor` (en rad per faktura) står varje fakturas netto under dess
     rader när den har fler än en, och en kreditfaktura sägs."""
@@ -83,8 +99,7 @@ def to_tabell(
         f"Fakturaunderlag: {avtal.namn}",
         f"Fakturerar: {avtal.fakturering.fakturerar}, betalning {avtal.fakturering.betalningsvillkor_dagar} dagar "
         "netto (förfallodagen flyttas till nästa bankdag om den blir en helgdag)",
-        "Fast kostnad enligt avtal; kursavgifter och pott efter utfallet i underlaget; det som redan "
-        "fakturerats enligt underlaget dras av.",
+        grund(med_underlag),
         "",
     ]
     ut.append(f"{'Kod':4}  {'Kommun':13}  {'Avser':{bredd}}  {'Belopp':>13}  Fakturadatum  Förfaller   Referens")
@@ -125,6 +140,7 @@ def write_xlsx(
     pahittat: bool = False,
     summa: str = "Summa",
     fakturor: pd.DataFrame | None = None,
+    med_underlag: bool = True,
 ) -> None:
     """Bladet Fakturor har en rad per faktura med mallens kolumner i mallens ordning (Kommunkod,
     Kommun, Fakturadatum, Belopp (kr), Avser), så att raderna går att klistra in på mallens blad
@@ -137,8 +153,7 @@ def write_xlsx(
         undertitel=f"Fakturerar: {avtal.fakturering.fakturerar}; betalning "
         f"{avtal.fakturering.betalningsvillkor_dagar} dagar netto från fakturadatum, förfallodagen flyttad till "
         "nästa bankdag vid helg",
-        not_text="Fast kostnad enligt avtal; kursavgifter och pott (kredit) efter utfallet i underlaget; det som "
-        "redan fakturerats enligt underlaget dras av.",
+        not_text=grund(med_underlag, kredit=True),
         df=tabell,
         kr=["Belopp"],
         datum=["Fakturadatum", "Förfallodatum"],

@@ -446,3 +446,12 @@ def test_weights_saved_by_excel_without_leading_zeros_are_read_like_other_csv_fi
     rader = list(csv.DictReader(io.StringIO(r.out)))
     assert {d["kommunkod"]: int(d["belopp"]) for d in rader}["0305"] == 100_000
     assert sum(int(d["belopp"]) for d in rader) == 800_000
+
+
+def test_excel_csv_has_a_total_row_only_where_the_readme_says(cli):
+    """README: fördelningen i excel-csv har en summarad; scenariot (tal av olika slag) och
+    fakturaraderna (läses in rad för rad) har ingen."""
+    sista = lambda *argv: cli(*argv, "--format", "excel-csv").out.rstrip("\r\n").splitlines()[-1]  # noqa: E731
+    assert sista("fordelning", "--avtal", "2024") == ";Summa;288375;100,0000;1030000"
+    assert "Summa" not in sista("scenario")
+    assert "Summa" not in sista("faktura", "--avtal", "2024", "--fakturadatum", "2024-02-15")

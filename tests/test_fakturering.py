@@ -258,6 +258,10 @@ def test_blank_trainer_days_hold_the_pot_until_filled_or_slutlig(cli, mall):
     assert [(d["kommun"], int(d["belopp"])) for d in pott] == [("Falun", -48_000)]
     slutlig = uppfoljning("2024", mall, slutlig=True)
     assert slutlig.resultat.pott_utbetald == 48_000 and slutlig.resultat.pott_vantar == ()
+    # … och uppföljningen säger att de tomma dagarna räknas som 0, inte att de väntar.
+    text = describe(slutlig).replace("\xa0", " ")
+    assert "Mora" in text.split("Utbildardagar inte ifyllt (räknas som 0): ")[1].split("\n")[0]
+    assert "ej rapporterat än" not in text and "Året är avslutat (slutlig): tomma dagar räknas som 0." in text
     # Ifyllda dagar: potten betalas ut utan --slutlig.
     fyll_aktivitet(mall, {"2062": (20, 5)})
     assert uppfoljning("2024", mall).resultat.pott_vantar == (2024,)  # de övriga 13 är fortfarande tomma

@@ -310,6 +310,26 @@ def test_effects_add_up_per_kommun_and_in_total(fore, efter):
         assert (d["befolkningseffekt"] == 0).all()
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=250_000), min_size=1, max_size=20),
+    st.integers(min_value=0, max_value=10**7),
+    st.integers(min_value=0, max_value=10**7),
+)
+def test_same_shares_give_no_population_effect_not_even_one_krona(folk, fore_total, efter_total):
+    """Samma befolkning och nyckel båda åren: hela förändringen är beloppseffekt, för varje kommun
+    exakt (befolkningseffekten 0, inte ±1 kr av avrundningen), och delarna går jämnt upp."""
+    from analys.berakning.fordelning import compute_fordelning
+
+    koder = [f"{2000 + i}" for i in range(len(folk))]
+    bef = pd.DataFrame({"kommunkod": koder, "kommun": koder, "folkmangd": folk})
+    fore, efter = compute_fordelning(bef, fore_total), compute_fordelning(bef, efter_total)
+    d = compute_effekter(fore, efter, som_forr=compute_fordelning(bef, efter_total))
+    assert (d["befolkningseffekt"] == 0).all()
+    assert (d["beloppseffekt"] == d["forandring"]).all()
+    assert int(d["beloppseffekt"].sum()) == efter_total - fore_total
+
+
 def test_population_date_rule():
     from datetime import date
 

@@ -134,15 +134,17 @@ def compute_befolkningsdatum(
 JAMFOR_KOLUMNER = ["kommunkod", "kommun", "fore", "efter", "forandring", "beloppseffekt", "befolkningseffekt"]
 
 
-def compute_effekter(fore: pd.DataFrame, efter: pd.DataFrame) -> pd.DataFrame:
+def compute_effekter(fore: pd.DataFrame, efter: pd.DataFrame, som_forr: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per kommun förra → nya beloppet (`fore`, `efter`: kommunkod, kommun, belopp) och förändringen
     delad i två delar som går jämnt upp i hela kronor:
 
-    - **beloppseffekt**: hur totalens förändring hade fördelats med förra årets fördelning
-      (förändringen av totalen delad efter förra årets belopp, största-restmetoden), så att
-      kolumnen summerar exakt till totalens förändring;
+    - **beloppseffekt**: hur totalens förändring hade fördelats med förra årets fördelning, så att
+      kolumnen summerar exakt till totalens förändring. Med `som_forr` (det nya beloppet fördelat
+      med förra avtalets nyckel och befolkning, samma största-restmetod) är den `som_forr − fore`;
+      annars förändringen av totalen delad efter förra årets belopp;
     - **befolkningseffekt**: resten, det som beror på att andelarna ändrats (ny befolkning, ny
-      nyckel, en kommun som inte deltar).
+      nyckel, en kommun som inte deltar). Med `som_forr` är den exakt 0 för varje kommun när
+      andelarna inte ändrats (samma befolkning och nyckel); utan kan avrundningen ge ±1 kr.
 
     En kommun som bara finns på ena sidan har 0 på den andra. Finns inget förra belopp alls är
     hela förändringen beloppseffekt.
@@ -160,7 +162,10 @@ def compute_effekter(fore: pd.DataFrame, efter: pd.DataFrame) -> pd.DataFrame:
     eb = [int(e["belopp"].get(k, 0)) for k in koder]
     forandring = [b - a for a, b in zip(fb, eb, strict=True)]
     total = sum(eb) - sum(fb)
-    if sum(fb) == 0:
+    if som_forr is not None:
+        s = som_forr.set_index("kommunkod")["belopp"]
+        belopp = [int(s.get(k, 0)) - a for k, a in zip(koder, fb, strict=True)]
+    elif sum(fb) == 0:
         belopp = list(forandring)
     else:
         delat = largest_remainder(abs(total), fb, koder)

@@ -15,7 +15,7 @@ from analys.begrepp import MANADER, Avtal, Fil, Kostnad, Period, RorligaKostnade
 from analys.berakning.avtal import Kostnadspost, compute_befolkningsdatum, compute_effekter, compute_kostnadsposter
 from analys.fel import AnalysError
 from analys.filer import tidsstampel, write_text_atomic
-from analys.flode.fordelning import avtalets_fordelning
+from analys.flode.fordelning import avtalets_fordelning, som_forr
 from analys.flode.scenarier import berakna_scenario, scenarier_i_fil, standardfiler
 from analys.flode.spar import fil
 from analys.indata import platshallare
@@ -378,7 +378,8 @@ def jamfor(ar: int, mot: int | None = None, exkludera: tuple[str, ...] = ()) -> 
     if len(koder) >= len(befolkning):
         raise AnalysError("--exkludera: minst en kommun måste vara kvar att fördela beloppet på.")
     namn = dict(zip(befolkning["kommunkod"], befolkning["kommun"], strict=True))
-    df = compute_effekter(avtalets_fordelning(fore), avtalets_fordelning(efter, frozenset(koder)))
+    nya = avtalets_fordelning(efter, frozenset(koder))
+    df = compute_effekter(avtalets_fordelning(fore), nya, som_forr(fore, int(nya["belopp"].sum())))
     return Avtalsjamforelse(
         df, fore, efter, tuple(f"{k} {namn[k]}" for k in sorted(koder)), (fil(fore_path), fil(efter_path))
     )

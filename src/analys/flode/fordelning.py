@@ -127,6 +127,12 @@ def avtalets_fordelning(avtal: Avtal, exkludera: frozenset[str] = frozenset()) -
     return compute_fordelning(befolkning, avtal.belopp_kommuner, avtal.fordelningsnyckel(exkludera))
 
 
+def som_forr(avtal: Avtal, belopp: int) -> pd.DataFrame:
+    """`belopp` fördelat med avtalets nyckel och befolkning (för jämförelsens beloppseffekt)."""
+    befolkning = load_befolkning(avtal.lan, avtal.befolkningsdatum)
+    return compute_fordelning(befolkning, belopp, avtal.fordelningsnyckel())
+
+
 def jamforelse(f: Fordelning, scenario: str = "bas") -> Jamforelse:
     """Förändringen mot föregående år: enligt avtal där det finns ett, annars enligt scenariot."""
     if not f.info.ar:

@@ -113,3 +113,24 @@ def test_a_new_folder_names_who_decides_the_agreement_and_it_can_be_changed(vast
     hjalp = " ".join("\n".join(_alla_hjalptexter(cli.build_parser())).split())
     assert "beslutat av Välfärdsrådet (beslutande i analys.yaml, eller --beslutat-av)" in hjalp
     assert "Socialchefsnätverket" not in hjalp
+
+
+def test_files_that_come_with_the_program_say_so_in_another_folder(vasterbotten, tmp_path):
+    """I en annan analys-mapp ligger befolkningsdatan och notebooks i programmet, inte i mappen:
+    källhänvisningen säger det. Mappens egna filer skrivs som förut, relativt mappen."""
+    from analys.indata.paths import medfoljande_befolkning, medfoljande_notebooks, visningsvag
+
+    befolkning = medfoljande_befolkning() / "folkmangd_kommuner_31dec.csv"
+    assert visningsvag(befolkning).endswith("folkmangd_kommuner_31dec.csv (följer med analys)")
+    assert visningsvag(medfoljande_notebooks() / "fordelning.ipynb").endswith("fordelning.ipynb (följer med analys)")
+    assert visningsvag(vasterbotten / "data" / "antaganden" / "bas.yaml") == "data/antaganden/bas.yaml"
+    assert visningsvag(tmp_path / "annan" / "fil.csv") == "fil.csv"
+
+
+def test_a_report_in_another_folder_names_the_population_file_with_its_checksum(vasterbotten):
+    from analys.flode.fordelning import berakna
+
+    ar = sorted(int(p.stem) for p in (vasterbotten / "data" / "avtal").glob("*.yaml"))[-1]
+    filer = berakna(avtal=str(ar)).befolkningsfiler
+    assert filer and all(f.sha256 for f in filer), filer
+    assert any(f.vag.endswith("folkmangd_kommuner_31dec.csv (följer med analys)") for f in filer), filer

@@ -14,11 +14,13 @@ och antaganden.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
 
 MARKOR = "analys.yaml"
+MEDFOLJER = " (följer med analys)"  # efter sökvägen till en fil som följer med programmet
 _PAKET = Path(__file__).resolve().parents[1]  # src/analys eller site-packages/analys
 _KALLTRAD = Path(__file__).resolve().parents[3]  # repots rot, när paketet körs från källträdet
 
@@ -91,14 +93,18 @@ def reports_dir() -> Path:
 
 
 def visningsvag(path: Path) -> str:
-    """Sökväg som den skrivs i rapporter: relativt analys-mappen när det går (inga maskinnamn)."""
+    """Sökväg som den skrivs i rapporter: relativt analys-mappen när det går (inga maskinnamn). En
+    fil som följer med programmet (befolkningsdatan, notebooks) och inte ligger i analys-mappen
+    säger det, så att ingen letar efter den i sin egen mapp."""
     p = Path(path).resolve()
-    rotter = [r for r in (projektrot(), _KALLTRAD, paketdata()) if r is not None]
-    for rot in rotter:
-        try:
+    rot = projektrot()
+    if rot is not None:
+        with contextlib.suppress(ValueError):
             return p.relative_to(rot.resolve()).as_posix()
-        except ValueError:
-            continue
+    for medfoljande in (r for r in (_KALLTRAD, paketdata()) if r is not None):
+        with contextlib.suppress(ValueError):
+            vag = p.relative_to(medfoljande.resolve()).as_posix()
+            return vag if rot is None else vag + MEDFOLJER
     return p.name
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from analys import ny
 from analys.indata import platshallare
@@ -300,6 +301,10 @@ def test_make_reports_in_the_folder_renders_everything_unmarked(lanmapp_med_rapp
         assert "Dalarnas län" not in html and "Västerbottens län" in html, n
         assert (mapp / "reports" / n / f"{n}.xlsx").is_file(), n
         assert (mapp / "reports" / n / f"{n}.pdf").stat().st_size > 10_000, n
+        # Vems rapporten är: mappens namn i sidans titel och överst till höger på varje utskriven sida.
+        assert re.search(r"<title>[^<]* – RSS Västerbotten</title>", html), n
+        sidor = [s.extract_text() for s in PdfReader(mapp / "reports" / n / f"{n}.pdf").pages]
+        assert all("RSS Västerbotten" in s for s in sidor), n
     # programmet som körde var hjulets, inte repots
     miljo, _ = installerat
     kontroll = subprocess.run(

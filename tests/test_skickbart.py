@@ -461,6 +461,18 @@ def test_first_pdf_page_of_each_report_type_is_drawn(rapporter, tmp_path_factory
         assert ImageStat.Stat(Image.open(ut / f"{namn}-pdf.png").convert("L")).stddev[0] > 20, namn
 
 
+def test_every_report_names_whose_it_is_on_the_page_and_every_printed_page(rapporter):
+    """Analys-mappens namn (analys.yaml: RSS Dalarna) står efter titeln i sidans titel och överst
+    till höger på varje PDF-sida, så att en mottagare ser vilken region rapporten kommer från."""
+    from pypdf import PdfReader
+
+    for k in load_korningar():
+        html = (rapporter / k.namn / f"{k.namn}.html").read_text(encoding="utf-8")
+        assert re.search(r"<title>[^<]* – RSS Dalarna</title>", html), k.namn
+        sidor = PdfReader(rapporter / k.namn / f"{k.namn}.pdf").pages
+        assert all("RSS Dalarna" in (s.extract_text() or "") for s in sidor), k.namn
+
+
 def test_every_pdf_opens_and_states_the_headline(rapporter):
     from pypdf import PdfReader
 

@@ -68,11 +68,25 @@ def _exporter():
     return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
+def _avsandare() -> str:
+    """Analys-mappens namn ur analys.yaml ("RSS Dalarna"), eller "" utanför en analys-mapp."""
+    from analys.fel import AnalysError
+    from analys.indata.projekt import las_projekt
+
+    try:
+        p = las_projekt()
+    except (AnalysError, OSError):
+        return ""
+    return p.namn if p else ""
+
+
 def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str:
     """Fristående HTML utan kodceller och prompter; inga skript hämtas utifrån. Sidans titel är
     rapportens rubrik (med "PÅHITTAT EXEMPEL" först om underlaget är påhittat, och "FÖRSLAG" om
-    rapporten visar ett förslag till avtal); vid utskrift står
-    titeln överst och sidnumret nederst på varje sida. Returnerar titeln."""
+    rapporten visar ett förslag till avtal), och efter den analys-mappens namn (t.ex. "RSS
+    Dalarna", ur analys.yaml), så att en mottagare ser vems rapporten är; vid utskrift står titeln
+    överst till vänster, namnet överst till höger och sidnumret nederst på varje sida. Returnerar
+    titeln."""
     import html
 
     utan_iri_tolkare()
@@ -86,14 +100,20 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     for markning in (FORSLAG, PAHITTAT):
         if markning in celler and markning not in titel:
             titel = f"{markning}: {titel}"
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": titel}})
+    avsandare = _avsandare()
+    sidtitel = f"{titel} – {avsandare}" if avsandare else titel
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": sidtitel}})
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = re.sub(r"<html[^>]*>", '<html lang="sv">', body, count=1)
-    sidhuvud = titel.replace("\\", "").replace('"', "'")
+
+    def css_text(t: str) -> str:
+        return html.escape(t.replace("\\", "").replace('"', "'"))
+
+    hoger = f'@top-right {{ content: "{css_text(avsandare)}"; font-size: 8pt; color: #333; }} ' if avsandare else ""
     tillagg = (
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<style>@media print {{ @page {{ @top-left {{ content: "{html.escape(sidhuvud)}"; '
-        "font-size: 8pt; color: #333; } } }}</style>\n" + MOBIL + HALL_IHOP
+        f'<style>@media print {{ @page {{ @top-left {{ content: "{css_text(titel)}"; '
+        f"font-size: 8pt; color: #333; }} {hoger}}} }}</style>\n" + MOBIL + HALL_IHOP
     )
     body = body.replace("</head>", tillagg + "</head>", 1)
     body = hela_tal(body)

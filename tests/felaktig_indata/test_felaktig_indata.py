@@ -571,7 +571,7 @@ MALLFALL = [
     ("negativt", _negativ, "blad Aktivitet, rad 5, kolumn deltagardagar: -3 är negativt"),
     ("text-i-tal", _text, "blad Aktivitet, rad 5, kolumn deltagardagar: 'tio' är inte ett heltal"),
     ("orimligt-stort", _stort, "blad Aktivitet, rad 5, kolumn deltagardagar: 1e+20 är orimligt stort"),
-    ("halv-dag", _halvt, "blad Aktivitet, rad 5, kolumn deltagardagar: '2.5' är inte ett heltal"),
+    ("halv-dag", _halvt, "blad Aktivitet, rad 5, kolumn deltagardagar: '2,5' är inte ett heltal"),
     ("bred-siffra", _bred_siffra, "blad Aktivitet, rad 5, kolumn deltagardagar: '１２' innehåller tecknet '１'"),
     ("upphojd-siffra-i-belopp", _upphojd_i_belopp, "blad Utfall, rad 8, kolumn belopp: '1000²' innehåller tecknet '²'"),
     ("faktura-1900", _faktura_1900, "kolumn fakturadatum: 1900-01-02 ligger långt från avtalets period"),

@@ -89,7 +89,7 @@ enkla(
         ("fakturadatum-text", ["faktura", "--avtal", "2024", "--fakturadatum", "15 februari"], 2,
          "Ogiltigt datum i --fakturadatum '15 februari'"),
         ("fakturadatum-30-februari", ["faktura", "--avtal", "2024", "--fakturadatum", "2024-02-30"], 2,
-         "Ogiltigt datum i --fakturadatum '2024-02-30'"),
+         "Ogiltigt datum i --fakturadatum: 2024-02-30 är inget datum som finns i kalendern."),
         ("avtal-okant-ar", ["faktura", "--avtal", "1999"], 2, "Avtalet '1999' finns inte"),
         ("avtal-fel-filtyp", ["faktura", "--avtal", "avtal.xlsx"], 2, "ange ett år (t.ex. 2024) eller en avtalsfil"),
         ("scenario-okant", ["scenario", "--scenario", "finns-inte"], 2, "Scenariot 'finns-inte' finns inte"),

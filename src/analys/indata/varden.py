@@ -62,8 +62,8 @@ def datum(text: str, flagga: str) -> date:
     t = text.strip()
     try:
         d = iso_datum(t)
-    except ValueError:
-        d = None
+    except ValueError as e:  # rätt form, men dagen finns inte (2026-02-30)
+        raise AnalysError(f"Ogiltigt datum i {flagga}: {e}.") from None
     if d is None:
         raise AnalysError(f"Ogiltigt datum i {flagga} '{text[:40]}': ange ÅÅÅÅ-MM-DD, t.ex. 2024-02-15.")
     if not inom_datumgranser(d):

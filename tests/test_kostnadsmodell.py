@@ -343,6 +343,10 @@ def skriv_antaganden(tmp_path, ersatt: tuple[str, str] | None = None, scenarier:
             ("indexering: 0.03 ", "indexering: tre procent "),
             "bas.yaml rad 32: indexering: ska vara ett tal (fick 'tre procent')",
         ),
+        (
+            ("indexering: 0.03 ", "indexering: 0,03 "),
+            "bas.yaml rad 32: indexering: ska vara ett tal, med decimalpunkt i filen: skriv 0.03 (fick '0,03')",
+        ),
     ],
 )
 def test_bad_assumptions_give_swedish_errors_and_exit_2(cli, tmp_path, ersatt, meddelande):

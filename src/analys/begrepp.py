@@ -68,6 +68,9 @@ class FrystModell(BaseModel):
 
 def _tal(v: Any) -> Any:
     """Ett tal som exakt `Decimal`: heltal och decimaltal godtas, text och sanningsvärden inte."""
+    if isinstance(v, str) and re.fullmatch(r"[-+]?[0-9]+,[0-9]+", v.strip()):
+        punkt = v.strip().replace(",", ".")
+        raise ValueError(f"ska vara ett tal, med decimalpunkt i filen: skriv {punkt} (fick {v!r})")
     if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
         raise ValueError(f"ska vara ett tal (fick {v!r})")
     d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)

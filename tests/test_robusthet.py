@@ -381,7 +381,7 @@ def test_the_follow_up_csv_folder_and_template_refuse_other_digits(tmp_path, ins
     (mapp / "utfall.csv").write_text(
         utfall.replace("2024,resor,45000", f"2024,resor,{_med('45000', c, plats)}"), encoding="utf-8"
     )
-    _vagras(lambda: read_underlag(mapp, avtal), "utfall.csv, rad 4, kolumn belopp:", c)
+    _vagras(lambda: read_underlag(mapp, avtal), "utfall.csv, rad 4, kolumn Belopp (kr):", c)
 
     mall = tmp_path / "mall.xlsx"
     if not mall.exists():
@@ -389,7 +389,7 @@ def test_the_follow_up_csv_folder_and_template_refuse_other_digits(tmp_path, ins
     wb = load_workbook(mall)
     wb["Aktivitet"]["E5"] = _med("12", c, plats)
     wb.save(tmp_path / "ifylld.xlsx")
-    _vagras(lambda: read_underlag(tmp_path / "ifylld.xlsx", avtal), "blad Aktivitet, rad 5, kolumn deltagardagar:", c)
+    _vagras(lambda: read_underlag(tmp_path / "ifylld.xlsx", avtal), "blad Aktivitet, rad 5, kolumn Deltagardagar:", c)
 
 
 AVTALSRADER = [

@@ -284,25 +284,25 @@ def andra_csv(tmp_path: Path, fil: str, gammal: str, ny: str) -> Path:
             "aktivitet.csv",
             "2080,Falun,2024,1,",
             ",Falum,2024,1,",
-            "aktivitet.csv, rad 11, kolumn kommun: 'Falum' är ingen kommun i länet. Menade du Falun (2080)?",
+            "aktivitet.csv, rad 11, kolumn Kommun: 'Falum' är ingen kommun i länet. Menade du Falun (2080)?",
         ),
         (
             "aktivitet.csv",
             "2021,Vansbro,2024,,24,0",
             "2021,Vansbro,2024,,-24,0",
-            "aktivitet.csv, rad 2, kolumn deltagardagar: -24 är negativt",
+            "aktivitet.csv, rad 2, kolumn Deltagardagar: -24 är negativt",
         ),
         (
             "aktivitet.csv",
             "2021,Vansbro,2024,,24,0",
             "2021,Vansbro,2024,,tjugo,0",
-            "aktivitet.csv, rad 2, kolumn deltagardagar: 'tjugo' är inte ett heltal",
+            "aktivitet.csv, rad 2, kolumn Deltagardagar: 'tjugo' är inte ett heltal",
         ),
         (
             "aktivitet.csv",
             "2021,Vansbro,2024,,24,0",
             "2021,Vansbro,2025,,24,0",
-            "aktivitet.csv, rad 2, kolumn ar: året 2025 ligger utanför avtalets period 2024-01-01–2024-12-31",
+            "aktivitet.csv, rad 2, kolumn År: året 2025 ligger utanför avtalets period 2024-01-01–2024-12-31",
         ),
         (
             "aktivitet.csv",
@@ -314,13 +314,13 @@ def andra_csv(tmp_path: Path, fil: str, gammal: str, ny: str) -> Path:
             "aktivitet.csv",
             "2021,Vansbro,2024,,24,0",
             "2099,Vansbro,2024,,24,0",
-            "kolumn kommunkod: '2099' är ingen kommun i länet",
+            "kolumn Kommunkod: '2099' är ingen kommun i länet",
         ),
         (
             "aktivitet.csv",
             "2021,Vansbro,2024",
             "2021,Mora,2024",
-            "kolumn kommun: 'Mora' stämmer inte med kommunkod 2021 (Vansbro)",
+            "kolumn Kommun: 'Mora' stämmer inte med kommunkod 2021 (Vansbro)",
         ),
         (
             "aktivitet.csv",
@@ -332,13 +332,13 @@ def andra_csv(tmp_path: Path, fil: str, gammal: str, ny: str) -> Path:
             "utfall.csv",
             "2024,resor,45000",
             "2024,resa,45000",
-            "utfall.csv, rad 4, kolumn kostnadspost: 'resa' är ingen kostnadspost",
+            "utfall.csv, rad 4, kolumn Kostnadspost: 'resa' är ingen kostnadspost",
         ),
         (
             "fakturor.csv",
             "2021,Vansbro,2024-02-15",
             "2021,Vansbro,15/2",
-            "fakturor.csv, rad 2, kolumn fakturadatum: '15/2' är inget datum",
+            "fakturor.csv, rad 2, kolumn Fakturadatum: '15/2' är inget datum",
         ),
     ],
 )
@@ -370,7 +370,7 @@ def test_negative_number_in_template_names_sheet_row_column(mall, tmp_path, cli)
     wb["Aktivitet"]["E5"] = -3
     wb.save(tmp_path / "neg.xlsx")
     r = cli("faktura", "--avtal", "2024", "--underlag", str(tmp_path / "neg.xlsx"))
-    assert r.rc == 2 and "neg.xlsx, blad Aktivitet, rad 5, kolumn deltagardagar: -3 är negativt" in r.err
+    assert r.rc == 2 and "neg.xlsx, blad Aktivitet, rad 5, kolumn Deltagardagar: -3 är negativt" in r.err
 
 
 def test_bad_invoice_date(cli):

@@ -117,7 +117,7 @@ def _radens_varden(ws, wf, i: int, blad: str, kolumner: list[str], kalla: str) -
         formel = wf.cell(row=i, column=j).value
         if isinstance(formel, str) and formel.startswith("=") and v is None:
             raise AnalysError(
-                f"{_plats(kalla, blad, i, kolumner[j - 1])}: cellen är en formel ({formel[:40]}) utan sparat "
+                f"{_plats(kalla, blad, i, MALLRUBRIKER[blad][j - 1])}: cellen är en formel ({formel[:40]}) utan sparat "
                 "värde. Öppna filen i Excel eller LibreOffice och spara den, så att värdet sparas."
             )
         varden.append(v.strip() if isinstance(v, str) else v)
@@ -241,17 +241,17 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
     koder = dict(zip(kommuner["kommunkod"], kommuner["kommun"], strict=True))
     namn_till_kod = {normalisera_rubrik(n): k for k, n in koder.items()}
     kod = str(kod).strip() if kod not in (None, "") else ""
-    kontrollera_siffror(kod, f"{plats}, kolumn kommunkod")
+    kontrollera_siffror(kod, f"{plats}, kolumn Kommunkod")
     if kod.isdigit() and len(kod) < 4:
         kod = kod.zfill(4)
     if kod:
         if kod not in koder:
             raise AnalysError(
-                f"{plats}, kolumn kommunkod: '{kod}' är ingen kommun i länet. "
+                f"{plats}, kolumn Kommunkod: '{kod}' är ingen kommun i länet. "
                 f"Giltiga: {', '.join(f'{k} {n}' for k, n in koder.items())}."
             )
         if namn not in (None, "") and normalisera_rubrik(str(namn)) != normalisera_rubrik(koder[kod]):
-            raise AnalysError(f"{plats}, kolumn kommun: '{namn}' stämmer inte med kommunkod {kod} ({koder[kod]}).")
+            raise AnalysError(f"{plats}, kolumn Kommun: '{namn}' stämmer inte med kommunkod {kod} ({koder[kod]}).")
         return kod, koder[kod]
     if namn in (None, ""):
         raise AnalysError(f"{plats}: kommunkod och kommun saknas.")
@@ -261,7 +261,7 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
         return k, koder[k]
     forslag = difflib.get_close_matches(text, list(koder.values()), n=1, cutoff=0.5)
     tips = f" Menade du {forslag[0]} ({namn_till_kod[normalisera_rubrik(forslag[0])]})?" if forslag else ""
-    raise AnalysError(f"{plats}, kolumn kommun: '{text}' är ingen kommun i länet.{tips}")
+    raise AnalysError(f"{plats}, kolumn Kommun: '{text}' är ingen kommun i länet.{tips}")
 
 
 def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> tuple[list[tuple], list[tuple]]:
@@ -270,8 +270,8 @@ def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> tup
     sedda: dict[tuple, int] = {}
     for rad, v in rader:
         p = _plats(kalla, "aktivitet", rad)
-        deltagare = _heltal(v[4], p + ", kolumn deltagardagar", True)
-        utbildare = _heltal(v[5], p + ", kolumn utbildardagar", True)
+        deltagare = _heltal(v[4], p + ", kolumn Deltagardagar", True)
+        utbildare = _heltal(v[5], p + ", kolumn Utbildardagar", True)
         if deltagare is None and utbildare is None:
             try:  # inte rapporterat än: raden räknas inte, men sägs (en ofullständig tom rad hoppas över)
                 kod, ar = _kommun(v[0], v[1], kommuner, p)[0], kontrollera_ar(v[2], p)
@@ -280,7 +280,7 @@ def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> tup
                 pass
             continue
         kod, namn = _kommun(v[0], v[1], kommuner, p)
-        ar = kontrollera_ar(v[2], p + ", kolumn ar")
+        ar = kontrollera_ar(v[2], p + ", kolumn År")
         ej_akt += [(kod, ar, k) for k, x in (("deltagardagar", deltagare), ("utbildardagar", utbildare)) if x is None]
         resa = str(v[3]).strip() if v[3] not in (None, "") else ""
         nyckel = (kod, ar, resa)
@@ -298,14 +298,14 @@ def _utfall(rader, kalla: str, kontrollera_ar) -> tuple[list[tuple], list[str]]:
     utf, ej = [], []
     for rad, v in rader:
         p = _plats(kalla, "utfall", rad)
-        ar = kontrollera_ar(v[0], p + ", kolumn ar")
+        ar = kontrollera_ar(v[0], p + ", kolumn År")
         post = _kostnadspost(v[1])
         if post not in KOSTNADSPOSTER:
             raise AnalysError(
-                f"{p}, kolumn kostnadspost: '{v[1]}' är ingen kostnadspost; välj bland "
+                f"{p}, kolumn Kostnadspost: '{v[1]}' är ingen kostnadspost; välj bland "
                 f"{', '.join(POSTNAMN[k] for k in KOSTNADSPOSTER)}."
             )
-        belopp = _heltal(v[2], p + ", kolumn belopp", True)
+        belopp = _heltal(v[2], p + ", kolumn Belopp (kr)", True)
         if belopp is None:
             ej.append(f"{post} {ar}")
             continue
@@ -320,16 +320,16 @@ def _fakturor(rader, kalla: str, kommuner: pd.DataFrame, avtal: Avtal) -> list[t
     for rad, v in rader:
         p = _plats(kalla, "fakturor", rad)
         kod, namn = _kommun(v[0], v[1], kommuner, p)
-        datum = _datum(v[2], p + ", kolumn fakturadatum") if v[2] not in (None, "") else None
+        datum = _datum(v[2], p + ", kolumn Fakturadatum") if v[2] not in (None, "") else None
         if datum is None:
-            raise AnalysError(f"{p}, kolumn fakturadatum: värde saknas; ange fakturans datum ÅÅÅÅ-MM-DD.")
+            raise AnalysError(f"{p}, kolumn Fakturadatum: värde saknas; ange fakturans datum ÅÅÅÅ-MM-DD.")
         if not forsta <= datum <= sista:
             raise AnalysError(
-                f"{p}, kolumn fakturadatum: {datum.isoformat()} ligger långt från avtalets period "
+                f"{p}, kolumn Fakturadatum: {datum.isoformat()} ligger långt från avtalets period "
                 f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}; en faktura för avtalet "
                 f"ska vara daterad {forsta.isoformat()}–{sista.isoformat()}."
             )
-        belopp = _heltal(v[3], p + ", kolumn belopp", negativ=True)  # en kreditfaktura är negativ
+        belopp = _heltal(v[3], p + ", kolumn Belopp (kr)", negativ=True)  # en kreditfaktura är negativ
         avser = str(v[4] or "")
         nyckel = (kod, datum, belopp, avser)
         if nyckel in sedda:

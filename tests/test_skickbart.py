@@ -95,7 +95,7 @@ def test_kommunblad_shows_the_invoiced_amount(rapporter):
     assert re.search(r"39 725 kr</(b|strong)> i fast kostnad 2024 \(enligt avtal\)", html)
     assert "59 525" not in html
     wb = load_workbook(rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.xlsx", data_only=True)
-    rad = next(r for r in wb["Fast kostnad per år"].iter_rows(min_row=6) if r[0].value == "2024")
+    rad = next(r for r in wb["Fast kostnad per år"].iter_rows(min_row=6) if r[0].value == 2024)
     assert rad[1].value == "enligt avtal" and all(c.value == 39_725 for c in rad[2:6])
 
 

@@ -85,7 +85,9 @@ def html_rorligt(s: Scenarioberakning, kommunkod: str) -> str:
 def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kallor, path: Path) -> None:
     d = _kommun(s, kommunkod)
     kommun = d["kommun"].iloc[0]
-    tab = table_kommun(s, kommunkod)
+    # I arbetsboken är året ett tal och folkmängdens datum ett datum, som i scenariernas arbetsbok:
+    # de går att sortera, filtrera och räkna med i Excel.
+    tab = table_kommun(s, kommunkod).astype({"År": "int64"})
     scen = [s.namn[sc] for sc in s.scenarier]
     detalj = d[
         [
@@ -104,6 +106,7 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
         ]
     ].copy()
     detalj["scenario"] = detalj["scenario"].map(s.namn)
+    detalj["befolkningsdatum"] = pd.to_datetime(detalj["befolkningsdatum"]).dt.date
     detalj = netto_per_slag(detalj)
     detalj = detalj.rename(columns={k: NETTO_RUBRIKER.get(k, rubrik(k)) for k in detalj.columns})
     blad = [
@@ -113,7 +116,7 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
             undertitel="Underlag: enligt avtal = beloppet i avtalet (data/avtal/); beräknat = ur antagandena.",
             df=tab,
             kr=scen,
-            text=("År", "Underlag"),
+            text=("Underlag",),
         ),
         Blad(
             namn="Detaljer",
@@ -125,6 +128,7 @@ def write_kommunblad_workbook(s: Scenarioberakning, kommunkod: str, kallor: Kall
             + list(NETTO_RUBRIKER.values()),
             heltal=[RUBRIKER[k] for k in ("folkmangd", "deltagardagar", "utbildardagar")],
             procent=[RUBRIKER["andel"]],
+            datum=[RUBRIKER["befolkningsdatum"]],
         ),
     ]
     write_workbook(blad, kallor, path, f"Kommunblad {kommun}", f"{s.fran}–{s.till}", s.pahittat)

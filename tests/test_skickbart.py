@@ -97,6 +97,12 @@ def test_kommunblad_shows_the_invoiced_amount(rapporter):
     wb = load_workbook(rapporter / "kommunblad-rattvik" / "kommunblad-rattvik.xlsx", data_only=True)
     rad = next(r for r in wb["Fast kostnad per år"].iter_rows(min_row=6) if r[0].value == 2024)
     assert rad[1].value == "enligt avtal" and all(c.value == 39_725 for c in rad[2:6])
+    # Året är ett tal och folkmängdens datum ett datum (sorterbara i Excel), inte text.
+    detaljer = wb["Detaljer"]
+    rubriker = [c.value for c in detaljer[5]]
+    forsta = [c.value for c in detaljer[6]]
+    assert rubriker[:4] == ["Scenario", "År", "Underlag", "Folkmängd per"], rubriker
+    assert forsta[1] == 2024 and forsta[3].date().isoformat() == "2023-06-30", forsta
 
 
 # --- inga identifierare, påhittat märkt -----------------------------------------------------------

@@ -98,6 +98,16 @@ def test_jamfor_csv_splits_the_change_exactly(cli, datakatalog):
     assert cli("avtal", "jamfor", "2025", "--format", "csv").out == r.out
 
 
+def test_jamfor_with_the_same_population_has_no_population_effect(cli, datakatalog):
+    """Förslaget 2025 på samma befolkning (30 juni 2023) och nyckel som avtalet 2024: hela
+    förändringen är beloppseffekt, för varje kommun, utan ±1 kr av avrundningen."""
+    assert cli("avtal", "forslag", "2025", "--befolkningsdatum", "2023-06-30").rc == 0
+    rader = _csv(cli("avtal", "jamfor", "2025", "--mot", "2024", "--format", "csv").out)
+    assert len(rader) == 15
+    assert [r["befolkningseffekt"] for r in rader] == ["0"] * 15
+    assert all(r["beloppseffekt"] == r["forandring"] for r in rader)
+
+
 def test_jamfor_without_a_kommun_that_does_not_sign(cli, datakatalog):
     assert cli("avtal", "forslag", "2025").rc == 0
     rader = _csv(cli("avtal", "jamfor", "2025", "--exkludera", "Älvdalen", "--format", "csv").out)

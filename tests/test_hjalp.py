@@ -134,3 +134,24 @@ def test_a_report_in_another_folder_names_the_population_file_with_its_checksum(
     filer = berakna(avtal=str(ar)).befolkningsfiler
     assert filer and all(f.sha256 for f in filer), filer
     assert any(f.vag.endswith("folkmangd_kommuner_31dec.csv (följer med analys)") for f in filer), filer
+
+
+def test_the_folder_name_is_escaped_for_the_print_header(vasterbotten, tmp_path):
+    """Mappens namn står i en CSS-sträng i utskriftens sidhuvud (där HTML-entiteter inte avkodas):
+    & och citattecken skrivs som de är, och namnet kan inte avsluta stilen."""
+    import nbformat
+
+    from analys.korning.export import export_html
+
+    text = (vasterbotten / "analys.yaml").read_text(encoding="utf-8")
+    namn = 'RSS "Jämtland" & Härjedalen </style>'
+    ny = re.sub(r'namn: "[^"]*"', "namn: 'RSS \"Jämtland\" & Härjedalen </style>'", text, count=1)
+    (vasterbotten / "analys.yaml").write_text(ny, encoding="utf-8")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Rubrik")])
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    export_html(tmp_path / "x.ipynb", tmp_path / "x.html")
+    html = (tmp_path / "x.html").read_text(encoding="utf-8")
+    assert '@top-right { content: "RSS \\"Jämtland\\" & Härjedalen \\3c /style\\3e "' in html
+    assert html.count("</style>") == html.count("<style")  # namnet avslutade ingen stil
+    assert '– RSS "Jämtland" &amp; Härjedalen &lt;/style&gt;</title>' in html
+    assert namn not in html

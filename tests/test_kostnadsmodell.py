@@ -656,3 +656,18 @@ def test_the_model_stages_follow_their_rules_for_any_parameter_values(drag):
     summa, tillbaka = km.pott(dagar, utbildare, a.rorliga.till_pott_per_deltagardag, u.ar)
     assert (tillbaka.sum(axis=2) == summa).all() and (summa == 400 * dagar.sum(axis=2)).all()
     assert (tillbaka[:, :, utbildare[0, 0] == 0] == 0).all()
+
+
+def test_a_scenario_that_is_not_a_table_is_named_with_its_line(cli, tmp_path):
+    fil = skriv_antaganden(tmp_path, scenarier="bas:\n  namn: Bas\n  andringar: {}\nbillig: hej\n")
+    r = cli("scenario", "--antaganden", str(fil))
+    assert r.rc == 2, r.err
+    assert "scenarier.yaml rad 4: billig: ett scenario ska vara en tabell med namn, beskrivning och andringar" in r.err
+
+
+def test_an_error_in_the_whole_file_names_no_line(cli, tmp_path):
+    """En kontroll över flera nycklar (bemanningens roll finns inte bland rollerna) pekar inte ut
+    filens första rad."""
+    fil = skriv_antaganden(tmp_path, ("  roll: samordnare", "  roll: chef"))
+    r = cli("scenario", "--antaganden", str(fil), "--format", "csv")
+    assert r.rc == 2 and "bas.yaml: (hela filen): bemanning → roll: 'chef' är ingen av rollerna" in r.err, r.err

@@ -295,6 +295,7 @@ def test_make_reports_in_the_folder_renders_everything_unmarked(lanmapp_med_rapp
     mapp = lanmapp_med_rapporter
     namn = sorted(p.name for p in (mapp / "reports").iterdir() if not p.name.startswith("."))
     assert namn == ["fordelning-2026", "historik", "kommunblad-umea", "scenarier-2026-2032", "uppfoljning-2026"]
+    citerar = []
     for n in namn:
         html = (mapp / "reports" / n / f"{n}.html").read_text(encoding="utf-8")
         assert "PÅHITTAT" not in html, n
@@ -305,6 +306,12 @@ def test_make_reports_in_the_folder_renders_everything_unmarked(lanmapp_med_rapp
         assert re.search(r"<title>[^<]* – RSS Västerbotten</title>", html), n
         sidor = [s.extract_text() for s in PdfReader(mapp / "reports" / n / f"{n}.pdf").pages]
         assert all("RSS Västerbotten" in s for s in sidor), n
+        # Befolkningsdatan följer med hjulet, med sin kontrollsumma (inte en sökväg i site-packages).
+        if "folkmangd_kommuner_31dec" in html:
+            citerar.append(n)
+            assert re.search(r"folkmangd_kommuner_31dec\.csv \(följer med analys\) \(SHA-256 [0-9a-f]{8}", html), n
+        assert "site-packages" not in html, n
+    assert citerar == ["fordelning-2026", "kommunblad-umea", "scenarier-2026-2032"]
     # programmet som körde var hjulets, inte repots
     miljo, _ = installerat
     kontroll = subprocess.run(

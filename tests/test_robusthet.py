@@ -426,3 +426,11 @@ def test_a_missing_key_is_named_with_the_line_of_its_table_and_merged_files_name
     forsta = parse_yaml(text, "avtal.yaml")
     forsta.rader["namn"] = 99
     assert parse_yaml(text, "avtal.yaml").rader["namn"] == 4
+
+
+@pytest.mark.parametrize(("varde", "visat"), [(2.5, "2,5"), (850000.5, "850000,5"), (1234567.25, "1234567,25")])
+def test_a_decimal_in_an_excel_cell_is_shown_whole_with_a_decimal_comma(varde, visat):
+    from analys.indata.underlag import _heltal
+
+    with pytest.raises(AnalysError, match=f"^blad Utfall, rad 3: '{visat}' är inte ett heltal"):
+        _heltal(varde, "blad Utfall, rad 3")

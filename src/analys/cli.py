@@ -105,7 +105,9 @@ def _mappen() -> _Mappen:
             return exemplet
         # Mappens län saknas i befolkningsdatan: felet visas när kommandot körs; hjälpen nämner
         # ändå mappens län och ingen annan läns kommun.
-        return _Mappen(lan, f"län {lan}", projekt is not None, date.today().year, "kommunen", f"{lan}01")
+        return _Mappen(
+            lan, f"län {lan}", projekt is not None, date.today().year, "kommunen", f"{lan}01", projekt.beslutande
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -421,7 +423,8 @@ def _avtal_parser(sub, m_: _Mappen) -> None:
     fs.add_argument(
         "--beslutat-av",
         metavar="NAMN",
-        help=f"vem som fattade beslutet (standard: {m_.beslutande}, beslutande i analys.yaml)",
+        # argparse fyller i %-fält i hjälptexten: ett %-tecken i namnet skrivs %%.
+        help=f"vem som fattade beslutet (standard: {m_.beslutande.replace('%', '%%')}, beslutande i analys.yaml)",
     )
     fs.set_defaults(run=run_avtal_faststall)
 

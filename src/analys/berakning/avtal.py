@@ -146,8 +146,8 @@ def compute_effekter(fore: pd.DataFrame, efter: pd.DataFrame, som_forr: pd.DataF
       nyckel, en kommun som inte deltar). Med `som_forr` är den exakt 0 för varje kommun när
       andelarna inte ändrats (samma befolkning och nyckel); utan kan avrundningen ge ±1 kr.
 
-    En kommun som bara finns på ena sidan har 0 på den andra. Finns inget förra belopp alls är
-    hela förändringen beloppseffekt.
+    En kommun som bara finns på ena sidan har 0 på den andra. Finns inget förra belopp alls (och
+    inget `som_forr`) är hela förändringen beloppseffekt.
 
     >>> f = pd.DataFrame({"kommunkod": ["1", "2"], "kommun": ["A", "B"], "belopp": [60, 40]})
     >>> e = pd.DataFrame({"kommunkod": ["1", "2"], "kommun": ["A", "B"], "belopp": [55, 55]})

@@ -52,6 +52,12 @@ def read_scenarier(path: Path | None = None) -> dict[str, Scenario]:
     for namn, post in data.items():
         if not re.fullmatch(r"[a-z0-9_-]+", str(namn)):
             raise AnalysError(f"{visningsvag(path)}: scenarionamnet '{namn}' får bara innehålla a–z, 0–9, - och _.")
+        if not isinstance(post, dict):
+            rad = _rad(data, namn)
+            raise AnalysError(
+                f"{visningsvag(path)}{f' rad {rad}' if rad else ''}: {namn}: ett scenario ska vara en tabell med "
+                f"namn, beskrivning och andringar (fick {post!r})."
+            )
         sc = validate(post, Scenario, visningsvag(path), under=str(namn), under_rad=_rad(data, namn))
         ut[str(namn)] = _med_beskrivning(sc, str(namn), path, _rad(post, "beskrivning"))
     return ut

@@ -101,7 +101,9 @@ def visningsvag(path: Path) -> str:
     if rot is not None:
         with contextlib.suppress(ValueError):
             return p.relative_to(rot.resolve()).as_posix()
-    for medfoljande in (r for r in (_KALLTRAD, paketdata()) if r is not None):
+    # paketdata() är källträdets rot där programmet körs därifrån, annars analys/_data i hjulet
+    # (där källträdets plats, _KALLTRAD, bara är site-packages förälder).
+    for medfoljande in (paketdata(),):
         with contextlib.suppress(ValueError):
             vag = p.relative_to(medfoljande.resolve()).as_posix()
             return vag if rot is None else vag + MEDFOLJER

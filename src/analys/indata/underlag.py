@@ -210,7 +210,7 @@ def _heltal(v, plats: str, tillat_tomt: bool = False, negativ: bool = False) -> 
             v = int(t)
     if not isinstance(v, int) or isinstance(v, bool):
         # Ett decimaltal ur en Excelcell visas som Excel visar det, med decimalkomma (12,5).
-        text = v.isoformat() if isinstance(v, date) else (f"{v:g}".replace(".", ",") if isinstance(v, float) else v)
+        text = v.isoformat() if isinstance(v, date) else (repr(v).replace(".", ",") if isinstance(v, float) else v)
         raise AnalysError(f"{plats}: '{text}' är inte ett heltal; ange ett heltal ≥ 0.")
     if v < 0 and not negativ:
         raise AnalysError(f"{plats}: {v} är negativt; ange ett heltal ≥ 0.")

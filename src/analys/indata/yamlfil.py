@@ -411,7 +411,9 @@ def validation_error_text(
             continue
         sedda.add(loc)
         plats, rad = _plats_och_rad(loc, data, under_rad)
-        rad = rad if med_rader else None
+        # Ett fel i hela filen (en kontroll över flera nycklar) har ingen egen rad: raden där
+        # tabellen börjar vore dess första nyckel, som inte är felet.
+        rad = rad if med_rader and (loc or under_rad) else None
         if under is not None:
             plats = f"{under} → {plats}" if loc else under
         rader.append(f"{kalla}{f' rad {rad}' if rad else ''}: {plats}: {_beskriv(f)}")

@@ -87,7 +87,6 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     Dalarna", ur analys.yaml), så att en mottagare ser vems rapporten är; vid utskrift står titeln
     överst till vänster, namnet överst till höger och sidnumret nederst på varje sida. Returnerar
     titeln."""
-    import html
 
     utan_iri_tolkare()
     import nbformat
@@ -107,7 +106,9 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     body = re.sub(r"<html[^>]*>", '<html lang="sv">', body, count=1)
 
     def css_text(t: str) -> str:
-        return html.escape(t.replace("\\", "").replace('"', "'"))
+        """Text i en CSS-sträng inne i <style> (där HTML-entiteter inte avkodas)."""
+        t = t.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+        return t.replace("<", "\\3c ").replace(">", "\\3e ")
 
     hoger = f'@top-right {{ content: "{css_text(avsandare)}"; font-size: 8pt; color: #333; }} ' if avsandare else ""
     tillagg = (

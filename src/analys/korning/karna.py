@@ -153,7 +153,8 @@ def karna():
 
 def _transport() -> dict:
     """Unix-socklar i en mapp som bara den här processen använder (en kärnas socklar heter
-    `<mapp>/k<6 tecken>-1` … `-5`; en sockels sökväg får vara högst 107 byte); TCP där det inte går."""
+    `<mapp>/k<6 tecken>-1` … `-5`; en sockels sökväg får vara högst 107 byte i Linux och 103 i
+    macOS); TCP där det inte går."""
     global _SOCKELMAPP
     if os.name != "posix":
         return {}
@@ -167,7 +168,7 @@ def _transport() -> dict:
         atexit.register(shutil.rmtree, _SOCKELMAPP, True)
         multiprocessing.util.Finalize(None, shutil.rmtree, args=(_SOCKELMAPP, True), exitpriority=5)
     prefix = os.path.join(_SOCKELMAPP, f"k{os.urandom(3).hex()}")
-    if len(prefix.encode()) + 8 > 107:
+    if len(prefix.encode()) + 8 > 103:
         return {}
     return {"transport": "ipc", "ip": prefix}
 

@@ -251,7 +251,9 @@ def test_blank_trainer_days_hold_the_pot_until_filled_or_slutlig(cli, mall):
     r = faktura(cli, mall, "2024-11-15", "--format", "csv")
     assert r.rc == 0 and not [d for d in csv.DictReader(r.out.splitlines()) if "Utbildarpotten" in d["avser"]]
     r = faktura(cli, mall, "2024-11-15")
-    assert "Utbildarpotten 2024 är inte med: utbildardagar är ej rapporterade" in r.out
+    assert "Utbildarpotten 2024 är inte med: utbildardagar är ej rapporterade för " in r.out
+    vilka = r.out.split("utbildardagar är ej rapporterade för ")[1].split(" i underlaget")[0].split(", ")
+    assert "Mora" in vilka and "Falun" not in vilka and vilka == sorted(vilka)  # de som potten väntar på
     # Året avslutat: tomma dagar = 0, Falun är ensam utbildare och får hela potten.
     r = faktura(cli, mall, "2024-11-15", "--format", "csv", "--slutlig")
     pott = [d for d in csv.DictReader(r.out.splitlines()) if "Utbildarpotten" in d["avser"]]

@@ -108,7 +108,15 @@ def faktura_utdata(
         text = faktura.to_csv(df)
     else:
         text = faktura.to_tabell(
-            df, fk.avtal, fk.pahittat, summa, fk.fakturor, fk.ingen_faktura, fk.pott_vantar, fk.underlag is not None
+            df,
+            fk.avtal,
+            fk.pahittat,
+            summa,
+            fk.fakturor,
+            fk.ingen_faktura,
+            fk.pott_vantar,
+            fk.underlag is not None,
+            fk.utbildardagar_saknas,
         )
     if not bokfor:
         return text

@@ -55,6 +55,23 @@ class Fakturering:
         )
 
     @property
+    def utbildardagar_saknas(self) -> tuple[str, ...]:
+        """Kommunerna (namn, i bokstavsordning) vars utbildardagar inte är ifyllda för ett år vars
+        pott väntar: de som potten väntar på."""
+        if self.underlag is None or not self.pott_vantar:
+            return ()
+        namn = dict(zip(self.underlag.kommuner["kommunkod"], self.underlag.kommuner["kommun"], strict=True))
+        return tuple(
+            sorted(
+                {
+                    namn[k]
+                    for k, ar, falt in self.underlag.aktivitet_ej_rapporterad
+                    if falt == "utbildardagar" and ar in self.pott_vantar
+                }
+            )
+        )
+
+    @property
     def pahittat(self) -> bool:
         """Avtalet eller underlaget är ett påhittat exempel eller har platshållare."""
         return self.avtal.exempel or (self.underlag is not None and self.underlag.pahittat)

@@ -88,6 +88,7 @@ def to_tabell(
     ingen_faktura: tuple[str, ...] = (),
     pott_vantar: tuple[int, ...] = (),
     med_underlag: bool = True,
+    utbildardagar_saknas: tuple[str, ...] = (),
 ) -> str:
     """Raderna per kommun; med `fakturor` (en rad per faktura) står varje fakturas netto under dess
     rader när den har fler än en, och en kreditfaktura sägs."""
@@ -120,14 +121,15 @@ def to_tabell(
     if ingen_faktura:
         ut.append(f"Ingen faktura (raderna tar ut varandra, inget att betala): {', '.join(ingen_faktura)}.")
     if pott_vantar:
-        ut.append(_pott_vantar_text(pott_vantar))
+        ut.append(_pott_vantar_text(pott_vantar, utbildardagar_saknas))
     return "\n".join(ut) + "\n"
 
 
-def _pott_vantar_text(ar: tuple[int, ...]) -> str:
+def _pott_vantar_text(ar: tuple[int, ...], kommuner: tuple[str, ...] = ()) -> str:
     arstext = ", ".join(map(str, ar))
+    vilka = f" för {', '.join(kommuner)}" if kommuner else ""
     return (
-        f"Utbildarpotten {arstext} är inte med: utbildardagar är ej rapporterade i underlaget. Den krediteras "
+        f"Utbildarpotten {arstext} är inte med: utbildardagar är ej rapporterade{vilka} i underlaget. Den krediteras "
         "när de är ifyllda, eller med --slutlig när året är avslutat (tomma dagar räknas då som 0)."
     )
 

@@ -434,3 +434,12 @@ def test_a_decimal_in_an_excel_cell_is_shown_whole_with_a_decimal_comma(varde, v
 
     with pytest.raises(AnalysError, match=f"^blad Utfall, rad 3: '{visat}' är inte ett heltal"):
         _heltal(varde, "blad Utfall, rad 3")
+
+
+def test_an_empty_text_in_analys_yaml_is_named_with_its_line():
+    from analys.indata.projekt import Projekt
+    from analys.indata.yamlfil import validate
+
+    data = parse_yaml('namn: RSS X\nlan: "24"\nbeslutande: ""\n', "analys.yaml")
+    with pytest.raises(AnalysError, match=r"^analys\.yaml rad 3: beslutande: får inte vara tom$"):
+        validate(data, Projekt, "analys.yaml")

@@ -601,6 +601,14 @@ class Underlag:
     aktivitet_ej_rapporterad: tuple[tuple[str, int, str], ...] = ()
     pahittat: bool = False  # underlaget är ett påhittat exempel (data/exempel/)
 
+    def ej_rapporterade(self, falt: str, ar: tuple[int, ...] | None = None) -> tuple[str, ...]:
+        """Kommunerna (namn, i bokstavsordning) med tomma `falt` ("deltagardagar" eller
+        "utbildardagar") i aktiviteten, för åren i `ar` (alla år om None)."""
+        namn = dict(zip(self.kommuner["kommunkod"], self.kommuner["kommun"], strict=True))
+        return tuple(
+            sorted({namn[k] for k, a, x in self.aktivitet_ej_rapporterad if x == falt and (ar is None or a in ar)})
+        )
+
     @property
     def tom(self) -> bool:
         """Inget är ifyllt: ingen aktivitet, inget utfall och inga fakturor."""

@@ -67,7 +67,7 @@ class _Mappen:
     avtal: int
     kommun: str
     kod: str
-    beslutande: str = "Socialchefsnätverket"
+    beslutande: str  # vem som fastställer avtalen (analys.yaml)
 
     @property
     def lantext(self) -> str:
@@ -82,10 +82,10 @@ def _mappen() -> _Mappen:
 
     from analys.flode.fordelning import senaste_avtal
     from analys.indata.befolkning import lan_namn, load_kommuner
-    from analys.indata.projekt import las_projekt
+    from analys.indata.projekt import BESLUTANDE, las_projekt
 
     fel = (AnalysError, OSError, ValueError, IndexError, KeyError)
-    exemplet = _Mappen("20", "Dalarnas län", False, date.today().year, "Avesta", "2084")
+    exemplet = _Mappen("20", "Dalarnas län", False, date.today().year, "Avesta", "2084", BESLUTANDE)
     try:
         projekt = las_projekt()
     except fel:
@@ -96,7 +96,7 @@ def _mappen() -> _Mappen:
         rad = kommuner[kommuner["lanskod"] == lan].sort_values("kommun").iloc[0]
         ar = senaste_avtal()
         senaste = int(ar) if ar else date.today().year
-        beslutande = projekt.beslutande if projekt else _Mappen.beslutande
+        beslutande = projekt.beslutande if projekt else BESLUTANDE
         return _Mappen(
             lan, lan_namn(lan), projekt is not None, senaste, str(rad["kommun"]), str(rad["kommunkod"]), beslutande
         )

@@ -100,24 +100,18 @@ def faktura_utdata(
     text = None
     if format == "xlsx":
         faktura.write_xlsx(
-            df, fk.avtal, kallor.faktura_kallor(fk), ut, fk.pahittat, summa, fk.fakturor, fk.underlag is not None
-        )
+            df, fk.avtal, kallor.faktura_kallor(fk), ut, fk.pahittat, summa, fk.fakturor,
+            med_underlag=fk.underlag is not None,
+        )  # fmt: skip
     elif format == "excel-csv":
         text = faktura.to_excel_csv(df, fk.pahittat)
     elif format == "csv":
         text = faktura.to_csv(df)
     else:
         text = faktura.to_tabell(
-            df,
-            fk.avtal,
-            fk.pahittat,
-            summa,
-            fk.fakturor,
-            fk.ingen_faktura,
-            fk.pott_vantar,
-            fk.underlag is not None,
-            fk.utbildardagar_saknas,
-        )
+            df, fk.avtal, fk.pahittat, summa, fk.fakturor, fk.ingen_faktura, fk.pott_vantar,
+            med_underlag=fk.underlag is not None, utbildardagar_saknas=fk.utbildardagar_saknas,
+        )  # fmt: skip
     if not bokfor:
         return text
     # Utdata först (fakturorna som skickas), sedan bokföringen; en vägran lämnar underlaget orört.

@@ -20,6 +20,7 @@ from analys.flode.fordelning import avtalets_fordelning
 from analys.indata.avtal import check_avtal_yaml
 from analys.indata.befolkning import datum_for_lan, lan_namn, load_befolkning
 from analys.indata.paths import MARKOR, medfoljande_notebooks, projektrot
+from analys.indata.projekt import BESLUTANDE
 
 SCENARIER = """# Scenarier: namngivna ändringar av bas.yaml. Skriv bara de nycklar som ändras.
 # Nyckeln (t.ex. lagre-index) används på kommandoraden; namn är det som står i rapporterna.
@@ -357,7 +358,7 @@ def skapa(mapp: Path, lanskod: str, namn: str | None = None) -> Path:
             f'namn: "{varden["namn"]}"\nlan: "{lanskod}"\n'
             "# Vem som fastställer avtalen (analys avtal faststall skriver det i avtalet); ändra om det\n"
             "# heter något annat hos er.\n"
-            'beslutande: "Socialchefsnätverket"\n',
+            f'beslutande: "{BESLUTANDE}"\n',
             encoding="utf-8",
         )
         (tmp / "data" / "avtal").mkdir(parents=True)

@@ -27,7 +27,7 @@ from analys.flode.uppfoljning import berakna as berakna_uppfoljning
 from analys.indata.antaganden import load_antaganden
 from analys.indata.avtal import avtalsfiler_for_lan, load_avtal
 from analys.indata.paths import data_dir, notebook_dir, visningsvag
-from analys.indata.projekt import standard_beslutande, standardlan
+from analys.indata.projekt import BESLUTANDE, standard_beslutande, standardlan
 from analys.indata.rapportfil import Rapportpost, ny_rapportfil, rapportfil_med, rapportfil_vag, read_rapportfil
 
 FORSLAGSNOTEBOOK = "avtalsforslag.ipynb"
@@ -111,7 +111,7 @@ class Forslagsrapport:
     uppfoljning: Uppfoljningsresultat | None
     uppfoljning_saknas: str  # varför ingen uppföljning visas
     antaganden_pahittat: bool
-    beslutande: str = "Socialchefsnätverket"  # vem som fastställer förslaget (analys.yaml)
+    beslutande: str = BESLUTANDE  # vem som fastställer förslaget (analys.yaml)
 
     @property
     def forslag(self) -> bool:

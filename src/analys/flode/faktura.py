@@ -60,16 +60,7 @@ class Fakturering:
         pott väntar: de som potten väntar på."""
         if self.underlag is None or not self.pott_vantar:
             return ()
-        namn = dict(zip(self.underlag.kommuner["kommunkod"], self.underlag.kommuner["kommun"], strict=True))
-        return tuple(
-            sorted(
-                {
-                    namn[k]
-                    for k, ar, falt in self.underlag.aktivitet_ej_rapporterad
-                    if falt == "utbildardagar" and ar in self.pott_vantar
-                }
-            )
-        )
+        return self.underlag.ej_rapporterade("utbildardagar", self.pott_vantar)
 
     @property
     def pahittat(self) -> bool:

@@ -103,10 +103,9 @@ def visningsvag(path: Path) -> str:
             return p.relative_to(rot.resolve()).as_posix()
     # paketdata() är källträdets rot där programmet körs därifrån, annars analys/_data i hjulet
     # (där källträdets plats, _KALLTRAD, bara är site-packages förälder).
-    for medfoljande in (paketdata(),):
-        with contextlib.suppress(ValueError):
-            vag = p.relative_to(medfoljande.resolve()).as_posix()
-            return vag if rot is None else vag + MEDFOLJER
+    with contextlib.suppress(ValueError):
+        vag = p.relative_to(paketdata().resolve()).as_posix()
+        return vag if rot is None else vag + MEDFOLJER
     return p.name
 
 

@@ -71,9 +71,14 @@ MAX_HELTAL = 10**12
 _MAX_TEXT = "1 000 000 000 000"
 
 
-def _plats(kalla: str, blad: str, rad: int, kolumn: str | None = None) -> str:
+def _kolumn(blad: str, namn: str) -> str:
+    """ ", kolumn <rubriken i mallen>" för programmets kolumn `namn` på bladet (ar → År)."""
+    return f", kolumn {MALLRUBRIKER[blad][KOLUMNER[blad].index(namn)]}"
+
+
+def _plats(kalla: str, blad: str, rad: int) -> str:
     var = f"{kalla}, blad {BLADNAMN[blad]}" if kalla.endswith(".xlsx") else f"{kalla}/{blad}.csv"
-    return f"{var}, rad {rad}" + (f", kolumn {kolumn}" if kolumn else "")
+    return f"{var}, rad {rad}"
 
 
 def _oppna_arbetsbok(path: Path, kalla: str):
@@ -117,8 +122,8 @@ def _radens_varden(ws, wf, i: int, blad: str, kolumner: list[str], kalla: str) -
         formel = wf.cell(row=i, column=j).value
         if isinstance(formel, str) and formel.startswith("=") and v is None:
             raise AnalysError(
-                f"{_plats(kalla, blad, i, MALLRUBRIKER[blad][j - 1])}: cellen är en formel ({formel[:40]}) utan sparat "
-                "värde. Öppna filen i Excel eller LibreOffice och spara den, så att värdet sparas."
+                f"{_plats(kalla, blad, i)}{_kolumn(blad, kolumner[j - 1])}: cellen är en formel ({formel[:40]}) "
+                "utan sparat värde. Öppna filen i Excel eller LibreOffice och spara den, så att värdet sparas."
             )
         varden.append(v.strip() if isinstance(v, str) else v)
     return varden
@@ -241,6 +246,7 @@ def _kommun(kod, namn, kommuner: pd.DataFrame, plats: str) -> tuple[str, str]:
     koder = dict(zip(kommuner["kommunkod"], kommuner["kommun"], strict=True))
     namn_till_kod = {normalisera_rubrik(n): k for k, n in koder.items()}
     kod = str(kod).strip() if kod not in (None, "") else ""
+    # Kommunkod och Kommun har samma rubriker på bladen Aktivitet och Fakturor.
     kontrollera_siffror(kod, f"{plats}, kolumn Kommunkod")
     if kod.isdigit() and len(kod) < 4:
         kod = kod.zfill(4)
@@ -270,8 +276,8 @@ def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> tup
     sedda: dict[tuple, int] = {}
     for rad, v in rader:
         p = _plats(kalla, "aktivitet", rad)
-        deltagare = _heltal(v[4], p + ", kolumn Deltagardagar", True)
-        utbildare = _heltal(v[5], p + ", kolumn Utbildardagar", True)
+        deltagare = _heltal(v[4], p + _kolumn("aktivitet", "deltagardagar"), True)
+        utbildare = _heltal(v[5], p + _kolumn("aktivitet", "utbildardagar"), True)
         if deltagare is None and utbildare is None:
             try:  # inte rapporterat än: raden räknas inte, men sägs (en ofullständig tom rad hoppas över)
                 kod, ar = _kommun(v[0], v[1], kommuner, p)[0], kontrollera_ar(v[2], p)
@@ -280,7 +286,7 @@ def _aktivitet(rader, kalla: str, kommuner: pd.DataFrame, kontrollera_ar) -> tup
                 pass
             continue
         kod, namn = _kommun(v[0], v[1], kommuner, p)
-        ar = kontrollera_ar(v[2], p + ", kolumn År")
+        ar = kontrollera_ar(v[2], p + _kolumn("aktivitet", "ar"))
         ej_akt += [(kod, ar, k) for k, x in (("deltagardagar", deltagare), ("utbildardagar", utbildare)) if x is None]
         resa = str(v[3]).strip() if v[3] not in (None, "") else ""
         nyckel = (kod, ar, resa)
@@ -298,14 +304,14 @@ def _utfall(rader, kalla: str, kontrollera_ar) -> tuple[list[tuple], list[str]]:
     utf, ej = [], []
     for rad, v in rader:
         p = _plats(kalla, "utfall", rad)
-        ar = kontrollera_ar(v[0], p + ", kolumn År")
+        ar = kontrollera_ar(v[0], p + _kolumn("utfall", "ar"))
         post = _kostnadspost(v[1])
         if post not in KOSTNADSPOSTER:
             raise AnalysError(
-                f"{p}, kolumn Kostnadspost: '{v[1]}' är ingen kostnadspost; välj bland "
+                f"{p}{_kolumn('utfall', 'kostnadspost')}: '{v[1]}' är ingen kostnadspost; välj bland "
                 f"{', '.join(POSTNAMN[k] for k in KOSTNADSPOSTER)}."
             )
-        belopp = _heltal(v[2], p + ", kolumn Belopp (kr)", True)
+        belopp = _heltal(v[2], p + _kolumn("utfall", "belopp"), True)
         if belopp is None:
             ej.append(f"{post} {ar}")
             continue
@@ -320,16 +326,18 @@ def _fakturor(rader, kalla: str, kommuner: pd.DataFrame, avtal: Avtal) -> list[t
     for rad, v in rader:
         p = _plats(kalla, "fakturor", rad)
         kod, namn = _kommun(v[0], v[1], kommuner, p)
-        datum = _datum(v[2], p + ", kolumn Fakturadatum") if v[2] not in (None, "") else None
+        datum = _datum(v[2], p + _kolumn("fakturor", "fakturadatum")) if v[2] not in (None, "") else None
         if datum is None:
-            raise AnalysError(f"{p}, kolumn Fakturadatum: värde saknas; ange fakturans datum ÅÅÅÅ-MM-DD.")
+            raise AnalysError(
+                f"{p}{_kolumn('fakturor', 'fakturadatum')}: värde saknas; ange fakturans datum ÅÅÅÅ-MM-DD."
+            )
         if not forsta <= datum <= sista:
             raise AnalysError(
-                f"{p}, kolumn Fakturadatum: {datum.isoformat()} ligger långt från avtalets period "
+                f"{p}{_kolumn('fakturor', 'fakturadatum')}: {datum.isoformat()} ligger långt från avtalets period "
                 f"{avtal.period.fran.isoformat()}–{avtal.period.till.isoformat()}; en faktura för avtalet "
                 f"ska vara daterad {forsta.isoformat()}–{sista.isoformat()}."
             )
-        belopp = _heltal(v[3], p + ", kolumn Belopp (kr)", negativ=True)  # en kreditfaktura är negativ
+        belopp = _heltal(v[3], p + _kolumn("fakturor", "belopp"), negativ=True)  # en kreditfaktura är negativ
         avser = str(v[4] or "")
         nyckel = (kod, datum, belopp, avser)
         if nyckel in sedda:

@@ -47,13 +47,6 @@ _ANNAN_BAS = re.compile(r"[-+]?0([oO][0-7_]+|[xX][0-9a-fA-F_]+|[bB][01_]+)")
 _UNDERSTRECK = re.compile(r"[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?")
 
 
-class _Start:
-    """En markering med bara en rad (för en tabell eller lista som stängs: raden där den började)."""
-
-    def __init__(self, rad: int) -> None:
-        self.line, self.column = rad - 1, 0
-
-
 class _YamlFel(Exception):
     def __init__(self, rad: int | None, kolumn: int | None, text: str) -> None:
         super().__init__(text)
@@ -167,11 +160,11 @@ class _Byggare:
     def oppna(self, behallare: dict | list, mark) -> None:
         if len(self.stack) >= MAX_DJUP:
             raise _YamlFel(*_plats_i_fil(mark), f"filen är nästlad djupare än {MAX_DJUP} nivåer")
-        self.stack.append([behallare, _INGEN, None])
+        self.stack.append([behallare, _INGEN, None, mark])  # … och där behållaren började
 
     def stang(self, mark) -> None:
-        behallare = self.stack.pop()[0]
-        self.lagg_till(behallare, _Start(behallare.rad) if behallare.rad else None)
+        behallare, *_, start = self.stack.pop()
+        self.lagg_till(behallare, start)  # raden där den började, inte där den slutade
 
 
 def _kontrollera(h, mark) -> str | None:
@@ -373,6 +366,8 @@ def _beskriv(fel: dict[str, Any]) -> str:
     fick_text = f" (fick {_visa(fel.get('input'))})"
     if typ in _UTAN_VARDE:
         return _UTAN_VARDE[typ]
+    if typ == "string_too_short" and ctx.get("min_length") == 1:
+        return "får inte vara tom"
     if typ in _FELTEXT:
         return _FELTEXT[typ] + fick_text
     if typ in _GRANSER:

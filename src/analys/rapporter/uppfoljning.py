@@ -64,12 +64,11 @@ def describe(f: Uppfoljning) -> str:
 
 def _aktivitet_ej_rapporterad(f: Uppfoljning) -> str:
     """Kommuner med tomma aktivitetsrader, och potten som väntar på utbildardagarna."""
-    namn = dict(zip(f.underlag.kommuner["kommunkod"], f.underlag.kommuner["kommun"], strict=True))
     # Ett avslutat år väntar inte på något: de tomma raderna räknas som 0 (och visas så i tabellen).
     avslutat = not f.resultat.pott_vantar and (f.potten_krediterad or f.slutlig)
     ut = ""
     for falt in ("deltagardagar", "utbildardagar"):
-        kommuner = sorted({namn[k] for k, _, x in f.underlag.aktivitet_ej_rapporterad if x == falt})
+        kommuner = f.underlag.ej_rapporterade(falt)
         if kommuner and avslutat:
             ut += f"\n- {falt.capitalize()} inte ifyllt (räknas som 0): {', '.join(kommuner)}."
         elif kommuner:

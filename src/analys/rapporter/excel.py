@@ -182,7 +182,7 @@ def _utskrift(ws, titel: str, hoger: str, markning: str, rubrikrad: int, liggand
 
 def _rubrikrad(ws, f: _Format, blad: Blad, kolumner: list[str], rubrikrad: int) -> None:
     for j, k in enumerate(kolumner):
-        tal = _talformat(k, blad) not in (None, FORMAT_DATUM)
+        tal = _talformat(k, blad) not in (None, FORMAT_DATUM, FORMAT_AR)  # år och datum är etiketter
         ws.write_string(
             rubrikrad,
             j,
@@ -194,7 +194,8 @@ def _rubrikrad(ws, f: _Format, blad: Blad, kolumner: list[str], rubrikrad: int) 
 def _cell(ws, f: _Format, r: int, j: int, v, k: str, blad: Blad) -> None:
     """En cell med kolumnens format: tom, text, datum, ja/nej eller tal."""
     fmt = _talformat(k, blad)
-    cellformat = f(num_format=fmt) if fmt else None
+    # Ett årtal är en etikett som ett datum: vänsterställt, inte i talens högerkant bredvid texten.
+    cellformat = (f(num_format=fmt, align="left") if fmt == FORMAT_AR else f(num_format=fmt)) if fmt else None
     if v is None:
         ws.write_blank(r, j, None, cellformat)
     elif k in blad.text or isinstance(v, str):

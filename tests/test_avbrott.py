@@ -190,12 +190,21 @@ def test_stopping_children_leaves_reaping_to_multiprocessing():
     assert barn.exitcode == -signal.SIGTERM
 
 
+def _program(p: psutil.Process) -> str:
+    try:
+        return Path(p.exe()).name
+    except psutil.Error:
+        return ""
+
+
 def test_killed_parent_leaves_nothing_the_next_run_does_not_clean(tmp_path):
     ut = tmp_path / "reports"
     config, env = liten_rapportfil(tmp_path, {f"liten-{i}": 0.0 if i == 1 else 60.0 for i in range(1, 5)})
     p = starta("--config", str(config), "--ut", str(ut), env=env)
     vanta_pa(lambda: len(psutil.Process(p.pid).children(recursive=True)) >= 4)  # 2 arbetare, 2 kärnor
     vanta_pa(lambda: any(".tmp-" in q.name for q in ut.iterdir()))
+    if chromium():  # huvudprocessens webbläsare för PDF:erna, och Playwrights drivrutin, dör också
+        vanta_pa(lambda: {"chromium", "node"} <= {_program(b) for b in psutil.Process(p.pid).children(recursive=True)})
     barn = psutil.Process(p.pid).children(recursive=True)
     p.kill()
     p.wait()
@@ -358,3 +367,46 @@ def test_a_kernel_that_dies_before_answering_is_started_once_more(tmp_path, monk
     assert not dod.exists() and Path(karna._SOCKELMAPP).name.startswith(f"analys-karna-{os.getpid()}-")
     fangat = capfd.readouterr()
     assert "Error" not in fangat.err and "kernel" not in fangat.err.lower(), fangat.err
+
+
+def test_pdfs_are_printed_while_the_workers_run_the_next_report_and_a_failed_pdf_fails_only_its_report(
+    tmp_path, monkeypatch
+):
+    """Huvudprocessen skriver PDF:erna medan arbetsprocessen kör nästa rapport: den första PDF:en
+    är inte klar förrän den sista rapporten körts (med PDF:en i arbetsprocessen hade det aldrig
+    hänt). En PDF som inte kan skrivas fäller bara sin egen rapport, på svenska, och dess
+    tillfälliga mapp tas bort; rapporten byts in först när dess PDF finns."""
+    import io
+
+    from analys.fel import ExterntFel
+    from analys.korning import pool
+    from analys.korning.rapportfil import load_korningar
+
+    config, env = liten_rapportfil(tmp_path, {"liten-1": 0.0, "liten-2": 0.0, "liten-3": 0.0})
+    monkeypatch.setenv("ANALYS_NOTEBOOKS", env["ANALYS_NOTEBOOKS"])
+    ut = tmp_path / "ut"
+    sag_sista: list[bool] = []
+
+    def skriv(html: Path, pdf_fil: Path, reserv=lambda: True) -> bool:
+        if html.stem == "liten-2":
+            raise ExterntFel("Chromium kunde inte skriva ut liten-2.html som PDF (tom fil).")
+        if html.stem == "liten-1":
+            slut = time.monotonic() + 60
+            while not list(ut.glob(".liten-3.tmp-*/liten-3.html")) and time.monotonic() < slut:
+                time.sleep(0.05)
+            sag_sista.append(bool(list(ut.glob(".liten-3.tmp-*/liten-3.html"))))
+            assert not (ut / "liten-1").exists()  # inte inbytt före sin PDF
+        pdf_fil.write_bytes(b"%PDF-1.7 prov")
+        return True
+
+    monkeypatch.setattr(pool.pdf, "webblasare", lambda: None)
+    monkeypatch.setattr(pool.pdf, "skriv_pdf_i_oppen", skriv)
+    strom = io.StringIO()
+    utfall = pool.run_all(load_korningar(config), ut, jobb=1, strom=strom)
+    assert sag_sista == [True]
+    assert [(u.namn, u.ok) for u in utfall] == [("liten-1", True), ("liten-2", False), ("liten-3", True)]
+    assert utfall[1].fel == "Chromium kunde inte skriva ut liten-2.html som PDF (tom fil)."
+    assert "liten-2: MISSLYCKADES" in strom.getvalue()
+    assert sorted(p.name for p in ut.iterdir()) == ["liten-1", "liten-3"]  # inga tillfälliga mappar kvar
+    assert (ut / "liten-1" / "liten-1.pdf").read_bytes() == b"%PDF-1.7 prov"
+    assert sorted(p.suffix for p in (ut / "liten-3").iterdir()) == [".html", ".ipynb", ".pdf", ".xlsx"]

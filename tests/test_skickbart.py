@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from analys.flode import scenarier
@@ -525,3 +527,94 @@ def test_due_dates_move_to_the_next_bank_day(cli):
     r = cli("faktura", "--avtal", "2024", "--fakturadatum", "2024-11-25", "--format", "csv")
     # +30 dagar = tisdag 24 december (julafton), juldagen, annandag jul → fredag 27 december.
     assert {rad.split(",")[-1] for rad in r.out.splitlines()[1:]} == {"2024-12-27"}
+
+
+# --- HTML: JupyterLabs stilmall rensad, inga skript ----------------------------------------------
+
+
+def _sida(css: str, kropp: str) -> str:
+    return f'<html><head><style type="text/css">{css}</style></head>\n<body class="jp-Notebook">{kropp}</body></html>'
+
+
+def test_style_rules_that_match_nothing_in_the_report_are_dropped_and_the_rest_kept_as_written():
+    from analys.korning.css import rensa
+
+    utfyllnad = "/*" + "x" * 3000 + "*/"  # ett stort block (JupyterLabs), inte rapportens egna
+    css = utfyllnad + (
+        ":root {--jp-farg: red;}\n"
+        "body {margin: 0;}\n"
+        ".jp-Notebook .jp-Cell {padding: 1px;}\n"
+        ".jp-Toolbar {display: flex;}\n"
+        ".jp-Toolbar, .jp-Cell > p {color: blue;}\n"
+        ".jp-Cell:not(.jp-mod-dold) {opacity: 1;}\n"
+        "@media print {.jp-Toolbar {display: none;} .jp-Cell {break-inside: avoid;}}\n"
+        "@media screen {.jp-Widget {width: 1px;}}\n"
+        "@keyframes tona {from {opacity: 0;} to {opacity: 1;}}\n"
+        ".jp-mod-aktiv.jp-Cell {border: 1px;}\n"
+    )
+    ut = rensa(_sida(css, '<div class="jp-Cell jp-MarkdownCell"><p>Text</p></div>'))
+    stil = re.search(r"<style[^>]*>(.*)</style>", ut, re.S).group(1)
+    for kvar in (
+        ":root {--jp-farg: red;}", "body {margin: 0;}", ".jp-Notebook .jp-Cell {padding: 1px;}",
+        ".jp-Toolbar, .jp-Cell > p {color: blue;}", ".jp-Cell:not(.jp-mod-dold) {opacity: 1;}",
+        "@media print {.jp-Cell {break-inside: avoid;}}", "@keyframes tona",
+    ):  # fmt: skip
+        assert kvar in stil, kvar
+    for borta in (".jp-Toolbar {display: flex;}", ".jp-Toolbar {display: none;}", "@media screen", ".jp-mod-aktiv", "xxx"):
+        assert borta not in stil, borta
+    assert ut.endswith('<body class="jp-Notebook"><div class="jp-Cell jp-MarkdownCell"><p>Text</p></div></body></html>')
+    liten = _sida(".jp-Toolbar {display: flex;}", "<p>x</p>")
+    assert rensa(liten) == liten  # rapportens egna små stilblock lämnas som de är
+
+
+@given(st.text(max_size=400), st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_pruning_arbitrary_css_never_fails(css, kropp):
+    from analys.korning.css import rensa
+
+    sida = _sida("/*" + "x" * 2000 + "*/" + css.replace("</style>", ""), kropp.replace("</head>", ""))
+    ut = rensa(sida)
+    assert ut.endswith(f"</head>\n<body class=\"jp-Notebook\">{kropp.replace('</head>', '')}</body></html>")
+
+
+def test_reports_carry_no_scripts_and_only_the_style_rules_they_use(rapporter):
+    """Ingen rapport har skript (nbconvert lade in MathJax och Mermaid, som hämtar från cdnjs) eller
+    JupyterLabs regler för verktygsfält, widgetar och kodmarkering; en rapport är därför en
+    femtedel till hälften mindre."""
+    for html in sorted(rapporter.glob("*/*.html")):
+        text = html.read_text(encoding="utf-8")
+        assert "<script" not in text and "cdnjs" not in text and "MathJax" not in text, html.name
+        assert ".jp-Toolbar" not in text and ".jp-Dialog" not in text, html.name
+        assert ".jp-RenderedHTMLCommon table" in text, html.name  # det som används står kvar
+
+
+def test_pruned_report_looks_exactly_like_the_unpruned_one(rapporter, webblasare, tmp_path, monkeypatch):
+    """Samma bildpunkter på skärmen (1280 och 390 px) och i utskriftsläget, med och utan rensningen,
+    för varje slags rapport."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    from analys.korning import css, export
+
+    par = []
+    for namn in (*RAPPORTSLAG, "avtalsbilaga-2024", "historik"):
+        nb = rapporter / namn / f"{namn}.ipynb"
+        rensad, hel = tmp_path / f"{namn}.html", tmp_path / f"{namn}-hel.html"
+        export.export_html(nb, rensad)
+        with monkeypatch.context() as m:
+            m.setattr(css, "rensa", lambda html, **_: html)
+            export.export_html(nb, hel)
+        assert len(rensad.read_bytes()) < len(hel.read_bytes()) - 100_000, namn
+        par.append((namn, rensad, hel))
+    for bredd, media in ((1280, "screen"), (390, "screen"), (794, "print")):
+        sida = webblasare.new_page(viewport={"width": bredd, "height": 900})
+        sida.emulate_media(media=media)
+        for namn, rensad, hel in par:
+            bilder = []
+            for f in (rensad, hel):
+                sida.goto(f.as_uri())
+                bilder.append(Image.open(io.BytesIO(sida.screenshot(full_page=True))).convert("RGB"))
+            assert bilder[0].size == bilder[1].size, (namn, bredd, media)
+            assert ImageChops.difference(*bilder).getbbox() is None, (namn, bredd, media)
+        sida.close()

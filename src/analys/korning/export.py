@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+from analys.korning import css
+
 
 def _forsta_rubrik(nb) -> str:
     """Rapportens rubrik: den första rubriken (# …) som notebooken skrev ut."""
@@ -102,7 +104,12 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     avsandare = _avsandare()
     sidtitel = f"{titel} – {avsandare}" if avsandare else titel
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": sidtitel}})
-    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+    # Inga skript: MathJax och Mermaid (som nbconvert lägger i <head>) skulle hämtas utifrån och
+    # behövs inte i rapporterna, som varken har formler eller Mermaid-diagram.
+    huvud, skiljer, kropp = body.partition("</head>")
+    huvud = re.sub(r"<script[^>]*>.*?</script>", "", huvud, flags=re.S)
+    huvud = re.sub(r"<!-- (Load mathjax|MathJax configuration|End of mathjax configuration) -->\n?", "", huvud)
+    body = css.rensa(huvud + skiljer + kropp)
     body = re.sub(r"<html[^>]*>", '<html lang="sv">', body, count=1)
 
     def css_text(t: str) -> str:

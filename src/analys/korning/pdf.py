@@ -2,8 +2,9 @@
 upprepas och en rubrik står aldrig ensam nederst på en sida. Sidorna och marginalerna står i
 rapportens utskriftsstil (`rapporter.tabeller.STIL`), så de två vägarna hit ger samma PDF:
 
-- i batchkörningen skriver varje arbetsprocess alla sina PDF:er i en och samma headless
-  Chromium, som hålls öppen och styrs med Playwright över DevTools-protokollet;
+- i batchkörningen skriver huvudprocessen alla PDF:er i en och samma headless Chromium, som
+  hålls öppen och styrs med Playwright över DevTools-protokollet, medan arbetsprocesserna kör
+  nästa rapport;
 - en enstaka rapport skrivs ut med ett eget Chromium (`chromium --print-to-pdf`).
 
 Saknas Chromium blir det ingen PDF, och körningen säger det på svenska."""
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from analys.fel import ExterntFel
@@ -116,36 +118,41 @@ _WEBBLASARE: Webblasare | None = None
 
 
 def webblasare() -> Webblasare | None:
-    """Arbetsprocessens webbläsare, startad första gången den behövs; None om Chromium saknas."""
+    """Processens webbläsare, startad första gången den behövs; None om Chromium saknas. Den
+    används och stängs i tråden som startade den (Playwrights synkrona gränssnitt hör till en
+    tråd). Avslutas processen utan att den stängts, stängs den ändå: Playwrights drivrutin slutar
+    när dess rör från Python stängs, och Chromium när röret från drivrutinen stängs."""
     global _WEBBLASARE
     if _WEBBLASARE is not None and _WEBBLASARE.lever():
         return _WEBBLASARE
     program = chromium()
     if program is None:
         return None
-    import atexit
-    import multiprocessing.util
-
     _WEBBLASARE = Webblasare(program)
-    # Som kärnan: en arbetsprocess avslutas med os._exit, men multiprocessings avslutare körs.
-    atexit.register(_WEBBLASARE.stang)
-    multiprocessing.util.Finalize(None, _WEBBLASARE.stang, exitpriority=10)
     return _WEBBLASARE
 
 
-def skriv_pdf_i_oppen(html_path: Path, pdf_path: Path) -> bool:
-    """Skriv ut i arbetsprocessens öppna webbläsare. Går något fel med den (den dog eller svarade
-    inte) stängs den, och sidan skrivs ut med ett eget Chromium i stället. False om Chromium saknas."""
+def stang_webblasare() -> None:
+    """Stäng processens öppna webbläsare (i samma tråd som startade den)."""
     global _WEBBLASARE
+    if _WEBBLASARE is not None:
+        _WEBBLASARE.stang()
+        _WEBBLASARE = None
+
+
+def skriv_pdf_i_oppen(html_path: Path, pdf_path: Path, reserv: Callable[[], bool] = lambda: True) -> bool:
+    """Skriv ut i processens öppna webbläsare. Går något fel med den (den dog eller svarade
+    inte) stängs den, och sidan skrivs ut med ett eget Chromium i stället, om `reserv()` säger ja
+    (inte när körningen just stoppas). False om Chromium saknas."""
     try:
         w = webblasare()
         if w is None:
             return False
         w.skriv_ut(html_path, pdf_path)
     except Exception:
-        if _WEBBLASARE is not None:
-            _WEBBLASARE.stang()
-            _WEBBLASARE = None
+        stang_webblasare()
+        if not reserv():
+            raise ExterntFel(f"PDF:en för {html_path.name} skrevs inte: körningen stoppades.") from None
         return skriv_pdf(html_path, pdf_path)
     if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
         raise ExterntFel(f"Chromium kunde inte skriva ut {html_path.name} som PDF (tom fil).")

@@ -7,17 +7,22 @@ egen tillfällig mapp (`.<namn>.tmp-…`) som huvudprocessen byter in när den �
 - Dör huvudprocessen avslutas arbetsprocesserna (PR_SET_PDEATHSIG), och med dem kärnan och
   webbläsaren.
 - Dör en arbetsprocess mitt i en rapport sägs det med rapportens namn, och övriga körs klart.
+- PDF:erna skrivs i huvudprocessen, i en egen tråd med en öppen webbläsare, medan
+  arbetsprocesserna kör nästa rapport (`_Skrivare`); en rapport byts in när dess PDF är skriven.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
+import queue
 import shutil
 import signal
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -34,7 +39,8 @@ from analys.korning.rapportfil import Korning, analysmapp, notebook_parameters
 
 PAHITTAT_SUFFIX = "-pahittat-exempel"
 
-# Hur PDF:en skrivs: i arbetsprocessens öppna webbläsare, med ett eget Chromium, eller inte alls.
+# Hur PDF:en skrivs: i huvudprocessens öppna webbläsare (när arbetsprocessen är klar med
+# rapporten), med ett eget Chromium i arbetsprocessen, eller inte alls.
 OPPEN, EGEN, INGEN = "oppen", "egen", "ingen"
 
 
@@ -104,12 +110,71 @@ def _markt_namn(namn: str, mapp: Path, html_fil: Path) -> str:
     return nytt
 
 
+class _Skrivare(threading.Thread):
+    """Huvudprocessens PDF-skrivare: en tråd med en öppen headless Chromium (startad direkt, medan
+    arbetsprocesserna startar sina kärnor) som skriver en färdig rapports PDF i dess tillfälliga
+    mapp och sedan lämnar rapporten till `klar`, medan arbetsprocesserna kör nästa rapport. Så
+    behöver ingen arbetsprocess vänta på webbläsaren, och webbläsaren arbetar när kärnorna väntar.
+
+    `klar` anropas under `las`, som huvudtråden också tar för sina egna `klar`. När körningen
+    stoppas (`stoppa`) byts inget mer in, och ingen reservwebbläsare startas."""
+
+    def __init__(self, klar) -> None:
+        super().__init__(name="analys-pdf", daemon=True)
+        self._ko: queue.Queue[Utfall | None] = queue.Queue()
+        self._klar = klar
+        self.las = threading.Lock()
+        self._stoppad = False
+        self.fel: BaseException | None = None  # ett fel i `klar` (t.ex. när mappen byts in), för huvudtråden
+
+    def lagg_till(self, u: Utfall) -> None:
+        self._ko.put(u)
+
+    def sista(self) -> None:
+        """Inga fler rapporter: tråden skriver klart det som står i kön och stänger webbläsaren."""
+        self._ko.put(None)
+
+    def stoppa(self) -> None:
+        with self.las:
+            self._stoppad = True
+
+    def run(self) -> None:
+        with contextlib.suppress(Exception):  # startar webbläsaren; går det inte, försöks det igen vid första PDF:en
+            pdf.webblasare()
+        try:
+            while (u := self._ko.get()) is not None:
+                if self._stoppad:
+                    continue
+                u = self._skriv(u)
+                with self.las:
+                    if not self._stoppad:
+                        try:
+                            self._klar(u)
+                        except BaseException as e:  # huvudtråden tar upp det, som om den bytt in själv
+                            self.fel, self._stoppad = e, True
+        finally:
+            with contextlib.suppress(Exception):
+                pdf.stang_webblasare()
+
+    def _skriv(self, u: Utfall) -> Utfall:
+        start = time.perf_counter()
+        mapp, namn = Path(u.mapp), u.slutnamn or u.namn
+        try:
+            skrev = pdf.skriv_pdf_i_oppen(mapp / f"{namn}.html", mapp / f"{namn}.pdf", reserv=lambda: not self._stoppad)
+        except Exception as e:  # rapporten räknas som misslyckad; de andra skrivs ändå
+            shutil.rmtree(mapp, ignore_errors=True)
+            fel = str(e) if isinstance(e, ExterntFel) else f"PDF:en kunde inte skrivas: {type(e).__name__}: {e}"
+            return Utfall(u.namn, False, u.sekunder + time.perf_counter() - start, fel)
+        sekunder = u.sekunder + time.perf_counter() - start
+        return dataclasses.replace(u, sekunder=sekunder, fel="" if skrev else pdf.SAKNAS)
+
+
 def _skriv_pdf(satt: str, html_fil: Path, pdf_fil: Path) -> str:
-    """PDF:en på det valda sättet; anmärkningen till sammanfattningen ("" om allt gick)."""
-    if satt == INGEN:
+    """PDF:en i arbetsprocessen med ett eget Chromium (EGEN); anmärkningen till sammanfattningen
+    ("" om allt gick). Med OPPEN skrivs den senare, i huvudprocessen (`_Skrivare`)."""
+    if satt != EGEN:
         return ""
-    skrev = pdf.skriv_pdf_i_oppen(html_fil, pdf_fil) if satt == OPPEN else pdf.skriv_pdf(html_fil, pdf_fil)
-    return "" if skrev else pdf.SAKNAS
+    return "" if pdf.skriv_pdf(html_fil, pdf_fil) else pdf.SAKNAS
 
 
 def _kor_notebook(korning: Korning, tillfallig: Path) -> None:
@@ -246,20 +311,78 @@ def _dog(namn: str) -> Utfall:
     )
 
 
+def _kor_i_pool(korningar: list[Korning], ut: Path, jobb: int, pdf_satt: str, fardig, skrivare) -> None:
+    """Rapporterna i arbetsprocesserna; varje färdig rapport (eller misslyckad) till `fardig`.
+    PDF-skrivaren startas när arbetsprocesserna startats, så att de inte ärver dess webbläsare."""
+    korda: set[str] = set()
+
+    def ta_emot(u: Utfall) -> None:
+        korda.add(u.namn)
+        fardig(u)
+
+    pool = ProcessPoolExecutor(max_workers=jobb, initializer=_arbetare_start)
+    try:
+        framtid: dict[Future, Korning] = {pool.submit(run_one, k, ut, pdf_satt): k for k in korningar}
+        if skrivare is not None:
+            skrivare.start()
+        try:
+            for f in as_completed(framtid):
+                ta_emot(f.result())
+        except BrokenProcessPool:
+            # En arbetsprocess dog. Kör det som återstår en i taget, så att den som dör syns.
+            # wait=True: poolens hanteringstråd ska vara slut innan processen avslutas, annars kan
+            # concurrent.futures avslutare skriva i en stängd pipe och skriva ut en traceback.
+            pool.shutdown(wait=True, cancel_futures=True)
+            for k in [k for k in korningar if k.namn not in korda]:
+                pool = ProcessPoolExecutor(max_workers=1, initializer=_arbetare_start)
+                try:
+                    ta_emot(pool.submit(run_one, k, ut, pdf_satt).result())
+                except BrokenProcessPool:
+                    ta_emot(_dog(k.namn))
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        _stoppa_allt(skrivare)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stoppa_allt(skrivare) -> None:
+    """Vid Ctrl-C, SIGTERM eller ett fel: inget mer byts in, och alla processer som körningen
+    startat (arbetsprocesser, kärnor, webbläsare) stoppas. Går att anropa flera gånger."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if skrivare is not None:
+        skrivare.stoppa()
+    stoppa_processer()
+
+
 def run_all(
     korningar: list[Korning], ut: Path | None = None, jobb: int | None = None, strom=None, pdf_med: bool = True
 ) -> list[Utfall]:
     """Kör alla rapporter parallellt (`jobb` processer, standard antalet kärnor) med en
     förloppsrad per klar rapport; byter in varje färdig rapport i `ut`.
 
-    PDF:erna skrivs i en öppen webbläsare per arbetsprocess; en enstaka rapport med ett eget
-    Chromium (att starta en webbläsare som hålls öppen vinner inget då). `pdf_med=False`: inga PDF:er."""
+    PDF:erna skrivs i en öppen webbläsare i huvudprocessen, medan arbetsprocesserna kör vidare;
+    en enstaka rapport med ett eget Chromium (att starta en webbläsare som hålls öppen vinner inget
+    då). `pdf_med=False`: inga PDF:er."""
     strom = strom or sys.stderr
     ut = ut or reports_dir()
     ut.mkdir(parents=True, exist_ok=True)
     jobb = max(1, min(jobb or os.cpu_count() or 1, len(korningar) or 1))
     pdf_satt = (OPPEN if len(korningar) > 1 else EGEN) if pdf_med else INGEN
     utfall: dict[str, Utfall] = {}
+
+    def fardig(u: Utfall) -> None:
+        """En rapport som arbetsprocessen kört klart: till PDF-skrivaren, eller in direkt."""
+        if skrivare is not None and u.ok:
+            skrivare.lagg_till(u)
+        elif skrivare is not None:
+            with skrivare.las:
+                klar(u)
+        else:
+            klar(u)
 
     def klar(u: Utfall) -> None:
         if u.ok:
@@ -274,33 +397,18 @@ def run_all(
         visat = u.slutnamn or u.namn
         print(f"{_stapel(len(utfall), len(korningar))}  {visat}: {status} ({tid} s)", file=strom, flush=True)
 
-    kvar = list(korningar)
-    pool = ProcessPoolExecutor(max_workers=jobb, initializer=_arbetare_start)
+    skrivare = _Skrivare(klar) if pdf_satt == OPPEN else None
     try:
-        framtid: dict[Future, Korning] = {pool.submit(run_one, k, ut, pdf_satt): k for k in kvar}
-        try:
-            for f in as_completed(framtid):
-                klar(f.result())
-        except BrokenProcessPool:
-            # En arbetsprocess dog. Kör det som återstår en i taget, så att den som dör syns.
-            # wait=True: poolens hanteringstråd ska vara slut innan processen avslutas, annars kan
-            # concurrent.futures avslutare skriva i en stängd pipe och skriva ut en traceback.
-            pool.shutdown(wait=True, cancel_futures=True)
-            for k in [k for k in kvar if k.namn not in utfall]:
-                pool = ProcessPoolExecutor(max_workers=1, initializer=_arbetare_start)
-                try:
-                    klar(pool.submit(run_one, k, ut, pdf_satt).result())
-                except BrokenProcessPool:
-                    klar(_dog(k.namn))
-                finally:
-                    pool.shutdown(wait=True, cancel_futures=True)
+        _kor_i_pool(korningar, ut, jobb, pdf_satt, fardig, skrivare)
+        if skrivare is not None:
+            skrivare.sista()
+            while skrivare.is_alive():  # med en gräns, så att Ctrl-C når fram
+                skrivare.join(0.1)
+            if skrivare.fel is not None:
+                raise skrivare.fel
     except BaseException:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stoppa_processer()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stoppa_allt(skrivare)
         stada(ut)
         raise
-    pool.shutdown(wait=True)
     ordning = {k.namn: i for i, k in enumerate(korningar)}
     return sorted(utfall.values(), key=lambda u: ordning[u.namn])

@@ -560,7 +560,13 @@ def test_style_rules_that_match_nothing_in_the_report_are_dropped_and_the_rest_k
         "@media print {.jp-Cell {break-inside: avoid;}}", "@keyframes tona",
     ):  # fmt: skip
         assert kvar in stil, kvar
-    for borta in (".jp-Toolbar {display: flex;}", ".jp-Toolbar {display: none;}", "@media screen", ".jp-mod-aktiv", "xxx"):
+    for borta in (
+        ".jp-Toolbar {display: flex;}",
+        ".jp-Toolbar {display: none;}",
+        "@media screen",
+        ".jp-mod-aktiv",
+        "xxx",
+    ):
         assert borta not in stil, borta
     assert ut.endswith('<body class="jp-Notebook"><div class="jp-Cell jp-MarkdownCell"><p>Text</p></div></body></html>')
     liten = _sida(".jp-Toolbar {display: flex;}", "<p>x</p>")
@@ -574,7 +580,7 @@ def test_pruning_arbitrary_css_never_fails(css, kropp):
 
     sida = _sida("/*" + "x" * 2000 + "*/" + css.replace("</style>", ""), kropp.replace("</head>", ""))
     ut = rensa(sida)
-    assert ut.endswith(f"</head>\n<body class=\"jp-Notebook\">{kropp.replace('</head>', '')}</body></html>")
+    assert ut.endswith(f'</head>\n<body class="jp-Notebook">{kropp.replace("</head>", "")}</body></html>')
 
 
 def test_reports_carry_no_scripts_and_only_the_style_rules_they_use(rapporter):

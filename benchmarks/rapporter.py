@@ -5,8 +5,13 @@
 
 1. golvet: en tom notebook per rapport (samma namn och parametercell, en cell som skriver en tom
    arbetsbok): kärnan, papermill och HTML-exporten, men inget att räkna eller visa;
-2. de riktiga rapporterna utan PDF;
-3. de riktiga rapporterna med PDF (en öppen webbläsare per arbetsprocess).
+2. golvet med importerna: samma tomma notebooks, men med den riktiga notebookens importer
+   (pandas, matplotlib, analys), som en rapport inte kan vara utan;
+3. de riktiga rapporterna utan PDF;
+4. de riktiga rapporterna med PDF (en öppen webbläsare i huvudprocessen).
+
+Och Chromiums egen kostnad för en PDF: lika många PDF:er av en sida med ett ord, i en öppen
+webbläsare (en ny process per utskrift i Chromium, som ingen inställning tar bort).
 
 Skriver tiderna, kvoterna mot målen (rapporter/golv ≤ 1,3; med PDF/utan PDF ≤ 1,2) och var
 resten av tiden går: de långsammaste cellerna, enligt papermills tid per cell.
@@ -28,17 +33,72 @@ MAL_GOLV = 1.3
 MAL_PDF = 1.2
 
 
-def _tom_notebook(riktig: Path, mal: Path) -> None:
+def _tom_notebook(riktig: Path, mal: Path, importer: bool = False) -> None:
     """Samma parametercell som den riktiga notebooken, och en cell som skriver en tom arbetsbok
-    (körningen kräver `<rapportnamn>.xlsx`)."""
+    (körningen kräver `<rapportnamn>.xlsx`); med `importer` först den riktiga notebookens
+    importrader, och matplotlib, som diagrammen laddar först när de ritas."""
     nb = json.loads(riktig.read_text(encoding="utf-8"))
     parametrar = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    rader = ["from pathlib import Path"]
+    if importer:
+        kod = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+        rader += [r for k in kod for r in k.splitlines() if r.startswith(("import ", "from "))]
+        rader += ["import matplotlib.pyplot"]
+    rader.append("Path(ut_dir, f'{rapportnamn}.xlsx').write_bytes(b'')")
     nb["cells"] = [
         parametrar,
         {"cell_type": "code", "id": "tom-arbetsbok", "metadata": {}, "execution_count": None, "outputs": [],
-         "source": "from pathlib import Path\nPath(ut_dir, f'{rapportnamn}.xlsx').write_bytes(b'')"},
+         "source": "\n".join(rader)},
     ]  # fmt: skip
     mal.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+
+
+def _tomma(riktiga, mapp: Path, importer: bool):
+    """Körningarna med tomma notebooks i `mapp` i stället för de riktiga."""
+    from analys.korning.rapportfil import load_korningar
+
+    mapp.mkdir()
+    for nb in {k.notebook for k in riktiga}:
+        _tom_notebook(nb, mapp / nb.name, importer)
+    fore = os.environ.get("ANALYS_NOTEBOOKS")
+    os.environ["ANALYS_NOTEBOOKS"] = str(mapp)
+    try:
+        return load_korningar()
+    finally:
+        if fore is None:
+            os.environ.pop("ANALYS_NOTEBOOKS")
+        else:
+            os.environ["ANALYS_NOTEBOOKS"] = fore
+
+
+def _pdf_golv(antal: int, mapp: Path) -> tuple[float, float]:
+    """`antal` PDF:er av en sida med ett ord, i en öppen webbläsare: väggtid och processortid i
+    webbläsarens processer (och Playwrights drivrutin) i sekunder."""
+    import psutil
+
+    from analys.korning.pdf import Webblasare, chromium
+
+    def cpu() -> float:
+        s = 0.0
+        for p in psutil.Process().children(recursive=True):
+            try:
+                t = p.cpu_times()
+                s += t.user + t.system + t.children_user + t.children_system
+            except psutil.Error:
+                pass
+        return s
+
+    html = mapp / "ett-ord.html"
+    html.write_text('<!DOCTYPE html><html lang="sv"><body><p>Fördelning</p></body></html>', encoding="utf-8")
+    w = Webblasare(chromium())
+    try:
+        w.skriv_ut(html, mapp / "ett-ord.pdf")  # webbläsaren startad och varm, som i körningen
+        fore, start = cpu(), time.perf_counter()
+        for _ in range(antal):
+            w.skriv_ut(html, mapp / "ett-ord.pdf")
+        return time.perf_counter() - start, cpu() - fore
+    finally:
+        w.stang()
 
 
 def _kor(korningar, ut: Path, jobb: int, pdf_med: bool) -> tuple[float, float]:
@@ -96,22 +156,11 @@ def main() -> None:
 
     riktiga = load_korningar()
     with tempfile.TemporaryDirectory(prefix="analys-bench-") as tmp:
-        tomma_nb = Path(tmp) / "notebooks"
-        tomma_nb.mkdir()
-        for nb in {k.notebook for k in riktiga}:
-            _tom_notebook(nb, tomma_nb / nb.name)
-        fore = os.environ.get("ANALYS_NOTEBOOKS")
-        os.environ["ANALYS_NOTEBOOKS"] = str(tomma_nb)
-        try:
-            tomma = load_korningar()
-            golv = _kor(tomma, Path(tmp) / "golv", args.jobb, pdf_med=False)
-        finally:
-            if fore is None:
-                os.environ.pop("ANALYS_NOTEBOOKS")
-            else:
-                os.environ["ANALYS_NOTEBOOKS"] = fore
+        golv = _kor(_tomma(riktiga, Path(tmp) / "tomma", False), Path(tmp) / "golv", args.jobb, pdf_med=False)
+        imp = _kor(_tomma(riktiga, Path(tmp) / "importer", True), Path(tmp) / "imp", args.jobb, pdf_med=False)
         utan_pdf = _kor(riktiga, Path(tmp) / "utan-pdf", args.jobb, pdf_med=False)
         med_pdf = _kor(riktiga, Path(tmp) / "med-pdf", args.jobb, pdf_med=True) if chromium() else None
+        pdf_golv = _pdf_golv(len(riktiga), Path(tmp)) if chromium() else None
         celler = _celltider(Path(tmp) / "utan-pdf", args.celler)
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -120,15 +169,21 @@ def main() -> None:
     tider = lambda t: f"{sv(t[0])} s (processortid {sv(t[1])} s)"  # noqa: E731
     print(f"{n} rapporter, {args.jobb} arbetsprocesser, samma körning (analys.korning) varje gång:")
     print(f"  golvet, en tom notebook per rapport (kärna, papermill, HTML): {tider(golv)}")
+    print(f"  golvet med notebookens importer (pandas, matplotlib, analys): {tider(imp)}")
     print(f"  rapporterna utan PDF:                                         {tider(utan_pdf)}")
     if med_pdf is not None:
         # Processortiden räknas inte här: webbläsarens processer skördas av Playwrights drivrutin,
         # och deras tid når inte alltid fram till den här processen.
-        print(f"  rapporterna med PDF (en öppen webbläsare per arbetsprocess):  {sv(med_pdf[0])} s")
+        print(f"  rapporterna med PDF (en öppen webbläsare i huvudprocessen):   {sv(med_pdf[0])} s")
     print(f"kvot rapporter utan PDF / golvet: {_kvot(utan_pdf[0], golv[0], MAL_GOLV)}")
     print(f"  i processortid:                 {_kvot(utan_pdf[1], golv[1], MAL_GOLV)}")
-    if med_pdf is not None:
+    print(f"  bara importerna / golvet:       {_kvot(imp[0], golv[0], MAL_GOLV)}")
+    if med_pdf is not None and pdf_golv is not None:
         print(f"kvot med PDF / utan PDF:          {_kvot(med_pdf[0], utan_pdf[0], MAL_PDF)}")
+        print(
+            f"  Chromiums egen kostnad, {n} PDF:er av en sida med ett ord: {sv(pdf_golv[0])} s "
+            f"(processortid {sv(pdf_golv[1])} s, {sv(pdf_golv[1] / utan_pdf[1] * 100)} % av rapporternas)"
+        )
     else:
         print("ingen PDF-mätning: Chromium är inte installerat (apt-get install chromium)")
     print(f"Resten av tiden, de {len(celler)} långsammaste cellerna (papermills tid per cell, summerat):")

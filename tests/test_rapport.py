@@ -404,7 +404,7 @@ def test_headings_stand_on_the_page_where_their_table_starts(rapporter):
 
 
 def test_the_open_browser_prints_the_same_pages_as_chromium_alone(rapporter, tmp_path):
-    """Batchkörningens PDF (en öppen webbläsare per arbetsprocess) och en enstaka rapports PDF
+    """Batchkörningens PDF (en öppen webbläsare i huvudprocessen) och en enstaka rapports PDF
     (`chromium --print-to-pdf`) har samma sidor med samma text, A4 och "Sida x av y"."""
     from analys.korning.pdf import skriv_pdf
 

@@ -5,8 +5,9 @@ HTML-rapport utan kod (`<namn>.html`), arbetsboken som notebooken skriver (`<nam
 om Chromium finns, en PDF (`<namn>.pdf`).
 
 - `rapportfil`: rapportfilen, vilka rapporter som körs och med vilka parametrar;
-- `export`: den körda notebooken som fristående HTML;
-- `pdf`: HTML-rapporten som PDF, i en webbläsare som hålls öppen eller med ett eget Chromium;
+- `export`: den körda notebooken som fristående HTML (`css`: utan stilregler som inget matchar);
+- `pdf`: HTML-rapporten som PDF, i en webbläsare som hålls öppen (i huvudprocessen) eller med ett
+  eget Chromium;
 - `karna`: en Python-kärna per arbetsprocess, som återanvänds mellan rapporterna;
 - `inbyte`: låset och inbytet, så att en rapportmapp aldrig är halvfärdig;
 - `pool`: arbetsprocesserna, en rapport i taget i var och en, och vad som händer när en dör;

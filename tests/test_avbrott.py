@@ -6,6 +6,7 @@ där Chromium finns."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -410,3 +411,47 @@ def test_pdfs_are_printed_while_the_workers_run_the_next_report_and_a_failed_pdf
     assert sorted(p.name for p in ut.iterdir()) == ["liten-1", "liten-3"]  # inga tillfälliga mappar kvar
     assert (ut / "liten-1" / "liten-1.pdf").read_bytes() == b"%PDF-1.7 prov"
     assert sorted(p.suffix for p in (ut / "liten-3").iterdir()) == [".html", ".ipynb", ".pdf", ".xlsx"]
+
+
+def test_ctrl_c_while_a_pdf_is_printed_swaps_nothing_in_and_ends_the_printer(tmp_path, monkeypatch):
+    """Ctrl-C medan huvudprocessen skriver en PDF: rapporten byts inte in när PDF:en sedan blir
+    klar, de tillfälliga mapparna tas bort och PDF-skrivarens tråd slutar (med webbläsaren)."""
+    import _thread
+    import threading
+
+    from analys.korning import pool
+    from analys.korning.rapportfil import load_korningar
+
+    config, env = liten_rapportfil(tmp_path, {"liten-1": 0.0, "liten-2": 0.0})
+    monkeypatch.setenv("ANALYS_NOTEBOOKS", env["ANALYS_NOTEBOOKS"])
+    ut = tmp_path / "ut"
+    fore = {p.pid for p in psutil.Process().children(recursive=True)}
+
+    def bara_vara(sekunder: float = 2.0) -> None:  # inte testkörningens övriga processer
+        for p in psutil.Process().children(recursive=True):
+            if p.pid not in fore:
+                with contextlib.suppress(psutil.Error):
+                    p.kill()
+
+    skrivna: list[str] = []
+
+    def skriv(html: Path, pdf_fil: Path, reserv=lambda: True) -> bool:
+        _thread.interrupt_main()  # Ctrl-C, medan PDF:en skrivs
+        time.sleep(0.5)
+        pdf_fil.write_bytes(b"%PDF-1.7 prov")
+        skrivna.append(html.stem)
+        return True
+
+    monkeypatch.setattr(pool, "stoppa_processer", bara_vara)
+    monkeypatch.setattr(pool.pdf, "webblasare", lambda: None)
+    monkeypatch.setattr(pool.pdf, "skriv_pdf_i_oppen", skriv)
+    hanterare = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(KeyboardInterrupt), open(os.devnull, "w") as tyst:
+            pool.run_all(load_korningar(config), ut, jobb=1, strom=tyst)
+    finally:  # körningen ignorerar Ctrl-C medan den stoppar; senare tester och deras barn ska inte ärva det
+        for s, h in hanterare.items():
+            signal.signal(s, h)
+    vanta_pa(lambda: not [t for t in threading.enumerate() if t.name == "analys-pdf"], sekunder=10)
+    assert skrivna == ["liten-1"]  # PDF:en skrevs klart, men rapporten byttes inte in efteråt
+    assert sorted(p.name for p in ut.iterdir()) == []

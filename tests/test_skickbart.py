@@ -624,3 +624,16 @@ def test_pruned_report_looks_exactly_like_the_unpruned_one(rapporter, webblasare
             assert bilder[0].size == bilder[1].size, (namn, bredd, media)
             assert ImageChops.difference(*bilder).getbbox() is None, (namn, bredd, media)
         sida.close()
+
+
+def test_classes_are_read_however_the_attribute_is_written_and_an_emptied_layer_stays():
+    """En egen notebooks HTML kan skriva class='x', class=x eller en entitet; ett tomt @layer står
+    kvar, eftersom lagrens ordning bestäms av var de först nämns."""
+    from analys.korning.css import klasser, rensa
+
+    assert klasser("""<p class="a b"><i class='c'><b class=d><u CLASS="e&amp;f">""") == {"a", "b", "c", "d", "e&f"}
+    css = "/*" + "x" * 3000 + "*/@layer bas {.borta {color: red;}} .e\\&f {color: blue;} .c {margin: 0;}"
+    stil = re.search(
+        r"<style[^>]*>(.*)</style>", rensa(_sida(css, "<p class='c'><u class=\"e&amp;f\">x</u></p>")), re.S
+    )
+    assert stil.group(1).split() == ["@layer", "bas", "{}", ".e\\&f", "{color:", "blue;}", ".c", "{margin:", "0;}"]

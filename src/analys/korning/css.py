@@ -7,26 +7,32 @@ mindre per PDF).
 
 Det som inte säkert går att avgöra får stå kvar: regler utan klasser (`body`, `:root` med
 variablerna), klasser inuti `:not(…)`, `:has(…)` och liknande, och alla at-regler utom
-`@media`, `@supports` och `@layer`, vars innehåll rensas på samma sätt."""
+`@media`, `@supports`, `@container` och `@layer`, vars innehåll rensas på samma sätt (ett
+`@layer` står kvar även tomt: lagrens ordning bestäms av var de först nämns).
+
+Klasserna läses ur HTML-texten som den är: en klass som ett skript lägger till när sidan
+öppnas syns inte. Rapporterna har inga skript (`export` tar bort dem)."""
 
 from __future__ import annotations
 
 import functools
 import re
 
-_KLASS = re.compile(r'\bclass="([^"]*)"')
+_KLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _STIL = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
 _BLOCK_AT = ("media", "supports", "layer", "container")
 
 
 def klasser(html: str) -> frozenset[str]:
     """Alla klasser som något element i HTML-texten har."""
-    return frozenset(k for m in _KLASS.finditer(html) for k in m.group(1).split())
+    import html as h
+
+    return frozenset(k for m in _KLASS.finditer(html) for k in h.unescape(m.group(m.lastindex or 1)).split())
 
 
-def _kravda_klasser(prelude) -> list[frozenset[str]] | None:
+def _kravda_klasser(prelude) -> list[frozenset[str]]:
     """Klasserna som varje selektor i listan kräver (de som står utanför funktioner som
-    `:not(…)`), eller None om något inte kan tolkas som vanliga selektorer."""
+    `:not(…)`, `:is(…)` och `:has(…)`, som tinycss2 ger som egna block)."""
     import tinycss2.ast as a
 
     selektorer: list[frozenset[str]] = []
@@ -54,10 +60,10 @@ def _regler(css: str) -> tuple:
         ut = []
         for n in noder:
             if n.type == "qualified-rule":
-                ut.append(("regel", n.serialize(), tuple(_kravda_klasser(n.prelude) or ())))
+                ut.append(("regel", n.serialize(), tuple(_kravda_klasser(n.prelude))))
             elif n.type == "at-rule" and n.lower_at_keyword in _BLOCK_AT and n.content is not None:
                 inre = tolka(tinycss2.parse_rule_list(n.content, skip_comments=True, skip_whitespace=True))
-                ut.append(("block", f"@{n.at_keyword}{tinycss2.serialize(n.prelude)}{{", inre, "}"))
+                ut.append(("block", f"@{n.at_keyword}{tinycss2.serialize(n.prelude)}{{", inre, "}", n.lower_at_keyword))
             elif n.type == "at-rule":
                 ut.append(("annat", n.serialize()))
             # parse-fel och kommentarer: webbläsaren hoppar ändå över dem
@@ -75,7 +81,7 @@ def _skriv(regler: tuple, har: frozenset[str]) -> str:
                 delar.append(text)
         elif r[0] == "block":
             inre = _skriv(r[2], har)
-            if inre:
+            if inre or r[4] == "layer":
                 delar.append(r[1] + inre + r[3])
         else:
             delar.append(r[1])

@@ -110,6 +110,8 @@ def export_html(nb_path: Path, html_path: Path, titel: str | None = None) -> str
     huvud = re.sub(r"<script[^>]*>.*?</script>", "", huvud, flags=re.S)
     huvud = re.sub(r"<!-- (Load mathjax|MathJax configuration|End of mathjax configuration) -->\n?", "", huvud)
     body = css.rensa(huvud + skiljer + kropp)
+    # Och inget skript som hämtas utifrån någon annanstans heller (en cell med t.ex. Plotly från ett CDN).
+    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = re.sub(r"<html[^>]*>", '<html lang="sv">', body, count=1)
 
     def css_text(t: str) -> str:

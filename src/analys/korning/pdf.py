@@ -62,14 +62,21 @@ def skriv_pdf(html_path: Path, pdf_path: Path) -> bool:
         return False
     kort, env = _kort_tmp()
     with tempfile.TemporaryDirectory(prefix="analys-chromium-", dir=kort) as profil:
-        r = subprocess.run(
-            [program, *CHROMIUM_FLAGGOR, f"--user-data-dir={profil}", f"--print-to-pdf={pdf_path}",
-             html_path.resolve().as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            env=env,
-        )  # fmt: skip
+        try:
+            r = subprocess.run(
+                [program, *CHROMIUM_FLAGGOR, f"--user-data-dir={profil}", f"--print-to-pdf={pdf_path}",
+                 html_path.resolve().as_uri()],
+                capture_output=True,
+                text=True,
+                timeout=180,
+                env=env,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise ExterntFel(f"Chromium skrev inte ut {html_path.name} som PDF på 180 sekunder.") from None
+        except OSError as e:
+            raise ExterntFel(
+                f"Chromium ({program}) kunde inte startas för {html_path.name}: {e.strerror or e}."
+            ) from None
     if r.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
         raise ExterntFel(f"Chromium kunde inte skriva ut {html_path.name} som PDF (slutkod {r.returncode}).")
     return True

@@ -116,8 +116,10 @@ class _Skrivare(threading.Thread):
     mapp och sedan lämnar rapporten till `klar`, medan arbetsprocesserna kör nästa rapport. Så
     behöver ingen arbetsprocess vänta på webbläsaren, och webbläsaren arbetar när kärnorna väntar.
 
-    `klar` anropas under `las`, som huvudtråden också tar för sina egna `klar`. När körningen
-    stoppas (`stoppa`) byts inget mer in, och ingen reservwebbläsare startas."""
+    `klar` anropas under `las`, som huvudtråden också tar för sina egna `klar` och när den startar
+    nya arbetsprocesser (en fork medan tråden skriver på stderr kunde ge barnet ett låst stderr).
+    När körningen stoppas (`stoppa`) byts inget mer in, ingen reservwebbläsare startas och
+    tråden slutar efter rapporten den håller på med."""
 
     def __init__(self, klar) -> None:
         super().__init__(name="analys-pdf", daemon=True)
@@ -135,8 +137,18 @@ class _Skrivare(threading.Thread):
         self._ko.put(None)
 
     def stoppa(self) -> None:
-        with self.las:
-            self._stoppad = True
+        # Med en gräns: hänger tråden i `klar` (t.ex. på en full stderr) ska stoppet ändå gå fram.
+        tagit = self.las.acquire(timeout=5)
+        self._stoppad = True
+        if tagit:
+            self.las.release()
+        self._ko.put(None)
+
+    def kontrollera(self) -> None:
+        """Gick något fel när tråden bytte in en rapport, tas det upp i huvudtråden direkt, inte
+        först när alla rapporter körts."""
+        if self.fel is not None:
+            raise self.fel
 
     def run(self) -> None:
         with contextlib.suppress(Exception):  # startar webbläsaren; går det inte, försöks det igen vid första PDF:en
@@ -164,7 +176,7 @@ class _Skrivare(threading.Thread):
         except Exception as e:  # rapporten räknas som misslyckad; de andra skrivs ändå
             shutil.rmtree(mapp, ignore_errors=True)
             fel = str(e) if isinstance(e, ExterntFel) else f"PDF:en kunde inte skrivas: {type(e).__name__}: {e}"
-            return Utfall(u.namn, False, u.sekunder + time.perf_counter() - start, fel)
+            return Utfall(u.namn, False, u.sekunder + time.perf_counter() - start, fel, slutnamn=u.slutnamn)
         sekunder = u.sekunder + time.perf_counter() - start
         return dataclasses.replace(u, sekunder=sekunder, fel="" if skrev else pdf.SAKNAS)
 
@@ -334,9 +346,13 @@ def _kor_i_pool(korningar: list[Korning], ut: Path, jobb: int, pdf_satt: str, fa
             # concurrent.futures avslutare skriva i en stängd pipe och skriva ut en traceback.
             pool.shutdown(wait=True, cancel_futures=True)
             for k in [k for k in korningar if k.namn not in korda]:
-                pool = ProcessPoolExecutor(max_workers=1, initializer=_arbetare_start)
+                # Arbetsprocessen forkas när den första rapporten lämnas in: inte medan PDF-skrivaren
+                # skriver på stderr (under sitt lås).
+                with skrivare.las if skrivare is not None else contextlib.nullcontext():
+                    pool = ProcessPoolExecutor(max_workers=1, initializer=_arbetare_start)
+                    framtida = pool.submit(run_one, k, ut, pdf_satt)
                 try:
-                    ta_emot(pool.submit(run_one, k, ut, pdf_satt).result())
+                    ta_emot(framtida.result())
                 except BrokenProcessPool:
                     ta_emot(_dog(k.namn))
                 finally:
@@ -350,12 +366,18 @@ def _kor_i_pool(korningar: list[Korning], ut: Path, jobb: int, pdf_satt: str, fa
 
 def _stoppa_allt(skrivare) -> None:
     """Vid Ctrl-C, SIGTERM eller ett fel: inget mer byts in, och alla processer som körningen
-    startat (arbetsprocesser, kärnor, webbläsare) stoppas. Går att anropa flera gånger."""
+    startat (arbetsprocesser, kärnor, webbläsare) stoppas. Går att anropa flera gånger.
+
+    PDF-skrivaren får en kort stund att sluta; hann den starta ett reservchromium just innan den
+    fick veta att körningen stoppas, stoppas det i andra varvet."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if skrivare is not None:
         skrivare.stoppa()
     stoppa_processer()
+    if skrivare is not None and skrivare.is_alive():
+        skrivare.join(2.0)
+        stoppa_processer(1.0)
 
 
 def run_all(
@@ -376,13 +398,15 @@ def run_all(
 
     def fardig(u: Utfall) -> None:
         """En rapport som arbetsprocessen kört klart: till PDF-skrivaren, eller in direkt."""
-        if skrivare is not None and u.ok:
+        if skrivare is None:
+            klar(u)
+            return
+        skrivare.kontrollera()
+        if u.ok:
             skrivare.lagg_till(u)
-        elif skrivare is not None:
+        else:
             with skrivare.las:
                 klar(u)
-        else:
-            klar(u)
 
     def klar(u: Utfall) -> None:
         if u.ok:
@@ -404,11 +428,15 @@ def run_all(
             skrivare.sista()
             while skrivare.is_alive():  # med en gräns, så att Ctrl-C når fram
                 skrivare.join(0.1)
-            if skrivare.fel is not None:
-                raise skrivare.fel
+            skrivare.kontrollera()
     except BaseException:
         _stoppa_allt(skrivare)
         stada(ut)
         raise
+    saknas = [k.namn for k in korningar if k.namn not in utfall]
+    if saknas:  # PDF-skrivaren slutade oväntat: rapporterna den hade kvar sägs, mapparna städas
+        for namn in saknas:
+            klar(Utfall(namn, False, 0.0, f"rapporten blev inte klar. Kör om den med: analys rapport --bara {namn}"))
+        stada(ut)
     ordning = {k.namn: i for i, k in enumerate(korningar)}
     return sorted(utfall.values(), key=lambda u: ordning[u.namn])

@@ -10,8 +10,9 @@
 3. de riktiga rapporterna utan PDF;
 4. de riktiga rapporterna med PDF (en öppen webbläsare i huvudprocessen).
 
-Och Chromiums egen kostnad för en PDF: lika många PDF:er av en sida med ett ord, i en öppen
-webbläsare (en ny process per utskrift i Chromium, som ingen inställning tar bort).
+Och PDF:ernas golv: samma sidor utskrivna en i taget i en öppen webbläsare utan något annat som
+körs, och lika många PDF:er av en sida med ett ord (Chromium startar en ny process för varje
+utskrift, och ingen inställning tar bort den).
 
 Skriver tiderna, kvoterna mot målen (rapporter/golv ≤ 1,3; med PDF/utan PDF ≤ 1,2) och var
 resten av tiden går: de långsammaste cellerna, enligt papermills tid per cell.
@@ -71,9 +72,9 @@ def _tomma(riktiga, mapp: Path, importer: bool):
             os.environ["ANALYS_NOTEBOOKS"] = fore
 
 
-def _pdf_golv(antal: int, mapp: Path) -> tuple[float, float]:
-    """`antal` PDF:er av en sida med ett ord, i en öppen webbläsare: väggtid och processortid i
-    webbläsarens processer (och Playwrights drivrutin) i sekunder."""
+def _pdf_ensam(sidor: list[Path], mapp: Path) -> tuple[float, float]:
+    """Sidorna utskrivna som PDF en i taget i en öppen webbläsare, utan något annat som körs:
+    väggtid och processortid i webbläsarens processer (och Playwrights drivrutin) i sekunder."""
     import psutil
 
     from analys.korning.pdf import Webblasare, chromium
@@ -88,17 +89,21 @@ def _pdf_golv(antal: int, mapp: Path) -> tuple[float, float]:
                 pass
         return s
 
-    html = mapp / "ett-ord.html"
-    html.write_text('<!DOCTYPE html><html lang="sv"><body><p>Fördelning</p></body></html>', encoding="utf-8")
     w = Webblasare(chromium())
     try:
-        w.skriv_ut(html, mapp / "ett-ord.pdf")  # webbläsaren startad och varm, som i körningen
+        w.skriv_ut(sidor[0], mapp / "prov.pdf")  # webbläsaren startad och varm, som i körningen
         fore, start = cpu(), time.perf_counter()
-        for _ in range(antal):
-            w.skriv_ut(html, mapp / "ett-ord.pdf")
+        for sida in sidor:
+            w.skriv_ut(sida, mapp / "prov.pdf")
         return time.perf_counter() - start, cpu() - fore
     finally:
         w.stang()
+
+
+def _ett_ord(mapp: Path) -> Path:
+    html = mapp / "ett-ord.html"
+    html.write_text('<!DOCTYPE html><html lang="sv"><body><p>Fördelning</p></body></html>', encoding="utf-8")
+    return html
 
 
 def _kor(korningar, ut: Path, jobb: int, pdf_med: bool) -> tuple[float, float]:
@@ -160,7 +165,9 @@ def main() -> None:
         imp = _kor(_tomma(riktiga, Path(tmp) / "importer", True), Path(tmp) / "imp", args.jobb, pdf_med=False)
         utan_pdf = _kor(riktiga, Path(tmp) / "utan-pdf", args.jobb, pdf_med=False)
         med_pdf = _kor(riktiga, Path(tmp) / "med-pdf", args.jobb, pdf_med=True) if chromium() else None
-        pdf_golv = _pdf_golv(len(riktiga), Path(tmp)) if chromium() else None
+        if chromium():
+            ett_ord = _pdf_ensam([_ett_ord(Path(tmp))] * len(riktiga), Path(tmp))
+            sidorna = _pdf_ensam(sorted((Path(tmp) / "med-pdf").glob("*/*.html")), Path(tmp))
         celler = _celltider(Path(tmp) / "utan-pdf", args.celler)
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -177,12 +184,17 @@ def main() -> None:
         print(f"  rapporterna med PDF (en öppen webbläsare i huvudprocessen):   {sv(med_pdf[0])} s")
     print(f"kvot rapporter utan PDF / golvet: {_kvot(utan_pdf[0], golv[0], MAL_GOLV)}")
     print(f"  i processortid:                 {_kvot(utan_pdf[1], golv[1], MAL_GOLV)}")
-    print(f"  bara importerna / golvet:       {_kvot(imp[0], golv[0], MAL_GOLV)}")
-    if med_pdf is not None and pdf_golv is not None:
+    print(f"  varav importerna (pandas, matplotlib, analys): +{sv(imp[0] - golv[0])} s över golvet")
+    if med_pdf is not None:
         print(f"kvot med PDF / utan PDF:          {_kvot(med_pdf[0], utan_pdf[0], MAL_PDF)}")
         print(
-            f"  Chromiums egen kostnad, {n} PDF:er av en sida med ett ord: {sv(pdf_golv[0])} s "
-            f"(processortid {sv(pdf_golv[1])} s, {sv(pdf_golv[1] / utan_pdf[1] * 100)} % av rapporternas)"
+            f"  PDF:ernas tillägg i körningen: {sv(med_pdf[0] - utan_pdf[0])} s; samma {n} sidor utskrivna "
+            f"ensamma i en öppen webbläsare: {sv(sidorna[0])} s (processortid {sv(sidorna[1])} s, "
+            f"{sv(sidorna[1] / utan_pdf[1] * 100)} % av rapporternas)"
+        )
+        print(
+            f"  Chromiums egen kostnad, {n} PDF:er av en sida med ett ord: {sv(ett_ord[0])} s "
+            f"(processortid {sv(ett_ord[1])} s, {sv(ett_ord[1] / utan_pdf[1] * 100)} % av rapporternas)"
         )
     else:
         print("ingen PDF-mätning: Chromium är inte installerat (apt-get install chromium)")

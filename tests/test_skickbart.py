@@ -637,3 +637,20 @@ def test_classes_are_read_however_the_attribute_is_written_and_an_emptied_layer_
         r"<style[^>]*>(.*)</style>", rensa(_sida(css, "<p class='c'><u class=\"e&amp;f\">x</u></p>")), re.S
     )
     assert stil.group(1).split() == ["@layer", "bas", "{}", ".e\\&f", "{color:", "blue;}", ".c", "{margin:", "0;}"]
+
+
+def test_the_pdf_is_printed_without_the_screen_only_chart_sources_and_leaves_no_copy(rapporter):
+    """Diagrammens mobilversion (`<source media="screen …">`) gäller aldrig på papper; utskriften
+    läser en kopia utan den (en tiondel mindre arbete för Chromium), och kopian tas bort."""
+    from analys.korning.pdf import utan_skarmkallor
+
+    bild = (
+        '<picture><source media="screen and (max-width: 640px)" srcset="data:image/png;base64,AAA">'
+        "<source media='print' srcset='x.png'><img alt=\"Diagram\" src=\"data:image/png;base64,BBB\"></picture>"
+    )
+    assert utan_skarmkallor(bild) == (
+        "<picture><source media='print' srcset='x.png'><img alt=\"Diagram\" src=\"data:image/png;base64,BBB\"></picture>"
+    )
+    assert not [p.name for p in rapporter.glob("*/.*")]  # inga utskriftskopior eller tillfälliga filer kvar
+    kommunblad = next(rapporter.glob("kommunblad-*/kommunblad-*.html")).read_text(encoding="utf-8")
+    assert 'media="screen and (max-width: 640px)"' in kommunblad  # HTML-rapporten har kvar mobilversionen

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -53,6 +54,14 @@ def _kort_tmp() -> tuple[str | None, dict | None]:
     högst 107 tecken: med en lång TMPDIR avbryts Chromium annars (slutkod -6). Då används /tmp."""
     kort = "/tmp" if len(tempfile.gettempdir()) > 40 and os.access("/tmp", os.W_OK) else None
     return kort, ({**os.environ, "TMPDIR": kort} if kort else None)
+
+
+_SKARMKALLA = re.compile(r"""<source\b[^>]*\bmedia\s*=\s*["']\s*screen\b[^>]*>""", re.I)
+
+
+def utan_skarmkallor(html: str) -> str:
+    """HTML-texten utan `<source>` för media som bara är skärmar: i utskriften gäller de aldrig."""
+    return _SKARMKALLA.sub("", html)
 
 
 def skriv_pdf(html_path: Path, pdf_path: Path) -> bool:
@@ -107,9 +116,18 @@ class Webblasare:
         return not self._stangd and self._blasare.is_connected()
 
     def skriv_ut(self, html_path: Path, pdf_path: Path) -> None:
-        """Ladda HTML-filen i fliken, vänta tills den laddats klart och skriv ut den."""
-        self._flik.goto(html_path.resolve().as_uri(), wait_until="load", timeout=120_000)
-        self._flik.pdf(path=str(pdf_path), **UTSKRIFT)
+        """Ladda HTML-filen i fliken, vänta tills den laddats klart och skriv ut den.
+
+        Fliken laddar en utskriftskopia bredvid filen, utan bildkällorna för skärmar
+        (`<source media="screen …">`, diagrammens mobilversion): de visas aldrig på papper, men
+        Chromium läser dem ändå, och det är ungefär en tiondel av arbetet med ett kommunblad."""
+        kopia = html_path.with_name(f".{html_path.stem}.utskrift.html")
+        kopia.write_text(utan_skarmkallor(html_path.read_text(encoding="utf-8")), encoding="utf-8")
+        try:
+            self._flik.goto(kopia.resolve().as_uri(), wait_until="load", timeout=120_000)
+            self._flik.pdf(path=str(pdf_path), **UTSKRIFT)
+        finally:
+            kopia.unlink(missing_ok=True)
 
     def stang(self) -> None:
         if self._stangd:

@@ -253,6 +253,8 @@ def test_lista_and_historik(cli, datakatalog):
     rad = {r.split()[0]: r for r in lista[1:]}
     assert "förslag, ej fastställt" in rad["2025"] and "1 060 900 kr (förslag)" in rad["2025"]
     assert "1 030 000 kr (enligt avtal)" in rad["2024"] and "2023-06-30" in rad["2024"]
+    # Beslutet: aldrig en tom kolumn (2024 säger inte när det beslutades; 2025 är ett förslag).
+    assert "ej angivet i avtalet" in rad["2024"] and "– (inte beslutat)" in rad["2025"]
     r = cli("avtal", "historik", "--format", "csv")
     assert r.out.splitlines()[0] == "ar,slag,kommunkod,kommun,belopp,befolkningsdatum,nyckel"
     df = pd.read_csv(io.StringIO(r.out), dtype={"kommunkod": str})

@@ -82,7 +82,12 @@ def to_lista(rader: tuple[Avtalsrad, ...]) -> str:
     t = [["År", "Status", "Kommunernas del", "Befolkning per", "Beslut", "Fil"]]
     for r in rader:
         a = r.avtal
-        beslut = f"{a.beslutat_av} {a.beslutsdatum.isoformat()}" if a.beslutsdatum else ("–" if a.forslag else "")
+        if a.beslutsdatum:
+            beslut = f"{a.beslutat_av or 'beslutat'} {a.beslutsdatum.isoformat()}"
+        elif a.forslag:
+            beslut = "– (inte beslutat)"
+        else:  # ett fastställt avtal som inte säger när (och av vem) det beslutades
+            beslut = f"{a.beslutat_av}, datum ej angivet" if a.beslutat_av else "ej angivet i avtalet"
         t.append(
             [
                 str(a.ar),

@@ -581,3 +581,29 @@ def test_proposal_report_is_marked_forslag_on_every_page_and_sheet_and_renders_a
     assert "ingen känslighet visas" in html and len(re.findall(r'<img alt="', html)) == 1
     assert not any(FORSLAG in s for s in _sidor(ut / namn / f"{namn}.pdf"))
     assert load_workbook(ut / namn / f"{namn}.xlsx").sheetnames == ["Avtal", "Per kommun", "Källor"]
+
+
+@pytest.mark.parametrize(
+    ("fel", "meddelande"),
+    [
+        (subprocess.TimeoutExpired(["chromium"], 180), "Chromium skrev inte ut sida.html som PDF på 180 sekunder."),
+        (
+            PermissionError(13, "Åtkomst nekas"),
+            "Chromium (/usr/bin/chromium) kunde inte startas för sida.html: Åtkomst nekas.",
+        ),
+    ],
+)
+def test_a_chromium_that_hangs_or_cannot_start_gives_a_swedish_error(tmp_path, monkeypatch, fel, meddelande):
+    """Ett eget Chromium som inte blir klart eller inte går att starta: ett svenskt fel med filens
+    namn, inte Pythons engelska text (med hela kommandoraden)."""
+    from analys.fel import ExterntFel
+    from analys.korning import pdf
+
+    def kor(*a, **k):
+        raise fel
+
+    monkeypatch.setattr(pdf, "chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(pdf.subprocess, "run", kor)
+    with pytest.raises(ExterntFel) as e:
+        pdf.skriv_pdf(tmp_path / "sida.html", tmp_path / "sida.pdf")
+    assert str(e.value) == meddelande

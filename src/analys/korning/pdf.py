@@ -38,6 +38,8 @@ CHROMIUM_FLAGGOR = (
 # marginalerna ur rapportens @page-regel, bakgrunder med, inget sidhuvud från webbläsaren.
 UTSKRIFT = {"print_background": True, "prefer_css_page_size": True, "display_header_footer": False, "tagged": True}
 
+CLI_SEKUNDER = 180  # längsta tid för en PDF med ett eget Chromium
+
 SAKNAS = "ingen PDF: Chromium är inte installerat (apt-get install chromium)"
 
 
@@ -77,11 +79,11 @@ def skriv_pdf(html_path: Path, pdf_path: Path) -> bool:
                  html_path.resolve().as_uri()],
                 capture_output=True,
                 text=True,
-                timeout=180,
+                timeout=CLI_SEKUNDER,
                 env=env,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
-            raise ExterntFel(f"Chromium skrev inte ut {html_path.name} som PDF på 180 sekunder.") from None
+            raise ExterntFel(f"Chromium skrev inte ut {html_path.name} som PDF på {CLI_SEKUNDER} sekunder.") from None
         except OSError as e:
             raise ExterntFel(
                 f"Chromium ({program}) kunde inte startas för {html_path.name}: {e.strerror or e}."

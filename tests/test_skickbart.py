@@ -654,3 +654,20 @@ def test_the_pdf_is_printed_without_the_screen_only_chart_sources_and_leaves_no_
     assert not [p.name for p in rapporter.glob("*/.*")]  # inga utskriftskopior eller tillfälliga filer kvar
     kommunblad = next(rapporter.glob("kommunblad-*/kommunblad-*.html")).read_text(encoding="utf-8")
     assert 'media="screen and (max-width: 640px)"' in kommunblad  # HTML-rapporten har kvar mobilversionen
+
+
+def test_a_kommun_ending_in_s_gets_no_extra_s_in_the_chart_text():
+    """Alt-texten sa "Vännäss fasta kostnad" i ett kommunblad för Västerbotten."""
+    import matplotlib.pyplot as plt
+
+    from analys.rapporter import diagram
+
+    per_kommun = scenarier.berakna(["bas"], 2024, 2030).per_kommun.copy()
+    for namn, vantat in (
+        ("Vännäs", "Linjediagram: Vännäs fasta kostnad"),
+        ("Falun", "Linjediagram: Faluns fasta kostnad"),
+    ):
+        per_kommun.loc[per_kommun["kommunkod"] == "2080", "kommun"] = namn
+        fig, alt = diagram.fig_kommun_scenarier(per_kommun, "2080", {"bas": "Bas"})
+        plt.close(fig)
+        assert alt.startswith(vantat), alt

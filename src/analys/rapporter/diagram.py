@@ -15,7 +15,7 @@ import pandas as pd
 from analys.rapporter.format import format_kr, format_procent, format_tal
 from analys.rapporter.rubriker import POSTNAMN
 from analys.rapporter.tabeller import FARGER, FORSLAG, PAHITTAT, RADBRYTS, figur
-from analys.rapporter.text import parameterintervall
+from analys.rapporter.text import genitiv, parameterintervall
 
 
 def _plt():
@@ -287,7 +287,7 @@ def fig_kommun_scenarier(per_kommun: pd.DataFrame, kommunkod: str, namn: Mapping
     fig.tight_layout()
     sista = d[d["ar"] == ar[-1]]
     alt = (
-        f"Linjediagram: {kommun}s fasta kostnad per år {ar[0]}–{ar[-1]} i {d['scenario'].nunique()} scenarier; "
+        f"Linjediagram: {genitiv(kommun)} fasta kostnad per år {ar[0]}–{ar[-1]} i {d['scenario'].nunique()} scenarier; "
         f"år {ar[-1]} mellan {format_kr(int(sista['fast_kostnad'].min()))} och "
         f"{format_kr(int(sista['fast_kostnad'].max()))}."
     )

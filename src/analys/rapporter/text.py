@@ -14,6 +14,15 @@ NYCKEL_TEXT = {
 }
 
 
+def genitiv(namn: str) -> str:
+    """Ett namn i genitiv: ett s till, utom efter s, x och z.
+
+    >>> [genitiv(n) for n in ("Mora", "Malung-Sälen", "Vännäs", "Bollnäs", "Ljusdal")]
+    ['Moras', 'Malung-Sälens', 'Vännäs', 'Bollnäs', 'Ljusdals']
+    """
+    return namn if namn[-1:].lower() in ("s", "x", "z") else namn + "s"
+
+
 def nyckel_text(nyckel: Fordelningsnyckel) -> str:
     """Nyckeln i en mening, för rapporter.
 

@@ -344,6 +344,14 @@ def skriv_antaganden(tmp_path, ersatt: tuple[str, str] | None = None, scenarier:
             "bas.yaml rad 32: indexering: ska vara ett tal (fick 'tre procent')",
         ),
         (
+            ("indexering: 0.03 ", "indexering: 3 % "),
+            "bas.yaml rad 32: indexering: ska vara ett tal utan procenttecken: 3 % skrivs 0.03 (fick '3 %')",
+        ),
+        (
+            ("indexering: 0.03 ", "indexering: 2,5% "),
+            "bas.yaml rad 32: indexering: ska vara ett tal utan procenttecken: 2,5 % skrivs 0.025 (fick '2,5%')",
+        ),
+        (
             ("indexering: 0.03 ", "indexering: 0,03 "),
             "bas.yaml rad 32: indexering: ska vara ett tal, med decimalpunkt i filen: skriv 0.03 (fick '0,03')",
         ),

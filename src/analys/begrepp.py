@@ -71,6 +71,9 @@ def _tal(v: Any) -> Any:
     if isinstance(v, str) and re.fullmatch(r"[-+]?[0-9]+,[0-9]+", v.strip()):
         punkt = v.strip().replace(",", ".")
         raise ValueError(f"ska vara ett tal, med decimalpunkt i filen: skriv {punkt} (fick {v!r})")
+    if isinstance(v, str) and (m := re.fullmatch(r"\s*([-+]?[0-9]+(?:[.,][0-9]+)?)\s*%\s*", v)):
+        andel = format(Decimal(m.group(1).replace(",", ".")) / 100, "f")
+        raise ValueError(f"ska vara ett tal utan procenttecken: {m.group(1)} % skrivs {andel} (fick {v!r})")
     if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
         raise ValueError(f"ska vara ett tal (fick {v!r})")
     d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)

@@ -282,6 +282,11 @@ def test_the_year_round_works_in_a_new_folder_for_another_lan(cli, tmp_path, mon
     assert a.lan == "24" and a.forslag and a.exempel
     assert _fast_kostnad(cli, 2027) == a.belopp_kommuner
     assert "enligt avtal" not in cli("fordelning", "--avtal", "2027").out
+    # mallens avtal 2026 har platshållare: det står aldrig som ett fastställt avtal bland de verkliga
+    lista = {r.split()[0]: r for r in cli("avtal", "lista").out.splitlines() if r[:1].isdigit()}
+    assert (
+        "fastställt, påhittat exempel" in lista["2026"] and "förslag, ej fastställt, påhittat exempel" in lista["2027"]
+    )
     rader = _csv(cli("avtal", "jamfor", "2027", "--format", "csv").out)
     assert sum(int(r["forandring"]) for r in rader) == a.belopp_kommuner - load_avtal("2026")[0].belopp_kommuner
     # förslaget bygger på mappens platshållare och fastställs inte förrän de är ersatta

@@ -33,7 +33,10 @@ def kostnadsposter(a: Avtal, belopp: str) -> pd.DataFrame:
 
 
 def _slagtext(a: Avtal) -> str:
-    return "förslag, ej fastställt" if a.forslag else "fastställt"
+    """Avtalets status i ord; ett påhittat exempel (eller ett med platshållare kvar) säger det,
+    så att det aldrig står som ett fastställt avtal bland de verkliga."""
+    status = "förslag, ej fastställt" if a.forslag else "fastställt"
+    return f"{status}, påhittat exempel" if a.exempel else status
 
 
 def to_forslag_text(f: Forslag) -> str:
